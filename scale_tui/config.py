@@ -1,64 +1,157 @@
 """Console configuration: named profiles in a TOML file, overridden by environment and flags.
 
-FIRST CUT (interface fixed, loading minimal): issue 6 hardens loading, precedence, validation
-messages with key and line, permission warnings and `config path` / `config show`.
+Precedence is file < environment (``SCALE_TUI_*``) < flags, as operators expect from kubectl and
+k9s. Loading never raises: a bad file, key or value becomes a warning that names the file, line and
+key, and the console starts with defaults for whatever was wrong. Tokens are ``SecretStr`` so they
+never reach a repr, a log or ``config show``.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
+import ssl
+import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
+from pydantic import Field as F
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scale_tui import locations
 
 DEMO_PROFILE = "demo"
+DEFAULT_PROFILE = "default"
 
 
 class Profile(BaseModel):
     """One Scale server and how to talk to it."""
 
-    url: str = Field("http://127.0.0.1:8000", description="Base URL of the Scale API, without /v6.")
-    token: SecretStr | None = Field(None, description="API token, sent as `Authorization: Token`.")
-    token_env: str | None = Field(None, description="Name of an environment variable holding the token.")
-    verify_tls: bool = Field(True, description="Verify the server's TLS certificate.")
-    ca_bundle: Path | None = Field(None, description="CA bundle to verify the server with.")
-    read_only: bool = Field(False, description="Disable every action (cancel, requeue, queue).")
-    theme: str = Field("textual-dark", description="Textual theme name.")
-    refresh_interval: float = Field(5.0, ge=1.0, description="Seconds between job list refreshes.")
-    page_size: int = Field(100, ge=1, le=1000, description="Jobs per page.")
-    log_buffer: int = Field(100_000, ge=1000, description="Log lines kept in memory per log view.")
-    timezone: str = Field("UTC", description="Time zone for displayed times (IANA name).")
-    keymap: dict[str, str] = Field(
-        default_factory=dict, description="Binding id -> key(s), e.g. {refresh = 'f5'}."
-    )
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    url: str = "http://127.0.0.1:8000"
+    """Root URL of the Scale server (with its script prefix, e.g. https://host/service/scale/api);
+    the console adds /v6/ itself, so a trailing /v6 is dropped."""
+    token: SecretStr | None = None
+    """API token, sent as `Authorization: Token <token>`. Prefer token_env: a file holds it in clear."""
+    token_env: str | None = None
+    """Name of an environment variable holding the token (used when token is not set)."""
+    verify_tls: bool = True
+    """Verify the server's TLS certificate. Turn off only for a lab server you trust."""
+    ca_bundle: Path | None = None
+    """A PEM file of CA certificates to verify the server with (a private CA)."""
+    read_only: bool = False
+    """Disable every action (cancel, requeue, queue a new job) for this server."""
+    theme: str = "textual-dark"
+    """Textual theme name; give production a different one so it is never mistaken for a lab."""
+    refresh_interval: float = F(5.0, ge=1.0, le=3600.0)
+    """Seconds between refreshes of the job list (at least 1)."""
+    page_size: int = F(100, ge=1, le=1000)
+    """Jobs per page, 1 to 1000 (Scale's own maximum)."""
+    log_buffer: int = F(100_000, ge=1000, le=10_000_000)
+    """Log lines kept in memory per log view; older lines are dropped and the view says so."""
+    timezone: str = "UTC"
+    """Time zone for displayed times (IANA name, e.g. Europe/Berlin)."""
+    keymap: dict[str, str] = F(default_factory=dict)
+    """Binding id -> key(s), e.g. `"jobs.refresh" = "f5"`; replaces that binding's default keys."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError("must start with http:// or https:// and name a host")
+        return url.removesuffix("/v6")
 
     def resolved_token(self) -> str | None:
+        """The token to send: `token` if set, else the variable `token_env` names."""
         if self.token is not None:
-            return self.token.get_secret_value()
+            return self.token.get_secret_value() or None
         if self.token_env:
             return os.environ.get(self.token_env) or None
         return None
+
+    def tls_verify(self) -> bool | ssl.SSLContext:
+        """What to pass as httpx's ``verify``: a context for a CA bundle, else the flag."""
+        if self.verify_tls and self.ca_bundle:
+            return ssl.create_default_context(cafile=str(self.ca_bundle.expanduser()))
+        return self.verify_tls
 
 
 class ConsoleConfig(BaseModel):
     """The whole config file."""
 
-    default_profile: str = Field("default", description="Profile used when none is named.")
-    profiles: dict[str, Profile] = Field(default_factory=dict, description="Named profiles.")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    default_profile: str = DEFAULT_PROFILE
+    """Profile used when neither --profile nor SCALE_TUI_PROFILE names one."""
+    profiles: dict[str, Profile] = F(default_factory=dict)
+    """Named profiles, one `[profiles.NAME]` table each."""
+
+
+class EnvOverrides(BaseSettings):
+    """``SCALE_TUI_*`` variables. Kept as text here and validated by Profile, so that a bad value
+    gets the same message as in the file and is ignored alone."""
+
+    model_config = SettingsConfigDict(env_prefix="SCALE_TUI_", extra="ignore")
+
+    profile: str | None = None
+    """SCALE_TUI_PROFILE: the profile to use."""
+    url: str | None = None
+    """SCALE_TUI_URL: overrides the profile's url."""
+    token: SecretStr | None = None
+    """SCALE_TUI_TOKEN: overrides the profile's token."""
+    read_only: str | None = None
+    """SCALE_TUI_READ_ONLY: true/false."""
+    verify_tls: str | None = None
+    """SCALE_TUI_VERIFY_TLS: true/false."""
+    ca_bundle: str | None = None
+    """SCALE_TUI_CA_BUNDLE: path of a CA bundle."""
+    theme: str | None = None
+    """SCALE_TUI_THEME: a Textual theme name."""
+    refresh_interval: str | None = None
+    """SCALE_TUI_REFRESH_INTERVAL: seconds."""
+    page_size: str | None = None
+    """SCALE_TUI_PAGE_SIZE: jobs per page."""
+    log_buffer: str | None = None
+    """SCALE_TUI_LOG_BUFFER: log lines kept."""
+    timezone: str | None = None
+    """SCALE_TUI_TIMEZONE: IANA time zone."""
 
 
 def load_config(path: Path | None = None) -> tuple[ConsoleConfig, list[str]]:
     """Read the config file; return the config and warnings. Never raises on a bad file."""
     path = path or locations.config_file()
-    if not path.exists():
-        return ConsoleConfig(), []
     try:
-        return ConsoleConfig.model_validate(tomllib.loads(path.read_text())), []
-    except Exception as exc:  # hardened in issue 6: name key and line
-        return ConsoleConfig(), [f"{path}: {exc}; using defaults"]
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ConsoleConfig(), []
+    except (OSError, UnicodeDecodeError) as exc:
+        return ConsoleConfig(), [f"{path}: cannot be read ({exc}); using defaults"]
+    warnings = _permission_warnings(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)$", msg)
+        where = f" line {match.group(1)}" if match else ""
+        msg = msg[: match.start()].strip() if match else msg
+        return ConsoleConfig(), [*warnings, f"{path}{where}: not valid TOML: {msg}; using defaults"]
+    # Drop each bad key and validate again, so one typo costs only that key, not the profile.
+    for _ in range(100):
+        try:
+            return ConsoleConfig.model_validate(data), warnings
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(str(part) for part in error["loc"])
+                line = _line_of(text, loc)
+                where = f" line {line}" if line else ""
+                warnings.append(f"{path}{where}: {'.'.join(loc)}: {_explain(error)} (ignored)")
+                _drop(data, loc)
+    return ConsoleConfig(), [*warnings, f"{path}: too many errors; using defaults"]
 
 
 def resolve_profile(
@@ -70,18 +163,191 @@ def resolve_profile(
     config_path: Path | None = None,
 ) -> tuple[str, Profile, list[str]]:
     """The effective profile: file < environment (SCALE_TUI_*) < flags. Returns (name, profile, warnings)."""
+    name, profile, warnings, _ = resolve_with_sources(
+        name, url=url, token=token, read_only=read_only, config_path=config_path
+    )
+    return name, profile, warnings
+
+
+def resolve_with_sources(
+    name: str | None = None,
+    *,
+    url: str | None = None,
+    token: str | None = None,
+    read_only: bool | None = None,
+    config_path: Path | None = None,
+) -> tuple[str, Profile, list[str], dict[str, str]]:
+    """As resolve_profile, plus where each overridden field came from (`field -> source`)."""
+    config_path = config_path or locations.config_file()
     config, warnings = load_config(config_path)
-    name = name or os.environ.get("SCALE_TUI_PROFILE") or config.default_profile
-    profile = config.profiles.get(name, Profile())
-    overrides: dict[str, object] = {}
-    if env_url := os.environ.get("SCALE_TUI_URL"):
-        overrides["url"] = env_url
-    if env_token := os.environ.get("SCALE_TUI_TOKEN"):
-        overrides["token"] = SecretStr(env_token)
-    if url:
-        overrides["url"] = url
-    if token:
-        overrides["token"] = SecretStr(token)
-    if read_only:
-        overrides["read_only"] = True
-    return name, profile.model_copy(update=overrides), warnings
+    env = _read_env(warnings)
+    name = name or env.profile or config.default_profile
+    if name in config.profiles:
+        values = config.profiles[name].model_dump(exclude_unset=True)
+    else:
+        values = {}
+        if config.profiles and name not in (DEFAULT_PROFILE, DEMO_PROFILE):
+            known = ", ".join(sorted(config.profiles))
+            warnings.append(f"no profile named {name!r} in {config_path} (profiles: {known}); using defaults")
+    sources: dict[str, str] = dict.fromkeys(values, str(config_path))
+    env_values = env.model_dump(exclude={"profile"}, exclude_none=True)
+    for key, value in env_values.items():
+        label = f"SCALE_TUI_{key.upper()}"
+        _override(values, sources, key, value, label, warnings)
+    flags = {"url": url, "token": SecretStr(token) if token else None, "read_only": read_only or None}
+    for key, value in flags.items():
+        if value is not None:
+            _override(values, sources, key, value, f"--{key.replace('_', '-')}", warnings)
+    profile = Profile.model_validate(values)
+    if profile.token is None and profile.token_env and not os.environ.get(profile.token_env):
+        warnings.append(f"profile {name!r}: token_env {profile.token_env} is not set; sending no token")
+    if profile.ca_bundle and not profile.ca_bundle.expanduser().is_file():
+        warnings.append(f"profile {name!r}: ca_bundle {profile.ca_bundle} is not a file; TLS will fail")
+    return name, profile, warnings, sources
+
+
+def _override(values: dict, sources: dict, key: str, value: Any, label: str, warnings: list) -> None:
+    try:
+        Profile.model_validate({**values, key: value})
+    except ValidationError as exc:
+        errors = [e for e in exc.errors(include_url=False) if e["loc"][:1] == (key,)]
+        why = _explain(errors[0]) if errors else "invalid"
+        warnings.append(f"{label}: {why} (ignored)")
+        return
+    values[key] = value
+    sources[key] = label
+
+
+def _read_env(warnings: list[str]) -> EnvOverrides:
+    try:
+        return EnvOverrides()
+    except ValidationError as exc:  # only a non-UTF-8 oddity gets here: fields are text
+        warnings.append(f"environment: {exc.errors()[0]['msg']} (SCALE_TUI_* ignored)")
+        return EnvOverrides.model_construct()
+
+
+def _permission_warnings(path: Path) -> list[str]:
+    if os.name != "posix":
+        return []
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return [
+            f"{path} is readable by other users (mode {mode:03o}) and may hold tokens; "
+            f"run: chmod 600 {path}"
+        ]
+    return []
+
+
+_MESSAGES = {
+    "less_than_equal": "must be at most {le}",
+    "greater_than_equal": "must be at least {ge}",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "path_type": "must be a file path",
+}
+
+
+def _explain(error: dict) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key" + _suggestion(tuple(str(p) for p in error["loc"]))
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    template = _MESSAGES.get(kind)
+    return template.format(**error.get("ctx", {})) if template else str(error["msg"])
+
+
+def _suggestion(loc: tuple[str, ...]) -> str:
+    known = {1: ConsoleConfig.model_fields, 3: Profile.model_fields}.get(len(loc))
+    close = difflib.get_close_matches(loc[-1], list(known or ()), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _drop(data: Any, loc: tuple[str, ...]) -> None:
+    for part in loc[:-1]:
+        if not isinstance(data, dict) or part not in data:
+            return
+        data = data[part]
+    if isinstance(data, dict):
+        data.pop(loc[-1], None)
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', key)
+    return tuple(next(p for p in groups if p != "") if any(groups) else "" for groups in parts)
+
+
+def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
+    """The line that sets `loc` (or the deepest table or key above it). tomllib keeps no positions."""
+    table: tuple[str, ...] = ()
+    best, best_depth = None, 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            table = _split_key(line.strip("[]").split("]")[0])
+            path = table
+        elif "=" in line:
+            path = table + _split_key(line.split("=", 1)[0])
+        else:
+            continue
+        depth = len(path)
+        if loc[:depth] == path and depth > best_depth:
+            best, best_depth = number, depth
+    return best
+
+
+def run_config_command(args: Any) -> int:
+    """`scale-tui config path|show`: where the file is, and the effective profile (token masked)."""
+    command = getattr(args, "config_command", None)
+    if command == "path":
+        print(locations.config_file())
+        return 0
+    if command != "show":
+        print("usage: scale-tui config {path,show}", file=sys.stderr)
+        return 2
+    name, profile, warnings, sources = resolve_with_sources(
+        getattr(args, "profile", None),
+        url=getattr(args, "url", None),
+        token=getattr(args, "token", None),
+        read_only=getattr(args, "read_only", None),
+    )
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"# effective profile {name!r}; a comment says which setting overrode the default")
+    print(f"[profiles.{_toml_key(name)}]")
+    for key, value in profile.model_dump(exclude={"keymap"}).items():
+        if value is None:
+            continue
+        if key == "token":
+            value = "********"
+        comment = f"  # from {sources[key]}" if key in sources else ""
+        print(f"{key} = {_toml_value(value)}{comment}")
+    if profile.keymap:
+        print(f"\n[profiles.{_toml_key(name)}.keymap]")
+        for binding, keys in profile.keymap.items():
+            print(f"{_toml_key(binding)} = {_toml_value(keys)}")
+    return 0
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'

@@ -26,3 +26,8 @@ def data_dir() -> Path:
 def state_dir() -> Path:
     """Last filters per profile go here."""
     return Path(os.environ.get("SCALE_TUI_STATE_DIR") or platformdirs.user_state_dir(APP_NAME))
+
+
+def last_filters_file() -> Path:
+    """The jobs screen's last filter per profile (state, not configuration: safe to delete)."""
+    return state_dir() / "last-filters.json"
