@@ -36,7 +36,8 @@ class Profile(BaseModel):
     """Root URL of the Scale server (with its script prefix, e.g. https://host/service/scale/api);
     the console adds /v6/ itself, so a trailing /v6 is dropped."""
     token: SecretStr | None = None
-    """API token, sent as `Authorization: Token <token>`. Prefer token_env: a file holds it in clear."""
+    """API token, sent as `Authorization: Token <token>`. Prefer token_env: a file holds it
+    in clear."""
     token_env: str | None = None
     """Name of an environment variable holding the token (used when token is not set)."""
     verify_tls: bool = True
@@ -162,7 +163,10 @@ def resolve_profile(
     read_only: bool | None = None,
     config_path: Path | None = None,
 ) -> tuple[str, Profile, list[str]]:
-    """The effective profile: file < environment (SCALE_TUI_*) < flags. Returns (name, profile, warnings)."""
+    """The effective profile: file < environment (SCALE_TUI_*) < flags.
+
+    Returns (name, profile, warnings); warnings are one line each, for the console to show.
+    """
     name, profile, warnings, _ = resolve_with_sources(
         name, url=url, token=token, read_only=read_only, config_path=config_path
     )
@@ -188,25 +192,37 @@ def resolve_with_sources(
         values = {}
         if config.profiles and name not in (DEFAULT_PROFILE, DEMO_PROFILE):
             known = ", ".join(sorted(config.profiles))
-            warnings.append(f"no profile named {name!r} in {config_path} (profiles: {known}); using defaults")
+            warnings.append(
+                f"no profile named {name!r} in {config_path} (profiles: {known}); using defaults"
+            )
     sources: dict[str, str] = dict.fromkeys(values, str(config_path))
     env_values = env.model_dump(exclude={"profile"}, exclude_none=True)
     for key, value in env_values.items():
         label = f"SCALE_TUI_{key.upper()}"
         _override(values, sources, key, value, label, warnings)
-    flags = {"url": url, "token": SecretStr(token) if token else None, "read_only": read_only or None}
+    flags = {
+        "url": url,
+        "token": SecretStr(token) if token else None,
+        "read_only": read_only or None,
+    }
     for key, value in flags.items():
         if value is not None:
             _override(values, sources, key, value, f"--{key.replace('_', '-')}", warnings)
     profile = Profile.model_validate(values)
     if profile.token is None and profile.token_env and not os.environ.get(profile.token_env):
-        warnings.append(f"profile {name!r}: token_env {profile.token_env} is not set; sending no token")
+        warnings.append(
+            f"profile {name!r}: token_env {profile.token_env} is not set; sending no token"
+        )
     if profile.ca_bundle and not profile.ca_bundle.expanduser().is_file():
-        warnings.append(f"profile {name!r}: ca_bundle {profile.ca_bundle} is not a file; TLS will fail")
+        warnings.append(
+            f"profile {name!r}: ca_bundle {profile.ca_bundle} is not a file; TLS will fail"
+        )
     return name, profile, warnings, sources
 
 
-def _override(values: dict, sources: dict, key: str, value: Any, label: str, warnings: list) -> None:
+def _override(
+    values: dict, sources: dict, key: str, value: Any, label: str, warnings: list
+) -> None:
     try:
         Profile.model_validate({**values, key: value})
     except ValidationError as exc:
@@ -287,7 +303,7 @@ def _split_key(key: str) -> tuple[str, ...]:
 
 
 def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
-    """The line that sets `loc` (or the deepest table or key above it). tomllib keeps no positions."""
+    """The line that sets `loc`, or the deepest table or key above it (tomllib keeps no lines)."""
     table: tuple[str, ...] = ()
     best, best_depth = None, 0
     for number, raw in enumerate(text.splitlines(), 1):

@@ -20,13 +20,13 @@ log = logging.getLogger(__name__)
 
 
 def load_last_filter(profile_name: str) -> dict | None:
-    """The filter form data saved for `profile_name`, or None if there is none (or it is unreadable)."""
+    """The filter form data saved for `profile_name`; None if none (or the file is unreadable)."""
     data = _read_all(locations.last_filters_file()).get(profile_name)
     return data if isinstance(data, dict) else None
 
 
 def save_last_filter(profile_name: str, data: dict) -> None:
-    """Remember `data` (JSON-able) for `profile_name`. Never raises: losing state is not worth a crash."""
+    """Remember `data` (JSON-able) for `profile_name`. Never raises: state is not worth a crash."""
     path = locations.last_filters_file()
     everything = _read_all(path)
     everything[profile_name] = data

@@ -22,16 +22,23 @@ page_size = 5000
 def test_value_out_of_range_names_line_and_key(write_config):
     write_config(BAD_VALUE)
     _, profile, warnings = resolve_profile()
-    assert any("config.toml line 7: profiles.prod.page_size: must be at most 1000" in w for w in warnings)
+    assert any(
+        "config.toml line 7: profiles.prod.page_size: must be at most 1000" in w for w in warnings
+    )
     # Only the bad key is lost: the rest of the profile still applies.
-    assert (profile.url, profile.read_only, profile.page_size) == ("https://scale.example", True, 100)
+    assert (profile.url, profile.read_only, profile.page_size) == (
+        "https://scale.example",
+        True,
+        100,
+    )
 
 
 def test_misspelt_key_is_named_with_a_suggestion(write_config):
     write_config('[profiles.default]\nurl = "http://a:1"\nrefresh_intervall = 3\n')
     warnings = resolve_profile()[2]
     assert any(
-        "line 3: profiles.default.refresh_intervall: unknown key (did you mean refresh_interval?)" in w
+        "line 3: profiles.default.refresh_intervall: unknown key (did you mean refresh_interval?)"
+        in w
         for w in warnings
     )
 
@@ -44,8 +51,10 @@ def test_wrong_type_in_dotted_table_header(write_config):
 
 def test_toml_syntax_error_names_its_line_and_falls_back_to_defaults(write_config):
     write_config('[profiles.prod]\nurl = "http://a:1"\npage_size = \n')
-    name, profile, warnings = resolve_profile()
-    assert any("config.toml line 3: not valid TOML" in w and "using defaults" in w for w in warnings)
+    _, profile, warnings = resolve_profile()
+    assert any(
+        "config.toml line 3: not valid TOML" in w and "using defaults" in w for w in warnings
+    )
     assert profile.url == "http://127.0.0.1:8000"
 
 

@@ -12,7 +12,12 @@ TOKEN = "tok-3f9a-very-secret"
 
 def test_token_is_masked_in_repr_str_and_json():
     profile = Profile(token=TOKEN)
-    for text in (repr(profile), str(profile), profile.model_dump_json(), repr(profile.model_dump())):
+    for text in (
+        repr(profile),
+        str(profile),
+        profile.model_dump_json(),
+        repr(profile.model_dump()),
+    ):
         assert TOKEN not in text
     assert profile.resolved_token() == TOKEN
 
