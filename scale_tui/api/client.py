@@ -1,0 +1,302 @@
+"""ScaleClient: the Scale v6 job services as async methods returning models.
+
+One client owns one connection pool; use it as ``async with ScaleClient(url) as scale:``.
+Paths always end in a slash (real Scale answers 301 otherwise, reference §0).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from scale_tui.api.errors import InvalidFilter, NotFound, ScaleAPIError, detail_from_body
+from scale_tui.api.filters import JobFilter
+from scale_tui.api.http import Http
+from scale_tui.api.job_types import JobType, JobTypeDetails, JobTypeName
+from scale_tui.api.logs import LOG_STREAMS, LogLine, parse_log_response
+from scale_tui.api.models import (
+    EXECUTION_STATUSES,
+    Execution,
+    ExecutionDetails,
+    Job,
+    JobDetails,
+    Page,
+    ScaleFile,
+)
+from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
+
+M = TypeVar("M", bound=BaseModel)
+MAX_PAGE_SIZE = 1000
+
+
+class UnexpectedResponse(ScaleAPIError):
+    """2xx, but not what Scale sends: a proxy's login page, or JSON of the wrong shape."""
+
+    kind = "Unexpected response"
+
+
+class ScaleClient:
+    """Async client for one Scale server.
+
+    ``base_url`` is the server root, with its script prefix if any (``https://host/service/
+    scale/api``). ``verify`` is a bool or the path of a CA bundle. GETs are tried up to
+    ``max_tries`` times on connection failures and 502/503/504, waiting ``backoff`` seconds
+    and doubling; POSTs are sent once.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 10.0,
+        verify: bool | str | Path = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_tries: int = 3,
+        backoff: float = 0.2,
+    ) -> None:
+        self._http = Http(
+            base_url, token=token, timeout=timeout, verify=verify, transport=transport,
+            max_tries=max_tries, backoff=backoff,
+        )  # fmt: skip
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    def __repr__(self) -> str:
+        return f"ScaleClient({self.base_url!r})"  # never the token
+
+    async def __aenter__(self) -> ScaleClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    async def list_jobs(
+        self, filters: JobFilter | None = None, *, page: int = 1, page_size: int = 100
+    ) -> Page[Job]:
+        """One page of ``GET /v6/jobs/`` (Scale's default order is last_modified ascending)."""
+        params = (filters or JobFilter()).to_query() + _paging(page, page_size)
+        return await self._page("v6/jobs/", params, Job)
+
+    async def iter_jobs(
+        self, filters: JobFilter | None = None, *, page_size: int = 100
+    ) -> AsyncIterator[Job]:
+        """Every matching job, page after page.
+
+        Jobs that change while we page can move between pages; a job already yielded is not
+        yielded again, and a list that shrinks under us ends cleanly instead of with 404.
+        """
+        seen: set[int] = set()
+        page = 1
+        while True:
+            try:
+                result = await self.list_jobs(filters, page=page, page_size=page_size)
+            except NotFound:
+                if page == 1:
+                    raise
+                return  # "Invalid page.": the list got shorter while we read it
+            for job in result.results:
+                if job.id not in seen:
+                    seen.add(job.id)
+                    yield job
+            if not result.next or not result.results:
+                return
+            page += 1
+
+    async def get_job(self, job_id: int) -> JobDetails:
+        return await self._one(f"v6/jobs/{int(job_id)}/", JobDetails)
+
+    async def queue_job(
+        self,
+        job_type_id: int,
+        input: dict[str, Any] | None = None,
+        configuration: dict[str, Any] | None = None,
+    ) -> JobDetails:
+        """Queue a new job (``POST /v6/jobs/``, 201): ``input`` is ``{"files":..., "json":...}``."""
+        body: dict[str, Any] = {"job_type_id": int(job_type_id), "input": input or {}}
+        if configuration:
+            body["configuration"] = configuration
+        response = await self._http.post("v6/jobs/", json=body)
+        return _model(response, JobDetails)
+
+    async def list_job_input_files(
+        self, job_id: int, *, page: int = 1, page_size: int = 100
+    ) -> Page[ScaleFile]:
+        path = f"v6/jobs/{int(job_id)}/input_files/"
+        return await self._page(path, _paging(page, page_size), ScaleFile)
+
+    async def list_job_executions(
+        self,
+        job_id: int,
+        *,
+        status: str | list[str] | None = None,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> Page[Execution]:
+        """A job's executions, newest (highest ``exe_num``) first."""
+        statuses = [status] if isinstance(status, str) else list(status or [])
+        for value in statuses:
+            if value not in EXECUTION_STATUSES:
+                raise InvalidFilter(
+                    f"status: {value!r} is not an execution status; one of "
+                    + ", ".join(EXECUTION_STATUSES)
+                )
+        params = [("status", s) for s in statuses] + _paging(page, page_size)
+        return await self._page(f"v6/jobs/{int(job_id)}/executions/", params, Execution)
+
+    async def get_job_execution(self, job_id: int, exe_num: int) -> ExecutionDetails:
+        return await self._one(
+            f"v6/jobs/{int(job_id)}/executions/{int(exe_num)}/", ExecutionDetails
+        )
+
+    async def cancel_jobs(self, filters: JobFilter) -> None:
+        """Cancel every job matching ``filters`` (202; Scale does the work later).
+
+        An empty filter cancels every job on the server: callers confirm that first.
+        """
+        await self._http.post("v6/jobs/cancel/", json=filters.to_action_body())
+
+    async def requeue_jobs(self, filters: JobFilter, priority: int | None = None) -> None:
+        """Requeue every job matching ``filters`` (202). A lower ``priority`` runs sooner."""
+        body = filters.to_action_body()
+        if priority is not None:
+            # Scale treats 0 as "not given" and job configurations need at least 1.
+            if isinstance(priority, bool) or not isinstance(priority, int) or priority < 1:
+                raise InvalidFilter(
+                    f"priority: must be a whole number of at least 1, not {priority!r}"
+                )
+            body["priority"] = priority
+        await self._http.post("v6/jobs/requeue/", json=body)
+
+    # -- logs ---------------------------------------------------------------------------------
+
+    async def get_execution_log(
+        self,
+        execution_id: int,
+        stream: str = "combined",
+        started: datetime | timedelta | str | None = None,
+    ) -> list[LogLine]:
+        """An execution's log lines from ``started`` (inclusive); ``[]`` on 204 (nothing yet).
+
+        ``execution_id`` is the execution's own id (``Execution.id``), not the job id.
+        """
+        if stream not in LOG_STREAMS:
+            raise InvalidFilter(f"stream: {stream!r} is not one of {', '.join(LOG_STREAMS)}")
+        params = []
+        if started is not None:
+            value = parse_time(started, field="started") if isinstance(started, str) else started
+            text = (
+                format_duration(value) if isinstance(value, timedelta) else format_timestamp(value)
+            )
+            params.append(("started", text))
+        path = f"v6/job-executions/{int(execution_id)}/logs/{stream}/"
+        response = await self._http.get(path, params)
+        if response.status_code == 204 or not response.content:
+            return []
+        try:
+            return parse_log_response(response.content)
+        except ValueError as exc:
+            raise _unexpected(response, str(exc)) from None
+
+    # -- job types ----------------------------------------------------------------------------
+
+    async def list_job_types(
+        self, *, is_active: bool | None = None, page: int = 1, page_size: int = 100
+    ) -> Page[JobType]:
+        params = _paging(page, page_size)
+        if is_active is not None:
+            params.append(("is_active", "true" if is_active else "false"))
+        return await self._page("v6/job-types/", params, JobType)
+
+    async def list_job_type_names(self) -> list[str]:
+        """Every job type name, sorted (for the job type filter's choices).
+
+        Uses ``/v6/job-type-names/``; servers without it get the names from the job type list.
+        """
+        try:
+            pages = await self._all_pages("v6/job-type-names/", JobTypeName)
+            names = {item.name for item in pages}
+        except NotFound:
+            names = {item.name for item in await self._all_pages("v6/job-types/", JobType)}
+        return sorted(name for name in names if name)
+
+    async def get_job_type(self, name: str, version: str) -> JobTypeDetails:
+        path = f"v6/job-types/{quote(name, safe='')}/{quote(version, safe='')}/"
+        return await self._one(path, JobTypeDetails)
+
+    async def get_version(self) -> dict[str, Any]:
+        """``GET /v6/version/``: e.g. ``{"version": "7.0.0"}`` (a cheap reachability check)."""
+        response = await self._http.get("v6/version/")
+        data = _json(response)
+        if not isinstance(data, dict):
+            raise _unexpected(response, "expected a JSON object")
+        return data
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    async def _one(self, path: str, model: type[M]) -> M:
+        return _model(await self._http.get(path), model)
+
+    async def _page(self, path: str, params: list[tuple[str, str]], model: type[M]) -> Page[M]:
+        return _model(await self._http.get(path, params), Page[model])  # type: ignore[valid-type]
+
+    async def _all_pages(self, path: str, model: type[M]) -> list[M]:
+        items: list[M] = []
+        page = 1
+        while True:
+            result = await self._page(path, _paging(page, MAX_PAGE_SIZE), model)
+            items.extend(result.results)
+            if not result.next or not result.results:
+                return items
+            page += 1
+
+
+def _paging(page: int, page_size: int) -> list[tuple[str, str]]:
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise InvalidFilter(f"page: must be a whole number of at least 1, not {page!r}")
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= MAX_PAGE_SIZE
+    ):
+        raise InvalidFilter(f"page_size: must be from 1 to {MAX_PAGE_SIZE}, not {page_size!r}")
+    return [("page", str(page)), ("page_size", str(page_size))]
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content.decode("utf-8", "replace"))
+    except ValueError:
+        raise _unexpected(response, "expected JSON") from None
+
+
+def _model(response: httpx.Response, model: type[M]) -> M:
+    data = _json(response)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise _unexpected(response, f"{where}: {first['msg']}") from None
+
+
+def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:
+    content_type = response.headers.get("content-type", "")
+    seen = detail_from_body(response.content, content_type)
+    detail = f"{what}; got {content_type or 'no content type'}" + (f": {seen[:80]}" if seen else "")
+    request = response.request
+    return UnexpectedResponse(response.status_code, detail, str(request.url), request.method)

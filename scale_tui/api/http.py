@@ -1,0 +1,144 @@
+"""The HTTP layer under ScaleClient: one httpx.AsyncClient, retries, and error mapping.
+
+It knows nothing of Scale's endpoints; it turns every way a request can fail into one of our
+typed exceptions with the method and URL attached (never the token). GETs are retried on
+connection failures and 502/503/504 with bounded exponential backoff; POSTs never are, because
+a cancel or requeue that reached the server must not be sent twice. Redirects are never
+followed: Scale answers a missing trailing slash with 301 even for POSTs, and a client that
+follows it turns the POST into a GET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from scale_tui import __version__
+from scale_tui.api.errors import (
+    ScaleAPIError,
+    ScaleConnectionError,
+    ScaleError,
+    ScaleTimeout,
+    api_error,
+)
+
+USER_AGENT = f"scale-tui/{__version__}"
+RETRY_STATUSES = frozenset({502, 503, 504})
+# Failures where the request cannot have been processed, so a GET may simply be tried again.
+_RETRY_EXCEPTIONS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+
+
+class Redirected(ScaleAPIError):
+    """3xx: the server moved the API (http to https, another prefix). We never follow it."""
+
+    kind = "Redirected"
+
+
+def ssl_verify(verify: bool | str | Path) -> bool | ssl.SSLContext:
+    """httpx's ``verify`` from ours: a bool, or the path of a CA bundle to trust."""
+    if isinstance(verify, bool):
+        return verify
+    path = Path(verify).expanduser()
+    if not path.is_file():
+        raise ScaleError(f"CA bundle not found: {path}")
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        raise ScaleError(f"CA bundle {path} cannot be read: {exc}") from None
+
+
+class Http:
+    """Sends requests relative to ``base_url`` and returns only successful responses."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 10.0,
+        verify: bool | str | Path = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_tries: int = 3,
+        backoff: float = 0.2,
+    ) -> None:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        self.max_tries = max(1, max_tries)
+        self.backoff = backoff
+        self._random = random.Random()
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/",
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            verify=ssl_verify(verify),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return str(self._client.base_url)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(self, path: str, params: Any = None, **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", path, params=params, **kwargs)
+
+    async def post(self, path: str, json: Any = None) -> httpx.Response:
+        return await self.request("POST", path, json=json)
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request (GETs: up to ``max_tries``) and raise on anything but 2xx."""
+        tries = self.max_tries if method in ("GET", "HEAD") else 1
+        request = self._client.build_request(method, path.lstrip("/"), **kwargs)
+        for attempt in range(1, tries + 1):
+            try:
+                response = await self._client.send(request)
+            except _RETRY_EXCEPTIONS as exc:
+                if attempt < tries:
+                    await self._sleep(attempt)
+                    continue
+                raise _transport_error(exc, request) from None
+            except httpx.HTTPError as exc:
+                raise _transport_error(exc, request) from None
+            if response.status_code in RETRY_STATUSES and attempt < tries:
+                await response.aclose()
+                await self._sleep(attempt)
+                continue
+            return _checked(response, request)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _sleep(self, attempt: int) -> None:
+        # 0.2 s, 0.4 s, ... with +/-20 % jitter so many consoles do not retry in step.
+        delay = self.backoff * (2 ** (attempt - 1)) * self._random.uniform(0.8, 1.2)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+def _checked(response: httpx.Response, request: httpx.Request) -> httpx.Response:
+    status = response.status_code
+    if status < 300:
+        return response
+    url, method = str(request.url), request.method
+    if status < 400:
+        where = response.headers.get("location", "(no Location)")
+        raise Redirected(
+            status, f"moved to {where}; use that address as the server URL", url, method
+        )
+    content_type = response.headers.get("content-type", "")
+    raise api_error(status, response.content, content_type, url, method)
+
+
+def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ScaleConnectionError:
+    message = str(exc) or type(exc).__name__
+    url, method = str(request.url), request.method
+    if isinstance(exc, httpx.TimeoutException):
+        return ScaleTimeout(message, url, method)
+    return ScaleConnectionError(message, url, method)

@@ -1,0 +1,120 @@
+"""Job type models, and the inputs a job type's Seed manifest declares.
+
+``JobTypeBase`` is what jobs and executions embed; ``JobType`` is a ``GET /v6/job-types/`` item;
+``JobTypeDetails`` adds the manifest and configuration of ``GET /v6/job-types/{name}/{version}/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
+
+
+class JobTypeBase(ScaleModel):
+    """The job type fields embedded in jobs and executions."""
+
+    id: Lenient[int] = None
+    name: Lenient[str] = None
+    version: Lenient[str] = None
+    title: Lenient[str] = None
+    description: Lenient[str] = None
+    is_active: Lenient[bool] = None
+    is_system: Lenient[bool] = None
+    is_paused: Lenient[bool] = None
+    is_published: Lenient[bool] = None
+    icon_code: Lenient[str] = None
+    # Scale sends a comma-separated string such as "cpu,mem,disk", or null.
+    unmet_resources: Lenient[str] = None
+
+    @property
+    def label(self) -> str:
+        """``"name version"``: how Scale users name a job type."""
+        return " ".join(part for part in (self.name, self.version) if part)
+
+
+class JobType(JobTypeBase):
+    """A job type as listed by ``GET /v6/job-types/``."""
+
+    revision_num: Lenient[int] = None
+    docker_image: Lenient[str] = None
+    max_scheduled: Lenient[int] = None
+    created: Timestamp = None
+    deprecated: Timestamp = None
+    paused: Timestamp = None
+    last_modified: Timestamp = None
+
+
+class ManifestInput(BaseModel):
+    """One input a job type's Seed manifest declares: what a queue-job form asks for."""
+
+    name: str
+    kind: Literal["file", "json"]
+    required: bool = True
+    multiple: bool = False
+    media_types: list[str] = []
+    json_type: str | None = None
+
+
+def manifest_inputs(manifest: dict[str, Any] | None) -> list[ManifestInput]:
+    """The inputs of a Seed manifest (``job.interface.inputs.files`` and ``.json``).
+
+    Seed defaults ``required`` to true. Entries without a name cannot be supplied and are skipped.
+    """
+    interface = ((manifest or {}).get("job") or {}).get("interface") or {}
+    inputs = interface.get("inputs") or {}
+    found: list[ManifestInput] = []
+    for kind in ("files", "json"):
+        entries = inputs.get(kind) or []
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                continue
+            found.append(
+                ManifestInput(
+                    name=entry["name"],
+                    kind="file" if kind == "files" else "json",
+                    required=entry.get("required", True) is not False,
+                    multiple=bool(entry.get("multiple", False)),
+                    media_types=[m for m in entry.get("mediaTypes") or [] if isinstance(m, str)],
+                    json_type=entry.get("type") if kind == "json" else None,
+                )
+            )
+    return found
+
+
+class JobTypeDetails(JobType):
+    """``GET /v6/job-types/{name}/{version}/``: adds the Seed manifest and configuration."""
+
+    manifest: Lenient[dict[str, Any]] = None
+    configuration: Lenient[dict[str, Any]] = None
+
+    @property
+    def inputs(self) -> list[ManifestInput]:
+        return manifest_inputs(self.manifest)
+
+
+class JobTypeName(ScaleModel):
+    """A ``GET /v6/job-types/names/`` item: one name with all its versions."""
+
+    name: Lenient[str] = None
+    title: Lenient[str] = None
+    description: Lenient[str] = None
+    versions: Lenient[list[str]] = None
+    latest_version: Lenient[str] = None
+
+
+class JobTypeRevision(ScaleModel):
+    """The revision of a job type a job runs (in job details: with docker image and manifest)."""
+
+    id: Lenient[int] = None
+    job_type: Lenient[JobTypeBase] = None
+    revision_num: Lenient[int] = None
+    docker_image: Lenient[str] = None
+    created: Timestamp = None
+    manifest: Lenient[dict[str, Any]] = None
+
+    @property
+    def inputs(self) -> list[ManifestInput]:
+        return manifest_inputs(self.manifest)

@@ -1,0 +1,178 @@
+"""Execution logs: Scale's raw Elasticsearch answer turned into LogLines, and a follower.
+
+Real Scale (reference §5) answers ``GET /v6/job-executions/{id}/logs/{stream}/`` with the raw
+Elasticsearch search response (lines in ``hits.hits[]._source``, at most 10,000 per request,
+sorted by ``@timestamp`` then ``scale_order_num``), or with 204 when there is nothing (new).
+``started`` is inclusive, so following a log means asking again from the last timestamp and
+dropping the lines already returned.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from scale_tui.api.errors import ScaleError
+
+if TYPE_CHECKING:
+    from scale_tui.api.client import ScaleClient
+
+LOG_PAGE_CAP = 10_000
+"""Scale asks Elasticsearch for at most this many lines per request."""
+LOG_STREAMS = ("combined", "stdout", "stderr")
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line of an execution's log. Equal lines (same key) are the same line."""
+
+    timestamp: datetime
+    order: int
+    stream: Literal["stdout", "stderr"]
+    message: str
+
+    @property
+    def key(self) -> tuple[datetime, int, str, str]:
+        return (self.timestamp, self.order, self.stream, self.message)
+
+
+class LogFormatError(ScaleError):
+    """The log endpoint answered 200 with something that is not an Elasticsearch response."""
+
+
+def parse_log_response(body: bytes | str) -> list[LogLine]:
+    """Lines from the body of a 200 log response, in log order.
+
+    Invalid UTF-8 is replaced rather than raised on: a log is shown, never refused. Hits
+    without a usable ``@timestamp`` are dropped (they cannot be placed or followed).
+    """
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if not text.strip():
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise LogFormatError(f"log response is not JSON: {exc}") from None
+    if isinstance(data, list):
+        # What Scale's docs (wrongly, reference D12) describe: a bare array of sources.
+        sources = data
+    elif isinstance(data, dict) and isinstance(data.get("hits"), dict):
+        sources = [
+            hit.get("_source") for hit in data["hits"].get("hits") or [] if isinstance(hit, dict)
+        ]
+    else:
+        raise LogFormatError("log response has no hits.hits: not an Elasticsearch search result")
+    times: dict[str, datetime | None] = {}
+    lines = [line for src in sources if (line := _line(src, times)) is not None]
+    lines.sort(key=lambda line: (line.timestamp, line.order))  # already sorted: linear time
+    return lines
+
+
+def _line(source: Any, times: dict[str, datetime | None]) -> LogLine | None:
+    if not isinstance(source, dict):
+        return None
+    raw = source.get("@timestamp", source.get("timestamp"))
+    if not isinstance(raw, str):
+        return None
+    if raw not in times:
+        times[raw] = parse_es_timestamp(raw)
+    timestamp = times[raw]
+    if timestamp is None:
+        return None
+    order = source.get("scale_order_num")
+    message = source.get("message")
+    return LogLine(
+        timestamp=timestamp,
+        order=order if isinstance(order, int) else 0,
+        stream="stderr" if source.get("stream") == "stderr" else "stdout",
+        message=message if isinstance(message, str) else ("" if message is None else str(message)),
+    )
+
+
+def parse_es_timestamp(raw: str) -> datetime | None:
+    """``2018-11-01T13:30:22.485611Z`` (or ``+00:00``, or nanoseconds) as aware UTC."""
+    text = raw.strip().replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    if "." in text:
+        # Python reads at most 6 fractional digits; Elasticsearch may send 9.
+        head, _, tail = text.partition(".")
+        digits = len(tail) - len(tail.lstrip("0123456789"))
+        text = head + "." + tail[: min(digits, 6)] + tail[digits:]
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class LogFollower:
+    """Returns each line of an execution's log exactly once, however often it is polled.
+
+    Each poll asks for the lines since the last timestamp seen (inclusive), drops the ones
+    already returned (only the keys at that last timestamp are remembered, so memory stays
+    bounded), and pages forward at once while a response holds the 10,000-line cap.
+
+    Limit of real Scale: ``started`` is the only cursor, so when more than 10,000 lines share
+    one timestamp, the lines past the first 10,000 of that timestamp cannot be fetched at all.
+    The follower detects it (a full response whose lines all carry the timestamp it asked
+    from), skips past that timestamp instead of asking for the same page forever, and records
+    the timestamp in ``skipped`` so the console can say lines were lost there.
+    """
+
+    def __init__(
+        self,
+        client: ScaleClient,
+        execution_id: int,
+        stream: str = "combined",
+        *,
+        max_pages_per_poll: int = 20,
+    ) -> None:
+        self.client = client
+        self.execution_id = execution_id
+        self.stream = stream
+        self.max_pages_per_poll = max_pages_per_poll
+        self.last_timestamp: datetime | None = None
+        self.total = 0
+        self.skipped: list[datetime] = []
+        self._started: datetime | None = None
+        self._seen_at_last: set[tuple[datetime, int, str, str]] = set()
+
+    async def poll(self) -> list[LogLine]:
+        """The lines not returned before, in log order (``[]`` when nothing is new)."""
+        new: list[LogLine] = []
+        for _ in range(self.max_pages_per_poll):
+            lines = await self.client.get_execution_log(
+                self.execution_id, self.stream, started=self._started
+            )
+            new.extend(self._accept(lines))
+            if len(lines) < LOG_PAGE_CAP:
+                break
+            if (
+                self._started is not None
+                and lines[0].timestamp == lines[-1].timestamp == self._started
+            ):
+                # A full page inside one timestamp: asking again returns the same page.
+                self.skipped.append(self._started)
+                self._started += timedelta(microseconds=1)
+        self.total += len(new)
+        return new
+
+    def _accept(self, lines: list[LogLine]) -> list[LogLine]:
+        fresh = []
+        for line in lines:
+            if self.last_timestamp is not None and line.timestamp < self.last_timestamp:
+                continue  # before what we asked for: already returned
+            key = line.key
+            if key in self._seen_at_last:
+                continue
+            if self.last_timestamp is None or line.timestamp > self.last_timestamp:
+                self.last_timestamp = line.timestamp
+                self._seen_at_last.clear()
+            self._seen_at_last.add(key)
+            fresh.append(line)
+        if fresh:
+            self._started = self.last_timestamp
+        return fresh
