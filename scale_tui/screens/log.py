@@ -1,25 +1,312 @@
-"""Execution log screen. PLACEHOLDER until issue 5 lands (contract in docs/architecture.md)."""
+"""The log screen: tail an execution's log, find and filter in it, save and copy it.
+
+Polling: one worker asks ``LogFollower`` for new lines every 2 s (``started`` = last timestamp,
+de-duplicated, 204 = nothing new) and appends each poll's lines in one batch. With ``job_id`` and
+``exe_num`` it also asks for the execution's status when a poll brings nothing, and stops once the
+execution has ended and a poll after that brought nothing new. Errors back off and keep every line.
+
+The stream key filters locally instead of refetching: the combined log already holds both
+streams in order, so switching is instant, costs no request, keeps the scroll position and the
+single follower, and save writes exactly what the buffer holds.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from pathlib import Path
+
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from scale_tui import locations
+from scale_tui.api import FINAL_STATUSES, LogFollower, NotFound, ScaleError
+from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES
+from scale_tui.widgets.log_find import FindBar
+from scale_tui.widgets.log_sanitize import printable
+from scale_tui.widgets.log_save import SaveLogScreen, default_log_name
+from scale_tui.widgets.log_search import LogPattern
+from scale_tui.widgets.log_status import POLL_INTERVAL, TailState, backoff, dropped_notice
+from scale_tui.widgets.log_view import LogView
+
+STREAMS = ("combined", "stdout", "stderr")
+_OSC52_COMFORTABLE = 100_000  # bytes; some terminals (and tmux by default) refuse more
+
 
 class LogScreen(Screen):
-    BINDINGS = [("escape", "app.pop_screen", "Back")]
+    """One execution's log, following it while it runs."""
+
+    DEFAULT_CSS = """
+    LogScreen #log-title { height: 1; background: $panel; color: $text; text-style: bold; }
+    LogScreen #log-dropped { height: 1; background: $warning 30%; display: none; }
+    LogScreen #log-dropped.-shown { display: block; }
+    LogScreen #log-status { height: 1; background: $panel; color: $text-muted; }
+    LogScreen #log-status.-error { color: $text-error; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="log.back"),
+        Binding("f", "follow", "Follow", id="log.follow"),
+        Binding("slash", "find", "Find", id="log.find"),
+        Binding("n", "next_match", "Next", show=False, id="log.next_match"),
+        Binding("N", "previous_match", "Previous", show=False, id="log.previous_match"),
+        Binding("ampersand", "toggle_filter", "Filter", id="log.filter"),
+        Binding("s", "cycle_stream", "Stream", id="log.stream"),
+        Binding("t", "toggle_timestamps", "Timestamps", show=False, id="log.timestamps"),
+        Binding("w", "toggle_wrap", "Wrap", show=False, id="log.wrap"),
+        Binding("S", "save", "Save", id="log.save"),
+        Binding("c", "copy_line", "Copy line", show=False, id="log.copy_line"),
+        Binding("C", "copy_log", "Copy log", show=False, id="log.copy_log"),
+        Binding("r", "poll_now", "Poll now", show=False, id="log.refresh"),
+    ]
 
     def __init__(
         self, execution_id: int, *, job_id: int | None = None, exe_num: int | None = None,
-        title: str = "",
+        title: str = "", poll_interval: float = POLL_INTERVAL,
     ) -> None:
         super().__init__()
         self.execution_id = execution_id
         self.job_id = job_id
         self.exe_num = exe_num
         self.log_title = title
+        self.poll_interval = poll_interval
+        self.stream = "combined"
+        self.filtering = False
+        self.pattern = LogPattern()
+        self.tail = TailState(knows_end=job_id is not None and exe_num is not None)
+        self._wake = asyncio.Event()
+        self._failures = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Log of execution {self.execution_id}: not available yet")
+        profile = getattr(self.app, "profile", None)
+        max_lines = getattr(profile, "log_buffer", None) or DEFAULT_MAX_LINES
+        yield Static(id="log-title")
+        yield Static(id="log-dropped")
+        yield LogView(max_lines, id="log-view")
+        yield FindBar(id="log-find")
+        yield Static(id="log-status")
         yield Footer()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self._show_title()
+        self._show_status()
+        self._follow()
+
+    # -- polling -------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="log-follow")
+    async def _follow(self) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        follower = LogFollower(client, self.execution_id)
+        ended, check_status = False, True
+        while True:
+            try:
+                if self.tail.knows_end and check_status:
+                    ended = await self._check_execution(client)
+                lines = await follower.poll()
+            except NotFound as exc:
+                self.tail.phase, self.tail.error, self.tail.retry_in = "stopped", str(exc), None
+                self._show_status()
+                return
+            except ScaleError as exc:
+                self._failures += 1
+                delay = backoff(self._failures, self.poll_interval)
+                self.tail.error, self.tail.retry_in = str(exc), delay
+                self._show_status()
+                await self._sleep(delay)
+                continue
+            self._failures, self.tail.error, self.tail.retry_in = 0, None, None
+            if lines:
+                self.view.append(lines)
+                self.tail.phase = "following"
+                self._show_dropped()
+            elif follower.total == 0 and self.tail.phase != "no-output":
+                self.tail.phase = "waiting"
+            if ended and not lines:
+                self.tail.phase = "complete"
+                self._show_status()
+                return
+            self._show_status()
+            check_status = not lines
+            if not (ended and lines):  # after the end, drain what is left without waiting
+                await self._sleep(self.poll_interval)
+
+    async def _check_execution(self, client) -> bool:
+        """Ask Scale how the execution stands; True once it has ended."""
+        execution = await client.get_job_execution(self.job_id, self.exe_num)
+        self.tail.execution_status = execution.status
+        if self.tail.phase in ("connecting", "waiting") and execution.started is not None:
+            self.tail.phase = "no-output"
+        self._show_title()
+        return execution.status in FINAL_STATUSES
+
+    async def _sleep(self, seconds: float) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):  # woken early by r, or the time is up
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    def action_poll_now(self) -> None:
+        self._wake.set()
+
+    # -- what the screen says ------------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        parts = [self.log_title or f"Log of execution {self.execution_id}"]
+        if self.job_id is not None:
+            parts.append(f"job {self.job_id}" + (f" exe {self.exe_num}" if self.exe_num else ""))
+        if self.tail.execution_status:
+            parts.append(self.tail.execution_status)
+        parts.append(self.stream)
+        self.query_one("#log-title", Static).update(Content(" · ".join(parts)))
+
+    def _show_dropped(self) -> None:
+        buffer = self.view.buffer
+        notice = dropped_notice(buffer.dropped, len(buffer), self.stream)
+        banner = self.query_one("#log-dropped", Static)
+        banner.update(Content(notice))
+        banner.set_class(bool(notice), "-shown")
+
+    def _show_status(self) -> None:
+        view = self.view
+        facts = [f"{view.rows.line_count:,} lines"]
+        if self.pattern.active:
+            position = view.rows.match_position(view.current_match)
+            count = view.rows.match_count
+            facts.append(f"find {position}/{count}" if position else f"find {count} matches")
+        if self.filtering:
+            facts.append("filter on" if self.pattern.active else "filter: no pattern")
+        if view.show_timestamps:
+            facts.append("timestamps")
+        if view.wrap:
+            facts.append("wrap")
+        status = self.query_one("#log-status", Static)
+        status.update(Content(f"{self.tail.describe()}  │  {' · '.join(facts)}"))
+        status.set_class(self.tail.error is not None, "-error")
+
+    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        self.tail.following, self.tail.pending = event.following, event.pending
+        self._show_status()
+
+    # -- view toggles --------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        find = self.query_one(FindBar)
+        if find.is_open:
+            find.action_close()
+        else:
+            self.app.pop_screen()
+
+    def action_follow(self) -> None:
+        self.view.follow()
+
+    def action_cycle_stream(self) -> None:
+        self.stream = STREAMS[(STREAMS.index(self.stream) + 1) % len(STREAMS)]
+        self.view.set_stream(None if self.stream == "combined" else self.stream)
+        self._show_title()
+        self._show_dropped()
+        self._show_find_result()
+
+    def action_toggle_timestamps(self) -> None:
+        self.view.show_timestamps = not self.view.show_timestamps
+        self._show_status()
+
+    def action_toggle_wrap(self) -> None:
+        self.view.wrap = not self.view.wrap
+        self._show_status()
+
+    # -- find and filter -----------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        self.pattern = event.pattern
+        self.view.set_pattern(self.pattern, filtering=self.filtering)
+        self._show_find_result()
+
+    def on_find_bar_submitted(self) -> None:
+        find = self.query_one(FindBar)
+        find.action_close()
+        if self.pattern.active and self.view.current_match is None:
+            self.action_next_match()
+
+    def on_find_bar_closed(self) -> None:
+        self.view.focus()
+
+    def action_toggle_filter(self) -> None:
+        self.filtering = not self.filtering
+        self.view.set_pattern(self.pattern, filtering=self.filtering)
+        self._show_find_result()
+
+    def action_next_match(self, backwards: bool = False) -> None:
+        if not self.pattern.active:
+            self.notify("Nothing to find: press / and type a pattern", severity="warning")
+            return
+        if not self.view.next_match(backwards=backwards):
+            self.notify(f"No line matches {self.pattern.text!r}", severity="warning")
+        self._show_find_result()
+
+    def action_previous_match(self) -> None:
+        self.action_next_match(backwards=True)
+
+    def _show_find_result(self) -> None:
+        find = self.query_one(FindBar)
+        if self.pattern.error:
+            find.show_result(self.pattern.error, error=True)
+        elif self.pattern.active:
+            rows = self.view.rows
+            position = rows.match_position(self.view.current_match)
+            shown = f"{position}/{rows.match_count:,}" if position else f"{rows.match_count:,}"
+            filtered = " · filter on" if self.filtering else ""
+            find.show_result(f"{shown} lines · {self.pattern.describe()}{filtered}")
+        else:
+            find.show_result("")
+        self._show_status()
+
+    # -- save and copy -------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        view = self.view
+        default = locations.data_dir() / default_log_name(self.execution_id, self.stream)
+        kept = len(view.lines())
+        dropped = view.buffer.dropped
+        summary = f"Save {kept:,} {self.stream} lines" + (
+            f" (the last kept; {dropped:,} older lines were dropped)" if dropped else ""
+        )
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved {kept:,} lines to {path}", title="Log saved")
+
+        self.app.push_screen(
+            SaveLogScreen(default, view.lines, timestamps=view.show_timestamps, summary=summary),
+            saved,
+        )
+
+    def action_copy_line(self) -> None:
+        line = self.view.current_line()
+        if line is None:
+            self.notify("No line to copy yet", severity="warning")
+            return
+        self._copy(printable(line.message), "1 line")
+
+    def action_copy_log(self) -> None:
+        lines = self.view.lines()
+        self._copy("\n".join(printable(line.message) for line in lines), f"{len(lines):,} lines")
+
+    def _copy(self, text: str, what: str) -> None:
+        # What is on screen is copied (escapes made visible): pasting into a shell must be safe.
+        self.app.copy_to_clipboard(text)
+        size = len(text.encode())
+        message = f"Copied {what} ({size:,} bytes) to the clipboard (OSC 52)"
+        if size > _OSC52_COMFORTABLE:
+            message += "; some terminals refuse clipboard writes this large: S saves to a file"
+        self.notify(message)

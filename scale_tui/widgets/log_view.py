@@ -1,0 +1,301 @@
+"""LogView: an execution's log drawn with the Line API, following the end until the user scrolls.
+
+Why not Textual's ``Log``: it has no per-line styles (stderr, find highlights) and lets ESC through
+to the terminal; ``RichLog`` is 90 times slower (stack-notes §2). This is a ``ScrollView`` over our
+own ``LogBuffer``: ``render_line`` draws only the rows on screen, from plain-text ``Segment``s
+(never markup), with a small cache of whole-line strips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
+from scale_tui.widgets.log_rows import LogRows, more_marker
+from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, TAB_SIZE, clip, printable
+from scale_tui.widgets.log_search import LogPattern
+
+__all__ = ["STDERR_MARK", "LogView", "format_timestamp"]
+
+STDERR_MARK = "▌"
+"""Gutter mark of a stderr line: tells the streams apart where colour does not."""
+_GUTTER = 2
+_TIMESTAMP = 25  # "2026-01-01T00:00:03.123Z "
+
+
+def format_timestamp(line: LogLineLike) -> str:
+    stamp = line.timestamp.astimezone(UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+class LogView(ScrollView, can_focus=True):
+    """The lines of one log: stream choice, timestamps, wrap, find highlights, follow."""
+
+    COMPONENT_CLASSES = {
+        "log-view--timestamp", "log-view--stderr", "log-view--stderr-mark",
+        "log-view--match", "log-view--current-match", "log-view--more",
+    }
+    DEFAULT_CSS = """
+    LogView {
+        background: $surface;
+        color: $text;
+        overflow: scroll;
+        &:focus { background-tint: $foreground 5%; }
+        & > .log-view--timestamp { color: $text-muted; }
+        & > .log-view--stderr { color: $text-error; }
+        & > .log-view--stderr-mark { color: $error; }
+        & > .log-view--match { background: $warning 40%; }
+        & > .log-view--current-match { background: $accent; color: $text; text-style: bold; }
+        & > .log-view--more { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    show_timestamps: var[bool] = var(False)
+    wrap: var[bool] = var(False)
+    following: var[bool] = var(True, init=False)
+
+    class FollowChanged(Message):
+        """Following started or stopped, or lines arrived while paused."""
+
+        def __init__(self, following: bool, pending: int) -> None:
+            super().__init__()
+            self.following = following
+            self.pending = pending
+
+    def __init__(self, max_lines: int = DEFAULT_MAX_LINES, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.buffer = LogBuffer(max_lines)
+        self.rows = LogRows(self.buffer)
+        self.pending = 0
+        """Lines shown in the current stream and filter that arrived while paused."""
+        self.current_match: int | None = None
+        self._widest = 0
+        self._adjusting = False
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+
+    # -- content -----------------------------------------------------------------------------
+
+    def append(self, lines: Iterable[LogLineLike]) -> None:
+        """Add one batch (one poll's worth): one layout update however many lines it holds."""
+        new = self.buffer.extend(lines)
+        if not new:
+            return
+        self._widest = max(self._widest, _widest(self.buffer, new))
+        removed_rows, added = self.rows.extend(new)
+        if self.current_match is not None and self.current_match not in self.buffer:
+            self.current_match = None
+        self._update_virtual_size()
+        if self.following:
+            self._scroll_quietly(self.max_scroll_y)
+        else:
+            if removed_rows:  # keep the lines the user is reading where they are
+                self._scroll_quietly(self.scroll_y - removed_rows)
+            if added:
+                self.pending += added
+                self.post_message(self.FollowChanged(False, self.pending))
+        self.refresh()
+
+    def set_stream(self, stream: str | None) -> None:
+        """Show ``"stdout"``, ``"stderr"`` or both (``None``); filters locally, no refetch."""
+        self.rows.stream = stream
+        self._rebuild()
+
+    def set_pattern(self, pattern: LogPattern, *, filtering: bool) -> None:
+        """Highlight ``pattern``; with ``filtering`` show only the lines it matches."""
+        self.rows.pattern = pattern
+        self.rows.filtering = filtering
+        if self.current_match is not None and not pattern.active:
+            self.current_match = None
+        self._rebuild()
+        if self.current_match is not None and not self.rows.match_position(self.current_match):
+            self.current_match = None
+
+    def lines(self) -> list[LogLineLike]:
+        """Every buffered line of the chosen stream, filter or not: what save and copy write."""
+        stream = self.rows.stream
+        return [line for line in self.buffer if stream is None or line.stream == stream]
+
+    def current_line(self) -> LogLineLike | None:
+        """The current match, or else the last line on screen."""
+        if self.current_match in self.buffer:
+            return self.buffer[self.current_match]
+        bottom = min(round(self.scroll_y) + self.scrollable_content_region.height,
+                     self.rows.row_count) - 1
+        located = self.rows.locate(bottom)
+        return self.buffer[located[0]] if located else None
+
+    # -- find ------------------------------------------------------------------------------------
+
+    def next_match(self, *, backwards: bool = False) -> int:
+        """Move to the next (previous) match from the current one or the screen; its position."""
+        if self.current_match is not None:
+            start = self.current_match
+        else:
+            edge = self.rows.locate(round(self.scroll_y) if not backwards else
+                                    round(self.scroll_y) + self.scrollable_content_region.height)
+            start = edge[0] - (0 if backwards else 1) if edge else -1
+            if backwards and edge is None:
+                start = self.buffer.total
+        target = self.rows.next_match(start, backwards=backwards)
+        if target is None:
+            return 0
+        self._set_current(target)
+        row = self.rows.row_of(target)
+        height = self.scrollable_content_region.height
+        if row is not None and not self.scroll_y <= row < self.scroll_y + height:
+            self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
+        return self.rows.match_position(target)
+
+    def _set_current(self, seq: int | None) -> None:
+        for old in (self.current_match, seq):
+            if old is not None:
+                self._strips.discard(old)
+        self.current_match = seq
+        self.refresh()
+
+    # -- follow ----------------------------------------------------------------------------------
+
+    def follow(self) -> None:
+        """Go to the end and stay there as lines arrive (End, ``f``)."""
+        self.following = True
+        self._scroll_quietly(self.max_scroll_y)
+
+    def watch_following(self, following: bool) -> None:
+        if following:
+            self.pending = 0
+        self.post_message(self.FollowChanged(following, self.pending))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._adjusting:
+            return
+        if self.following and new_value < old_value and new_value < self.max_scroll_y:
+            self.following = False
+        elif not self.following and new_value > old_value and new_value >= self.max_scroll_y:
+            self.following = True
+
+    def action_scroll_end(self) -> None:
+        self.follow()
+
+    def _scroll_quietly(self, y: float) -> None:
+        self._adjusting = True
+        try:
+            self.scroll_to(y=max(0, y), animate=False, immediate=True)
+        finally:
+            self._adjusting = False
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def watch_show_timestamps(self) -> None:
+        self._rebuild()
+
+    def watch_wrap(self) -> None:
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        if self.wrap:
+            self._rebuild()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _prefix_width(self) -> int:
+        return _GUTTER + (_TIMESTAMP if self.show_timestamps else 0)
+
+    def _rebuild(self) -> None:
+        """Recompute the rows after a change of view, keeping the top line (or the end) in place."""
+        top = self.rows.locate(round(self.scroll_y))
+        width = self.scrollable_content_region.width - self._prefix_width()
+        self.rows.wrap_width = max(width, 10) if self.wrap else None
+        self.rows.rebuild()
+        self._strips.clear()
+        self._update_virtual_size()
+        if self.following:
+            self._scroll_quietly(self.max_scroll_y)
+        elif top is not None:
+            row = self.rows.row_at_or_after(top[0])
+            self._scroll_quietly(row if row is not None else self.max_scroll_y)
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        width = 0 if self.wrap else self._widest + self._prefix_width()
+        self.virtual_size = Size(width, self.rows.row_count)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        located = self.rows.locate(scroll_y + y)
+        if located is None:
+            return Strip.blank(width, style)
+        seq, part = located
+        strip = self._strips.get(seq)
+        if strip is None:
+            strip = self._strips[seq] = self._line_strip(seq).apply_style(style)
+        if not self.wrap:
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        prefix = self._prefix_width()
+        text_width = self.rows.wrap_width or width
+        if part == 0:
+            return strip.crop_extend(0, prefix + text_width, style).extend_cell_length(width, style)
+        start = prefix + part * text_width
+        piece = strip.crop(start, start + text_width)
+        return Strip([Segment(" " * prefix, style), *piece]).extend_cell_length(width, style)
+
+    def _line_strip(self, seq: int) -> Strip:
+        line = self.buffer[seq]
+        stderr = line.stream == "stderr"
+        styles = self.get_component_rich_style
+        segments: list[Segment] = []
+        if self.show_timestamps:
+            segments.append(Segment(format_timestamp(line) + " ", styles("log-view--timestamp")))
+        segments.append(Segment(STDERR_MARK + " " if stderr else "  ",
+                                styles("log-view--stderr-mark") if stderr else None))
+        text, hidden = clip(printable(line.message))
+        base = styles("log-view--stderr") if stderr else Style()
+        spans = self.rows.pattern.spans(text) if self.rows.pattern.active else []
+        highlight = styles(
+            "log-view--current-match" if seq == self.current_match else "log-view--match")
+        position = 0
+        for start, end in spans:
+            if start > position:
+                segments.append(Segment(text[position:start], base))
+            segments.append(Segment(text[start:end], base + highlight))
+            position = end
+        if position < len(text):
+            segments.append(Segment(text[position:], base))
+        if hidden:
+            segments.append(Segment(more_marker(hidden), styles("log-view--more")))
+        return Strip(segments)
+
+
+def _widest(buffer: LogBuffer, new: range) -> int:
+    """An upper bound of the widest new line in cells, without measuring every line exactly.
+
+    ASCII lines take one cell per character (a control shows as one control picture) plus tab
+    expansion; only other lines are measured.
+    """
+    widest = 0
+    for _, line in buffer.items(new.start):
+        message = line.message
+        if message.isascii():
+            width = len(message) + (TAB_SIZE - 1) * message.count("\t")
+        else:
+            width = cell_len(printable(message))
+        widest = max(widest, width)
+    cap = MAX_LINE_CHARS * 2 + len(more_marker(10**9))
+    return min(widest, cap)
