@@ -1,23 +1,26 @@
-"""Cancel, requeue and queue-new-job flows. PLACEHOLDER until issue 6 lands: the contract is
-in docs/architecture.md; these refuse with a message so the console can bind the keys now."""
+"""Entry points the jobs and job details screens call for cancel, requeue and queue-new-job.
+
+Each refuses at once in read-only mode, otherwise opens its dialog; when the server accepted
+the action it posts ``JobsChanged`` to the calling screen. Scale applies cancel and requeue
+asynchronously, so a few seconds later the targeted jobs are counted again and a second
+``JobsChanged`` says what actually changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 from typing import Literal
 
 from textual.message import Message
 from textual.screen import Screen
 
-from scale_tui.api import JobFilter
+from scale_tui.actions import ActionContext, Plan, count_statuses, scope_choices
+from scale_tui.api import ScaleError
 
+__all__ = ["ActionContext", "JobsChanged", "request_action", "request_queue_job"]
 
-@dataclass(frozen=True)
-class ActionContext:
-    cursor_job_id: int | None
-    marked: tuple[int, ...] = ()
-    filter: JobFilter | None = None
-    matching: int | None = None
+# Seconds before re-counting the targeted jobs; tests set it to 0 or None (no verification).
+VERIFY_DELAY: float | None = 3.0
 
 
 class JobsChanged(Message):
@@ -28,9 +31,67 @@ class JobsChanged(Message):
         self.summary = summary
 
 
+def refuse_if_read_only(screen: Screen, what: str) -> bool:
+    """True (after telling the user why) when the console is read-only."""
+    app = screen.app
+    if not getattr(app, "read_only", False):
+        return False
+    name = getattr(app, "profile_name", None)
+    where = f"profile {name!r} is read-only" if name else "the console is read-only"
+    screen.notify(
+        f"{what} refused: {where} (read_only in the config, SCALE_TUI_READ_ONLY or --read-only).",
+        title="Read-only",
+        severity="error",
+    )
+    return True
+
+
 def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: ActionContext) -> None:
-    screen.notify(f"{kind} is not available yet", severity="warning")
+    """Confirm and send a cancel or requeue for the job(s) `ctx` describes."""
+    verb = "Cancel" if kind == "cancel" else "Requeue"
+    if refuse_if_read_only(screen, verb):
+        return
+    if not any(choice.usable for choice in scope_choices(kind, ctx)):
+        screen.notify(f"Nothing to {kind}: no job under the cursor and none marked.")
+        return
+    from scale_tui.screens.confirm_action import Accepted, ConfirmAction
+
+    def accepted(result: Accepted | None) -> None:
+        if result is None:
+            return
+        screen.post_message(JobsChanged(result.summary))
+        if VERIFY_DELAY is not None:
+            screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action")
+
+    screen.app.push_screen(ConfirmAction(kind, ctx, screen.app.client), accepted)
 
 
 def request_queue_job(screen: Screen) -> None:
-    screen.notify("queueing a new job is not available yet", severity="warning")
+    """Pick a job type, fill in its inputs, queue it; on 201 open the new job."""
+    if refuse_if_read_only(screen, "Queueing a new job"):
+        return
+    from scale_tui.screens.queue_job import QueueJobScreen
+
+    def queued(job_id: int | None) -> None:
+        if job_id is not None:
+            screen.post_message(JobsChanged(f"Job {job_id} queued."))
+            screen.app.open_job(job_id)
+
+    screen.app.push_screen(QueueJobScreen(screen.app.client), queued)
+
+
+async def _verify(screen: Screen, plan: Plan, before: dict[str, int]) -> None:
+    await asyncio.sleep(VERIFY_DELAY or 0)
+    try:
+        after = await count_statuses(screen.app.client, plan)
+    except ScaleError:
+        return  # the regular refresh will show the result; a second error toast helps no one
+    if after == before:
+        text = "nothing changed yet (Scale may still be working on it)"
+    else:
+        text = "now " + (", ".join(f"{n} {s}" for s, n in after.items()) or "no jobs")
+        if plan.filters[0].job_id:
+            was = ", ".join(f"{n} {s}" for s, n in before.items())
+            text += f" (was {was})" if was else ""
+    verb = "Cancel" if plan.kind == "cancel" else "Requeue"
+    screen.post_message(JobsChanged(f"{verb} of {plan.target}: {text}."))

@@ -1,0 +1,251 @@
+"""The confirmation of a cancel or requeue: pick the scope, see what it touches, then send.
+
+Everything shown comes from ``scale_tui.actions.Plan``, and the requests sent are that plan's
+and nothing else. A request with no filter at all needs the word ``every`` typed, and then no
+button is focused by default. Counting happens when the dialog opens and again on confirm: if
+more jobs match by then, the dialog shows the new numbers and asks again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from scale_tui.actions import (
+    CONFIRM_WORD,
+    ActionContext,
+    Kind,
+    Plan,
+    Scope,
+    accepted_summary,
+    count_statuses,
+    default_scope,
+    effect_lines,
+    explain_error,
+    parse_priority,
+    plan_action,
+    scope_choices,
+)
+from scale_tui.api import InvalidFilter, ScaleClient, ScaleError
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What the dialog returns once the server accepted every request of the plan."""
+
+    summary: str
+    plan: Plan
+    tally: dict[str, int]
+
+
+ASYNC_NOTE = "Scale applies this after accepting it; the list shows the result as it refreshes."
+
+
+class ConfirmAction(ModalScreen[Accepted | None]):
+    DEFAULT_CSS = """
+    ConfirmAction { align: center middle; }
+    ConfirmAction #dialog {
+        width: 100; max-width: 95%; height: auto; max-height: 95%;
+        border: thick $error; background: $surface; padding: 0 1;
+    }
+    ConfirmAction.requeue #dialog { border: thick $warning; }
+    ConfirmAction #title { text-style: bold; margin-bottom: 1; }
+    ConfirmAction RadioSet { width: 100%; }
+    ConfirmAction .problem { color: $text-muted; padding-left: 2; }
+    ConfirmAction #counts { margin-top: 1; text-style: bold; }
+    ConfirmAction #request { color: $text-muted; margin-top: 1; }
+    ConfirmAction #error { color: $error; }
+    ConfirmAction #typed-row, ConfirmAction #priority-row { height: auto; }
+    ConfirmAction #typed-label { color: $error; text-style: bold; }
+    ConfirmAction #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    ConfirmAction Button { margin-left: 2; }
+    """
+    BINDINGS = [Binding("escape", "back", "Back", id="confirm.back")]
+
+    def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient) -> None:
+        super().__init__(classes=kind)
+        self.kind = kind
+        self.ctx = ctx
+        self.client = client
+        self.choices = scope_choices(kind, ctx)
+        self.scope = default_scope(self.choices)
+        self.plan: Plan | None = None
+        self.tally: dict[str, int] | None = None
+        self.sent = 0  # requests of the plan already accepted (a retry sends only the rest)
+
+    def compose(self) -> ComposeResult:
+        verb = "Cancel" if self.kind == "cancel" else "Requeue"
+        with Vertical(id="dialog"):
+            yield Static(f"{verb} jobs", id="title", markup=False)
+            yield Label("Which jobs:")
+            with RadioSet(id="scope"):
+                for choice in self.choices:
+                    yield RadioButton(
+                        Content(choice.label),
+                        value=choice.scope == self.scope,
+                        disabled=not choice.usable,
+                        name=choice.scope.value,
+                    )
+            for choice in self.choices:
+                if not choice.usable:
+                    text = f"not possible: {choice.label}: {choice.problem}"
+                    yield Static(text, classes="problem", markup=False)
+            yield Static("", id="counts", markup=False)
+            yield Static("", id="effect", markup=False)
+            if self.kind == "requeue":
+                with Vertical(id="priority-row"):
+                    yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
+                    yield Input(placeholder="keep each job's priority", id="priority")
+            yield Static("", id="request", markup=False)
+            with Vertical(id="typed-row"):
+                yield Static("", id="typed-label", markup=False)
+                yield Input(placeholder=CONFIRM_WORD, id="typed")
+            yield Static("", id="error", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button(f"{verb} jobs", variant="error", id="confirm", disabled=True)
+                yield Button("Back", id="back")
+
+    def on_mount(self) -> None:
+        self._replan()
+
+    # -- what the user changes ---------------------------------------------------------------
+
+    @on(RadioSet.Changed, "#scope")
+    def _scope_changed(self, event: RadioSet.Changed) -> None:
+        self.scope = Scope(event.pressed.name)
+        self._replan()
+
+    @on(Input.Changed, "#priority")
+    def _priority_changed(self) -> None:
+        self._replan(recount=False)
+
+    @on(Input.Changed, "#typed")
+    def _typed_changed(self) -> None:
+        self._update_confirm()
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        if self.plan is not None and self._ready():
+            self.query_one("#confirm", Button).disabled = True
+            self._send(self.plan)
+
+    # -- plan, counts, text --------------------------------------------------------------------
+
+    def _priority(self) -> int | None:
+        if self.kind != "requeue":
+            return None
+        return parse_priority(self.query_one("#priority", Input).value)
+
+    def _replan(self, recount: bool = True) -> None:
+        error = ""
+        self.plan = None
+        try:
+            if self.scope is None:
+                raise InvalidFilter(f"nothing to {self.kind}: no job under the cursor or marked")
+            self.plan = plan_action(self.kind, self.ctx, self.scope, self._priority())
+        except ValueError as exc:  # InvalidFilter is a ValueError, and so is a bad priority
+            error = str(exc)
+        self.query_one("#error", Static).update(error)
+        self.query_one("#request", Static).update(
+            "Will send:\n" + self.plan.request_text() if self.plan else ""
+        )
+        every = self.plan is not None and self.plan.touches_every_job
+        self.query_one("#typed-row").display = every
+        self.query_one("#typed-label", Static).update(
+            "This request has no filter: on a real Scale it selects EVERY job on the server. "
+            f"Type {CONFIRM_WORD} to confirm."
+            if every
+            else ""
+        )
+        if recount:
+            self.tally = None
+            self.query_one("#counts", Static).update("Counting the jobs this selects…")
+            self.query_one("#effect", Static).update("")
+            if self.plan is not None:
+                self._count(self.plan)
+        if every:
+            self.query_one("#typed", Input).focus()
+        self._update_confirm()
+
+    def _ready(self) -> bool:
+        if self.plan is None or self.tally is None:
+            return False
+        if self.plan.touches_every_job:
+            return self.query_one("#typed", Input).value.strip() == CONFIRM_WORD
+        return True
+
+    def _update_confirm(self) -> None:
+        self.query_one("#confirm", Button).disabled = not self._ready()
+
+    @work(exclusive=True, group="count")
+    async def _count(self, plan: Plan) -> None:
+        try:
+            tally = await count_statuses(self.client, plan)
+        except ScaleError as exc:
+            self.query_one("#counts", Static).update(
+                f"Could not count the jobs: {explain_error(exc)}"
+            )
+            self.tally = {}
+        else:
+            self._show_tally(plan, tally)
+        self._update_confirm()
+
+    def _show_tally(self, plan: Plan, tally: dict[str, int]) -> None:
+        self.tally = tally
+        total = sum(tally.values())
+        line = f"{plan.target[:1].upper()}{plan.target[1:]}: {total} matching right now"
+        listed = self.ctx.matching
+        if plan.scope in (Scope.FILTER, Scope.EACH_STATUS) and listed not in (None, total):
+            line += f" (the list showed {listed})"
+        self.query_one("#counts", Static).update(line + ".")
+        effect = [*effect_lines(self.kind, tally), ASYNC_NOTE]
+        self.query_one("#effect", Static).update("\n".join(effect))
+
+    # -- sending -------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="send")
+    async def _send(self, plan: Plan) -> None:
+        error = self.query_one("#error", Static)
+        self.query_one("#scope", RadioSet).disabled = True  # the plan is fixed from here on
+        try:
+            if self.sent == 0 and plan.scope in (Scope.FILTER, Scope.EACH_STATUS):
+                shown = sum((self.tally or {}).values())
+                tally = await count_statuses(self.client, plan)
+                if sum(tally.values()) > shown:
+                    self._show_tally(plan, tally)
+                    error.update(
+                        f"More jobs match now than when this opened ({shown} → "
+                        f"{sum(tally.values())}). Check the numbers above and confirm again."
+                    )
+                    self.query_one("#scope", RadioSet).disabled = False
+                    return
+                self.tally = tally
+            for f in plan.filters[self.sent :]:
+                if plan.kind == "cancel":
+                    await self.client.cancel_jobs(f)
+                else:
+                    await self.client.requeue_jobs(f, plan.priority)
+                self.sent += 1
+        except ScaleError as exc:
+            done = (
+                f" ({self.sent} of {len(plan.filters)} requests were accepted)" if self.sent else ""
+            )
+            error.update(explain_error(exc) + done)
+            if not self.sent:
+                self.query_one("#scope", RadioSet).disabled = False
+            return
+        finally:
+            self._update_confirm()
+        total = sum(self.tally.values()) if self.tally is not None else None
+        self.dismiss(Accepted(accepted_summary(plan, total), plan, self.tally or {}))

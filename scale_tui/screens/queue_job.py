@@ -1,0 +1,170 @@
+"""Queue a new job: pick an active, unpaused job type and version, fill in its manifest's inputs.
+
+The form of each job type is kept while the dialog is open, so looking at another type and
+coming back loses nothing. A 400 from Scale (its ``detail`` names the input) is shown beside
+the form with every typed value in place; on 201 the dialog returns the new job's id.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scale_tui.actions import explain_error, parse_priority
+from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
+from scale_tui.widgets.manifest_form import ManifestForm
+
+
+class QueueJobScreen(ModalScreen[int | None]):
+    DEFAULT_CSS = """
+    QueueJobScreen { align: center middle; }
+    QueueJobScreen #dialog {
+        width: 120; max-width: 98%; height: 90%; border: thick $primary;
+        background: $surface; padding: 0 1;
+    }
+    QueueJobScreen #title { text-style: bold; }
+    QueueJobScreen #body { height: 1fr; }
+    QueueJobScreen #job-types { width: 40; height: 100%; }
+    QueueJobScreen #form-area { width: 1fr; height: 100%; padding-left: 1; }
+    QueueJobScreen #about { color: $text-muted; margin-bottom: 1; }
+    QueueJobScreen #server-error { color: $error; }
+    QueueJobScreen #buttons { height: auto; align-horizontal: right; }
+    QueueJobScreen Button { margin-left: 2; }
+    """
+    BINDINGS = [Binding("escape", "back", "Back", id="queue.back")]
+
+    def __init__(self, client: ScaleClient) -> None:
+        super().__init__()
+        self.client = client
+        self.job_types: list[JobType] = []
+        self.details: dict[str, JobTypeDetails] = {}
+        self.forms: dict[str, ManifestForm] = {}
+        self.current: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Queue a new job", id="title", markup=False)
+            with Horizontal(id="body"):
+                yield OptionList(id="job-types")
+                with VerticalScroll(id="form-area"):
+                    yield Static("Loading job types…", id="about", markup=False)
+                    yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
+                    yield Input(placeholder="the job type's default", id="priority")
+                    yield Static("", id="priority-error", classes="field-error", markup=False)
+            yield Static("", id="server-error", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Queue job", variant="primary", id="queue", disabled=True)
+                yield Button("Back", id="back")
+
+    def on_mount(self) -> None:
+        self._load_job_types()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.dismiss(None)
+
+    @work(exclusive=True, group="job-types")
+    async def _load_job_types(self) -> None:
+        about = self.query_one("#about", Static)
+        try:
+            page = await self.client.list_job_types(is_active=True, page_size=1000)
+        except ScaleError as exc:
+            about.update(f"Could not load job types: {explain_error(exc)}")
+            return
+        # Scale refuses (500) to queue an inactive type; a paused one would only sit queued.
+        self.job_types = sorted(
+            (t for t in page.results if t.is_active is not False and not t.is_paused),
+            key=lambda t: ((t.name or "").lower(), t.version or ""),
+        )
+        options = self.query_one("#job-types", OptionList)
+        options.add_options(
+            Option(Content(f"{t.label}  {t.title or ''}".rstrip()), id=_key(t))
+            for t in self.job_types
+        )
+        if not self.job_types:
+            about.update("No active, unpaused job type on this server.")
+            return
+        about.update("Choose a job type (↑/↓, Enter).")
+        options.focus()
+        options.highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#job-types")
+    def _job_type_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        key = event.option.id
+        if key is not None and key != self.current:
+            self.current = key
+            self._show(key)
+
+    @work(exclusive=True, group="job-type")
+    async def _show(self, key: str) -> None:
+        about = self.query_one("#about", Static)
+        if key not in self.details:
+            name, version = key.split("\x00")
+            about.update(f"Loading {name} {version}…")
+            try:
+                self.details[key] = await self.client.get_job_type(name, version)
+            except ScaleError as exc:
+                about.update(f"Could not load {name} {version}: {explain_error(exc)}")
+                return
+        if self.current != key:
+            return  # the user moved on while this loaded
+        details = self.details[key]
+        about.update(
+            f"{details.label}: {details.title or ''}\n{details.description or ''}".rstrip()
+        )
+        for other_key, form in self.forms.items():
+            form.display = other_key == key
+        if key not in self.forms:
+            self.forms[key] = ManifestForm(details.inputs)
+            await self.query_one("#form-area").mount(self.forms[key], after=about)
+        self.query_one("#server-error", Static).update("")
+        self.query_one("#queue", Button).disabled = False
+
+    @on(Button.Pressed, "#queue")
+    def _queue(self) -> None:
+        if self.current is None or self.current not in self.forms:
+            return
+        form = self.forms[self.current]
+        data, errors = form.collect()
+        priority_error = self.query_one("#priority-error", Static)
+        try:
+            priority = parse_priority(self.query_one("#priority", Input).value)
+            priority_error.update("")
+        except ValueError as exc:
+            priority_error.update(str(exc))
+            errors.append(str(exc))
+        server_error = self.query_one("#server-error", Static)
+        if errors or data is None:
+            server_error.update(f"Fix {len(errors)} input(s) before queueing: {errors[0]}")
+            return
+        self.query_one("#queue", Button).disabled = True
+        server_error.update("Queueing…")
+        self._send(self.details[self.current], data, priority)
+
+    @work(exclusive=True, group="queue")
+    async def _send(self, job_type: JobTypeDetails, data: dict, priority: int | None) -> None:
+        server_error = self.query_one("#server-error", Static)
+        configuration = {"priority": priority} if priority is not None else None
+        try:
+            job = await self.client.queue_job(job_type.id, data, configuration)
+        except BadRequest as exc:
+            server_error.update(f"The server rejected the job: {exc.detail}")
+        except ScaleError as exc:
+            server_error.update(explain_error(exc))
+        else:
+            self.dismiss(job.id)
+            return
+        self.query_one("#queue", Button).disabled = False
+
+
+def _key(job_type: JobType) -> str:
+    return f"{job_type.name}\x00{job_type.version}"
