@@ -19,7 +19,9 @@ from scale_tui.api.job_types import (
     JobTypeBase,
     JobTypeDetails,
     JobTypeName,
+    JobTypeQueued,
     JobTypeRevision,
+    JobTypeRunning,
     ManifestInput,
 )
 from scale_tui.api.logs import LOG_PAGE_CAP, LOG_STREAMS, LogFollower, LogLine
@@ -40,6 +42,7 @@ from scale_tui.api.models import (
     Node,
     Page,
     Recipe,
+    RecipeType,
     ScaleFile,
 )
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
@@ -68,7 +71,9 @@ __all__ = [
     "JobTypeBase",
     "JobTypeDetails",
     "JobTypeName",
+    "JobTypeQueued",
     "JobTypeRevision",
+    "JobTypeRunning",
     "LogFollower",
     "LogLine",
     "ManifestInput",
@@ -76,6 +81,7 @@ __all__ = [
     "NotFound",
     "Page",
     "Recipe",
+    "RecipeType",
     "Redirected",
     "ScaleAPIError",
     "ScaleClient",

@@ -118,3 +118,20 @@ class JobTypeRevision(ScaleModel):
     @property
     def inputs(self) -> list[ManifestInput]:
         return manifest_inputs(self.manifest)
+
+
+class JobTypeQueued(ScaleModel):
+    """A ``GET /v6/queue/status/`` item: how many jobs of one type wait in the queue."""
+
+    job_type: Lenient[JobTypeBase] = None
+    count: Lenient[int] = None
+    longest_queued: Timestamp = None
+    highest_priority: Lenient[int] = None
+
+
+class JobTypeRunning(ScaleModel):
+    """A ``GET /v6/job-types/running/`` item: how many jobs of one type are running."""
+
+    job_type: Lenient[JobTypeBase] = None
+    count: Lenient[int] = None
+    longest_running: Timestamp = None

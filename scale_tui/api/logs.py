@@ -117,9 +117,10 @@ class LogFollower:
 
     Limit of real Scale: ``started`` is the only cursor, so when more than 10,000 lines share
     one timestamp, the lines past the first 10,000 of that timestamp cannot be fetched at all.
-    The follower detects it (a full response whose lines all carry the timestamp it asked
-    from), skips past that timestamp instead of asking for the same page forever, and records
-    the timestamp in ``skipped`` so the console can say lines were lost there.
+    The follower detects it (a full response whose lines all carry one timestamp),
+    skips past that timestamp instead of asking for the same page forever, and records
+    the timestamp in ``skipped`` so the console can say lines may be missing there. (With
+    exactly 10,000 lines at one timestamp nothing is missing, but no request can tell.)
     """
 
     def __init__(
@@ -150,13 +151,11 @@ class LogFollower:
             new.extend(self._accept(lines))
             if len(lines) < LOG_PAGE_CAP:
                 break
-            if (
-                self._started is not None
-                and lines[0].timestamp == lines[-1].timestamp == self._started
-            ):
+            stuck_at = lines[0].timestamp
+            if lines[-1].timestamp == stuck_at:
                 # A full page inside one timestamp: asking again returns the same page.
-                self.skipped.append(self._started)
-                self._started += timedelta(microseconds=1)
+                self.skipped.append(stuck_at)
+                self._started = stuck_at + timedelta(microseconds=1)
         self.total += len(new)
         return new
 

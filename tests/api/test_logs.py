@@ -1,0 +1,171 @@
+"""Logs: Elasticsearch answers become LogLines, and following returns every line once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine
+from scale_tui.api.logs import LogFormatError, parse_es_timestamp, parse_log_response
+
+T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+LOG_PATH = "/service/scale/api/v6/job-executions/31/logs/combined/"
+
+
+def es_response(lines: list[LogLine]) -> dict:
+    """Real Scale's body: the raw Elasticsearch search response (reference §5)."""
+    hits = [
+        {"_index": "scalelogs-1", "_type": "doc", "_id": str(i), "_score": None,
+         "_source": {"@timestamp": ln.timestamp.isoformat().replace("+00:00", "Z"),
+                     "scale_order_num": ln.order, "message": ln.message,
+                     "stream": ln.stream, "scale_job_exe": "scale_31"},
+         "sort": [0, ln.order]}
+        for i, ln in enumerate(lines)
+    ]  # fmt: skip
+    return {"took": 3, "timed_out": False, "_shards": {"total": 1},
+            "hits": {"total": len(hits), "max_score": None, "hits": hits}}  # fmt: skip
+
+
+def line(seconds: float, order: int = 0, message: str = "", stream: str = "stdout") -> LogLine:
+    return LogLine(T0 + timedelta(seconds=seconds), order, stream, message or f"l{seconds}/{order}")
+
+
+class FakeLog:
+    """A log store answering like Scale + Elasticsearch: started inclusive, sorted, capped."""
+
+    def __init__(self, lines: list[LogLine] = ()) -> None:
+        self.lines = sorted(lines, key=lambda ln: (ln.timestamp, ln.order))
+        self.starts: list[str | None] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        started = request.url.params.get("started")
+        self.starts.append(started)
+        since = parse_es_timestamp(started) if started else None
+        matching = [ln for ln in self.lines if since is None or ln.timestamp >= since]
+        if not matching:
+            return httpx.Response(204)
+        return httpx.Response(200, json=es_response(matching[:LOG_PAGE_CAP]))
+
+
+@pytest.fixture
+def log(fake) -> FakeLog:
+    store = FakeLog()
+    fake.on("GET", LOG_PATH, store.handle)
+    return store
+
+
+def test_parse_reads_hits_source_in_log_order():
+    body = es_response([line(2, 1, "b", "stderr"), line(1, 0, "a")])
+    lines = parse_log_response(json.dumps(body).encode())
+    assert [(ln.message, ln.stream) for ln in lines] == [("a", "stdout"), ("b", "stderr")]
+    assert lines[0].timestamp == T0 + timedelta(seconds=1)
+
+
+def test_messages_are_kept_literally_and_bad_utf8_does_not_raise():
+    body = es_response([line(1, 0, "[bold]x[/] \x1b[31mred\x1b[0m ☃")])
+    lines = parse_log_response(json.dumps(body).encode())
+    assert lines[0].message == "[bold]x[/] \x1b[31mred\x1b[0m ☃"
+    raw = json.dumps(es_response([line(1, 0, "MARK")])).encode().replace(b"MARK", b"ok \xff\xfe")
+    assert parse_log_response(raw)[0].message == "ok \ufffd\ufffd"
+
+
+def test_odd_hits_are_tolerated():
+    body = {"hits": {"hits": [
+        {"_source": {"@timestamp": "2026-01-01T00:00:00.123456789Z", "message": None}},
+        {"_source": {"@timestamp": "2026-01-01T00:00:01+00:00", "message": 42, "stream": "x"}},
+        {"_source": {"message": "no timestamp: cannot be placed"}},
+        {"no_source": True},
+        "junk",
+    ]}}  # fmt: skip
+    lines = parse_log_response(json.dumps(body))
+    assert [(ln.message, ln.stream, ln.order) for ln in lines] == [
+        ("", "stdout", 0),
+        ("42", "stdout", 0),
+    ]
+    assert lines[0].timestamp.microsecond == 123456
+
+
+def test_non_elasticsearch_body_is_a_clear_error():
+    with pytest.raises(LogFormatError, match=r"no hits.hits"):
+        parse_log_response(b'{"detail": "x"}')
+    assert parse_log_response(b"") == []
+
+
+def test_log_lines_are_frozen_and_hashable():
+    a, b = line(1, 2, "m"), line(1, 2, "m")
+    assert a == b and hash(a) == hash(b) and a.key == (a.timestamp, 2, "stdout", "m")
+    with pytest.raises(AttributeError):
+        a.message = "changed"
+
+
+async def test_follower_returns_new_lines_once_despite_inclusive_started(client, log):
+    follower = LogFollower(client, 31)
+    assert await follower.poll() == []  # 204: nothing yet
+    log.lines += [line(1, 0), line(2, 0), line(2, 1)]
+    assert [ln.message for ln in await follower.poll()] == ["l1/0", "l2/0", "l2/1"]
+    # More lines at the same last timestamp, and later ones.
+    log.lines += [line(2, 2), line(3, 0)]
+    assert [ln.message for ln in await follower.poll()] == ["l2/2", "l3/0"]
+    assert await follower.poll() == []
+    assert follower.total == 5
+    assert follower.last_timestamp == T0 + timedelta(seconds=3)
+    assert log.starts == [None, None, "2026-01-01T12:00:02Z", "2026-01-01T12:00:03Z"]
+
+
+async def test_follower_keeps_identical_text_at_different_orders(client, log):
+    log.lines += [line(1, 0, "same"), line(1, 1, "same"), line(1, 1, "same", "stderr")]
+    follower = LogFollower(client, 31)
+    assert len(await follower.poll()) == 3
+    assert await follower.poll() == []
+
+
+async def test_follower_memory_is_only_the_last_timestamp(client, log):
+    log.lines += [line(s, o) for s in range(50) for o in range(3)]
+    follower = LogFollower(client, 31)
+    assert len(await follower.poll()) == 150
+    assert len(follower._seen_at_last) == 3
+
+
+async def test_follower_pages_forward_at_once_past_the_10000_line_cap(client, log):
+    # 25,000 lines spread over 2,500 timestamps: three requests in one poll, none lost.
+    log.lines += [line(s / 10, o, f"{s}/{o}") for s in range(2500) for o in range(10)]
+    follower = LogFollower(client, 31)
+    got = await follower.poll()
+    assert len(got) == 25_000
+    assert len(set(got)) == 25_000
+    assert got == log.lines
+    assert len(log.starts) == 3
+    assert follower.skipped == []
+
+
+async def test_follower_page_boundary_inside_one_timestamp(client, log):
+    # The cap falls in the middle of a timestamp group that has 600 lines.
+    log.lines += [line(0, o) for o in range(9_700)] + [line(1, o) for o in range(600)]
+    follower = LogFollower(client, 31)
+    got = await follower.poll()
+    assert got == log.lines
+    assert follower.total == 10_300
+
+
+async def test_more_than_10000_lines_at_one_timestamp_are_detected_not_looped(client, log):
+    # Real Scale cannot page inside one timestamp: the follower must move on and say so.
+    log.lines += [line(1, o) for o in range(12_000)] + [line(2, 0, "after")]
+    follower = LogFollower(client, 31)
+    got = await follower.poll()
+    assert follower.skipped == [T0 + timedelta(seconds=1)]
+    assert len(got) == 10_001
+    assert got[-1].message == "after"
+    assert log.starts == [None, "2026-01-01T12:00:01.000001Z"]
+    assert await follower.poll() == []
+
+
+async def test_follower_stops_paging_after_a_bound_and_resumes_next_poll(client, log):
+    log.lines += [line(s / 100, 0) for s in range(30_000)]
+    follower = LogFollower(client, 31, max_pages_per_poll=2)
+    first = await follower.poll()
+    second = await follower.poll()
+    assert len(log.starts) == 4
+    assert first + second == log.lines
