@@ -26,10 +26,17 @@ from scale_tui.api.job_types import (
 )
 from scale_tui.api.logs import LOG_PAGE_CAP, LOG_STREAMS, LogFollower, LogLine
 from scale_tui.api.models import (
+    BLOCKED,
+    CANCELED,
+    COMPLETED,
     ERROR_CATEGORIES,
     EXECUTION_STATUSES,
+    FAILED,
     FINAL_STATUSES,
     JOB_STATUSES,
+    PENDING,
+    QUEUED,
+    RUNNING,
     Batch,
     Data,
     Event,
@@ -48,12 +55,19 @@ from scale_tui.api.models import (
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
 
 __all__ = [
+    "BLOCKED",
+    "CANCELED",
+    "COMPLETED",
     "ERROR_CATEGORIES",
     "EXECUTION_STATUSES",
+    "FAILED",
     "FINAL_STATUSES",
     "JOB_STATUSES",
     "LOG_PAGE_CAP",
     "LOG_STREAMS",
+    "PENDING",
+    "QUEUED",
+    "RUNNING",
     "BadRequest",
     "Batch",
     "Data",
