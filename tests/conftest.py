@@ -18,3 +18,24 @@ def scale_ui_fixture():
         return json.loads((FIXTURES / name).read_text())
 
     return load
+
+
+@pytest.fixture(scope="session")
+def stub_url():
+    """A stub Scale server for read-only use: 300 jobs, seed 7, simulator off. Its URL."""
+    from server_stub.runner import StubServer
+
+    with StubServer(jobs=300, seed=7, simulate=False) as server:
+        yield server.url
+
+
+@pytest.fixture
+def fresh_stub():
+    """A stub Scale server of its own for a test that changes data (same data as stub_url).
+
+    Yields the ``StubServer``: ``.url``; ``.state`` reaches the database for assertions.
+    """
+    from server_stub.runner import StubServer
+
+    with StubServer(jobs=300, seed=7, simulate=False) as server:
+        yield server

@@ -1,0 +1,108 @@
+"""``create_app``: the stub Scale server as a FastAPI application.
+
+Routes are mounted under ``/v6`` and ``/v7`` like Scale's. Middleware does what Django and DRF do
+around Scale's views (slash redirects, auth, error bodies); the lifespan seeds the database if
+it is empty, applies commands left from a previous run, and starts the simulator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from server_stub.catalog import Catalog
+from server_stub.commands import CommandApplier
+from server_stub.db import Database
+from server_stub.params import APIError
+from server_stub.routes import actions, control, job_types, logs
+from server_stub.routes import jobs as job_routes
+from server_stub.routes.common import RouteNotFound
+from server_stub.seed import seed_database, span_for
+from server_stub.simulator import Simulator
+from server_stub.state import StubState
+from server_stub.timefmt import FIXED_EPOCH_US, now_us
+from server_stub.web import check_token, detail, django_404, slash_redirect
+
+log = logging.getLogger("server_stub")
+API_PREFIXES = ("/v6/", "/v7/")
+
+
+def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
+               simulate: bool = True, token: str | None = None) -> StubState:
+    """Open (and seed, if new) the database; apply commands an earlier process accepted."""
+    if not 1 <= jobs <= 10_000_000:
+        raise ValueError(f"jobs must be between 1 and 10,000,000, got {jobs}")
+    db = Database(db_path)
+    catalog = Catalog.load()
+    if not db.is_seeded():
+        # Frozen data hangs off a fixed epoch; live data ends now so the demo looks current.
+        start = FIXED_EPOCH_US if not simulate else now_us() - span_for(jobs)
+        seed_database(db, catalog, jobs=jobs, seed=seed, start_us=start)
+    state = StubState(db=db, catalog=catalog, token=token, simulate=simulate)
+    state.applier = CommandApplier(db, catalog)
+    state.applier.drain()
+    state.simulator = Simulator(db, catalog, seed)
+    return state
+
+
+def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
+               simulate: bool = True, token: str | None = None) -> FastAPI:
+    state = open_state(db_path, jobs=jobs, seed=seed, simulate=simulate, token=token)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        state.applier.start()
+        if simulate:
+            state.simulator.start()
+        try:
+            yield
+        finally:
+            state.simulator.stop()
+            state.applier.stop()
+
+    app = FastAPI(title="Scale v6 job services (stub)", version="7.0.0", lifespan=lifespan,
+                  redirect_slashes=False, docs_url="/_stub/docs", redoc_url=None,
+                  openapi_url="/_stub/openapi.json")
+    app.state.stub = state
+    for prefix in ("/v6", "/v7"):
+        for module in (actions, job_routes, logs, job_types):
+            app.include_router(module.router, prefix=prefix,
+                               include_in_schema=prefix == "/v6")
+    app.include_router(control.router)
+
+    @app.middleware("http")
+    async def django_and_drf(request: Request, call_next) -> Response:
+        path = request.url.path
+        if not path.startswith(API_PREFIXES):
+            return await call_next(request)
+        redirect = slash_redirect(app, request)
+        if redirect is not None:
+            return redirect
+        body = await request.body()
+        state.requests.record(request, body)
+        denied = check_token(request, state.token)
+        if denied is not None:
+            return denied
+        return await call_next(request)
+
+    @app.exception_handler(APIError)
+    async def api_error(request: Request, exc: APIError) -> Response:
+        return detail(exc.status, exc.detail)
+
+    @app.exception_handler(RouteNotFound)
+    async def route_not_found(request: Request, exc: RouteNotFound) -> Response:
+        return django_404(request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return detail(405, f'Method "{request.method}" not allowed.')
+        if exc.status_code == 404:
+            return django_404(request.url.path)
+        return detail(exc.status_code, str(exc.detail))
+
+    return app

@@ -1,0 +1,139 @@
+"""Execution logs shaped like Scale's Elasticsearch answer, from seeded and stored lines.
+
+Seeded executions' lines are derived from the execution id (``logtext``) and spread evenly over
+the execution's run, so a 100k-job seed stores no log text; lines the simulator writes are stored
+in ``log_lines``. Both are served together, sorted by ``(@timestamp, scale_order_num)``, with
+``started`` inclusive and at most ``LOG_CAP`` hits per answer, as Scale does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import html
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from server_stub import logtext
+from server_stub.timefmt import US, es
+
+LOG_CAP = 10_000
+BIG_LOG_LINES = 50_000
+
+
+def seeded_line_count(exe_id: int) -> int:
+    """How many lines a seeded execution wrote. Every 500th (7, 507, ...) wrote 50,000."""
+    if exe_id % 500 == 7:
+        return BIG_LOG_LINES
+    return 30 + (exe_id * 7919) % 370
+
+
+@dataclass(frozen=True)
+class LogLine:
+    ts_ms: int  # Elasticsearch keeps milliseconds
+    order: int  # fluentd's nanosecond part of the event time
+    stream: str
+    message: str
+
+
+def _seeded_time(started: int, until: int, n: int, i: int) -> tuple[int, int]:
+    fine_ns = started * 1000 + (until - started) * 1000 * i // max(n, 1)
+    return fine_ns // 1_000_000, fine_ns % 1_000_000_000
+
+
+def seeded_lines(exe: sqlite3.Row, since_ms: int | None, stream: str | None):
+    """(total matching, up to LOG_CAP lines) of the seeded part of one execution's log."""
+    n = exe["seeded_lines"]
+    if not n or exe["started"] is None:
+        return 0, []
+    started, until = exe["started"], exe["seeded_until"] or exe["started"]
+    first = 0
+    if since_ms is not None:
+        first = bisect.bisect_left(range(n), since_ms,
+                                   key=lambda i: _seeded_time(started, until, n, i)[0])
+    failed = exe["status"] == "FAILED"
+    total, out = 0, []
+    for i in range(first, n):
+        s, message = logtext.line(exe["id"], i, n, failed)
+        if stream and s != stream:
+            continue
+        total += 1
+        if len(out) < LOG_CAP:
+            ts_ms, order = _seeded_time(started, until, n, i)
+            out.append(LogLine(ts_ms, order, s, message))
+        elif stream is None:
+            return n - first, out  # every remaining line matches: no need to walk them
+    return total, out
+
+
+def stored_lines(conn: sqlite3.Connection, exe_id: int, since_ms: int | None,
+                 stream: str | None, limit: int):
+    where, args = "exe_id = ?", [exe_id]
+    if since_ms is not None:
+        where += " AND ts >= ?"
+        args.append(since_ms)
+    if stream:
+        where += " AND stream = ?"
+        args.append(stream)
+    total = conn.execute(f"SELECT count(*) FROM log_lines WHERE {where}", args).fetchone()[0]
+    rows = conn.execute(f"SELECT ts, order_num, stream, message FROM log_lines WHERE {where} "
+                        "ORDER BY ts, order_num LIMIT ?", [*args, limit]).fetchall()
+    return total, [LogLine(*r) for r in rows]
+
+
+def fetch(conn: sqlite3.Connection, exe: sqlite3.Row, since_us: int | None,
+          stream: str | None) -> tuple[int, list[LogLine]]:
+    since_ms = None if since_us is None else -(-since_us // 1000)  # ts >= since, in ms
+    total, lines = seeded_lines(exe, since_ms, stream)
+    more, stored = stored_lines(conn, exe["id"], since_ms, stream, LOG_CAP)
+    lines = sorted(lines + stored, key=lambda ln: (ln.ts_ms, ln.order))[:LOG_CAP]
+    return total + more, lines
+
+
+def as_elasticsearch(total: int, lines: list[LogLine], cluster_id: str) -> bytes:
+    hits = []
+    for ln in lines:
+        ts = es(ln.ts_ms * 1000)
+        hit_id = hashlib.blake2b(f"{cluster_id}{ln.ts_ms}{ln.order}{ln.stream}".encode(),
+                                 digest_size=10).hexdigest()
+        hits.append({"_index": f"scalelogs-{ts[:10].replace('-', '.')}", "_type": "_doc",
+                     "_id": hit_id, "_score": None,
+                     "_source": {"@timestamp": ts, "scale_order_num": ln.order,
+                                 "message": ln.message, "stream": ln.stream,
+                                 "scale_job_exe": cluster_id},
+                     "sort": [ln.ts_ms, ln.order]})
+    body = {"took": 1 + len(lines) // 2000, "timed_out": False,
+            "_shards": {"total": 5, "successful": 5, "skipped": 0, "failed": 0},
+            "hits": {"total": total, "max_score": None, "hits": hits}}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def as_text(lines: list[LogLine]) -> bytes:
+    return "\n".join(ln.message for ln in lines).encode()
+
+
+def as_html(lines: list[LogLine]) -> bytes:
+    rows = "".join(f'<div class="{ln.stream}">{html.escape(ln.message)}</div>\n' for ln in lines)
+    return ("<html><head><style>.stdout {} .stderr {color: red;}</style></head><body>"
+            + rows + "</body></html>").encode()
+
+
+def append(conn: sqlite3.Connection, exe_id: int, rows: list[tuple[int, int, str, str]]) -> None:
+    """Store lines the simulator wrote: (ts_ms, order, stream, message)."""
+    conn.executemany("INSERT INTO log_lines VALUES (?,?,?,?,?)",
+                     [(exe_id, *r) for r in rows])
+
+
+__all__ = [
+    "BIG_LOG_LINES",
+    "LOG_CAP",
+    "US",
+    "LogLine",
+    "append",
+    "as_elasticsearch",
+    "as_html",
+    "as_text",
+    "fetch",
+    "seeded_line_count",
+]

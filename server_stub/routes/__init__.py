@@ -1,0 +1,1 @@
+"""The stub's endpoints, one module per group of Scale views."""

@@ -1,0 +1,56 @@
+"""Changing jobs: queue a new one, cancel, requeue (Scale's ``JobsView.post`` and friends)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from server_stub import commands
+from server_stub.jobquery import action_filters
+from server_stub.queueing import insert_job, parse_new_job
+from server_stub.routes.common import check_format, json_body, params, stub
+from server_stub.routes.jobs import job_details
+from server_stub.timefmt import now_us
+from server_stub.web import absolute_path, json_response
+
+router = APIRouter()
+
+
+@router.post("/jobs/")
+async def queue_job(request: Request) -> Response:
+    state = stub(request)
+    check_format(request)
+    body = await json_body(request, only_json=False)
+    jt, data, configuration = parse_new_job(params(request, body), state.catalog)
+    with state.db.write() as conn:
+        job_id = insert_job(conn, jt, data, configuration, now_us())
+    with state.db.read() as conn:
+        details = job_details(conn, state, job_id)
+    location = f"{absolute_path(request)}{job_id}/"
+    return json_response(details, status=201, headers={"location": location})
+
+
+async def _accept(request: Request, kind: str) -> Response:
+    state = stub(request)
+    check_format(request)
+    body = await json_body(request, only_json=True)
+    p = params(request, body)
+    q = action_filters(p, state.catalog)
+    priority = p.int("priority") if kind == "requeue" else None
+    commands.record(state.db, kind, q, priority)
+    state.applier.notify()
+    # DRF renders a None body as zero bytes under application/json.
+    return Response(status_code=202, media_type="application/json")
+
+
+@router.post("/jobs/cancel/")
+async def cancel_jobs(request: Request) -> Response:
+    return await _accept(request, "cancel")
+
+
+@router.post("/jobs/requeue/")
+async def requeue_jobs(request: Request) -> Response:
+    return await _accept(request, "requeue")
+
+
+__all__ = ["json_response", "router"]

@@ -1,0 +1,77 @@
+"""Helpers shared by the route modules: ids from the path, the JSON body, one page of rows."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from server_stub import pagination
+from server_stub.params import APIError, Params
+from server_stub.state import StubState
+
+DIGITS = re.compile(r"^\d+$")
+
+
+class RouteNotFound(Exception):
+    """The path did not match Scale's URL patterns: Django answers with its HTML 404."""
+
+
+def stub(request: Request) -> StubState:
+    return request.app.state.stub
+
+
+def path_id(value: str) -> int:
+    if not DIGITS.match(value):
+        raise RouteNotFound
+    return int(value)
+
+
+async def json_body(request: Request, *, only_json: bool) -> dict:
+    """DRF's parsing: no body or no content type is ``{}``; bad JSON is a 400; others 415."""
+    raw = await request.body()
+    ctype = request.headers.get("content-type")
+    if not raw or ctype is None:
+        return {}
+    media = ctype.split(";")[0].strip().lower()
+    if media != "application/json":
+        if only_json or media not in ("application/x-www-form-urlencoded",):
+            raise APIError(415, f'Unsupported media type "{ctype}" in request.')
+        return {k: v for k, v in parse_qsl(raw.decode(errors="replace"))}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise APIError(400, f"JSON parse error - {exc}") from None
+    if not isinstance(data, dict):
+        raise APIError(400, "JSON parse error - the body must be a JSON object")
+    return data
+
+
+def params(request: Request, body: dict | None = None) -> Params:
+    return Params(list(request.query_params.multi_items()), body)
+
+
+def check_format(request: Request, allowed=("json",)) -> str:
+    fmt = request.query_params.get("format")
+    if fmt is None:
+        return allowed[0]
+    if fmt not in allowed:
+        raise APIError(404, "Not found.")
+    return fmt
+
+
+def page_of(request: Request, count: int) -> tuple[int, int]:
+    """(page number, page size) for ``count`` results, or 404 ``Invalid page.``"""
+    query = params(request).query
+    size = pagination.page_size(query)
+    return pagination.page_number(query, count, size), size
+
+
+def envelope(request: Request, count: int, number: int, size: int, results: list) -> str:
+    from server_stub.web import absolute_path
+
+    results_json = json.dumps(results, ensure_ascii=False, separators=(",", ":"))
+    return pagination.envelope(count, number, size, absolute_path(request),
+                               request.url.query, results_json)

@@ -1,0 +1,196 @@
+"""Rows to JSON in the field order DRF declares in Scale's v6 serializers.
+
+``Related`` loads, in one query each, the events and recipes a page of jobs points at; everything
+else (job types, errors, nodes, batches) is in the in-memory catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from server_stub.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog
+from server_stub.timefmt import drf
+
+NODE_BY_ID = {n["id"]: n for n in NODES}
+BATCH_BY_ID = {b["id"]: {**b, "created": drf(b["created"])} for b in BATCHES}
+RECIPE_TYPE_BY_ID = {r["id"]: r for r in RECIPE_TYPES}
+EMPTY_DATA = {"files": {}, "json": {}}
+
+
+class Related:
+    def __init__(self, conn: sqlite3.Connection, catalog: Catalog, rows: list) -> None:
+        self.catalog = catalog
+        event_ids = {r["event_id"] for r in rows} | {r["ingest_event_id"] for r in rows}
+        event_ids.discard(None)
+        self.events = _by_id(conn, "SELECT id, type, occurred FROM events", event_ids)
+        recipe_ids = {r["recipe_id"] for r in rows if r["recipe_id"] is not None}
+        self.recipes = _by_id(conn, "SELECT id, recipe_type_id, recipe_type_rev_id, event_id "
+                                    "FROM recipes", recipe_ids)
+
+    def event(self, event_id):
+        e = self.events.get(event_id)
+        return None if e is None else {"id": e[0], "type": e[1], "occurred": drf(e[2])}
+
+    def recipe(self, recipe_id):
+        r = self.recipes.get(recipe_id)
+        if r is None:
+            return None
+        return {"id": r[0], "recipe_type": RECIPE_TYPE_BY_ID[r[1]], "recipe_type_rev": {"id": r[2]},
+                "event": {"id": r[3]}}
+
+
+def _by_id(conn: sqlite3.Connection, sql: str, ids: set) -> dict:
+    if not ids:
+        return {}
+    rows = conn.execute(f"{sql} WHERE id IN ({','.join(map(str, ids))})").fetchall()
+    return {r[0]: tuple(r) for r in rows}
+
+
+def job(row, rel: Related) -> dict:
+    """``JobSerializerV6``: one row of the job list."""
+    jt = rel.catalog.job_types[row["job_type_id"]]
+    error = rel.catalog.errors.get(row["error_id"])
+    sup = row["superseded_job_id"]
+    return {
+        "id": row["id"], "job_type": jt.base, "status": row["status"],
+        "job_type_rev": {"id": jt.id, "job_type": {"id": jt.id},
+                         "revision_num": jt.raw["revision_num"]},
+        "event": rel.event(row["event_id"]), "ingest_event": rel.event(row["ingest_event_id"]),
+        "recipe": rel.recipe(row["recipe_id"]), "batch": BATCH_BY_ID.get(row["batch_id"]),
+        "is_superseded": bool(row["is_superseded"]),
+        "superseded_job": {"id": sup} if sup is not None else None,
+        "node": NODE_BY_ID.get(row["node_id"]),
+        "error": error.as_json() if error else None,
+        "max_tries": row["max_tries"], "num_exes": row["num_exes"],
+        "input_file_size": row["input_file_size"], "input_files": json.loads(row["input_files"]),
+        "created": drf(row["created"]), "queued": drf(row["queued"]),
+        "started": drf(row["started"]), "ended": drf(row["ended"]),
+        "last_status_change": drf(row["last_status_change"]),
+        "superseded": drf(row["superseded"]), "last_modified": drf(row["last_modified"]),
+        "source_started": drf(row["source_started"]), "source_ended": drf(row["source_ended"]),
+        "source_sensor_class": row["source_sensor_class"], "source_sensor": row["source_sensor"],
+        "source_collection": row["source_collection"], "source_task": row["source_task"],
+    }
+
+
+def job_details(conn: sqlite3.Connection, row, rel: Related, execution: dict | None) -> dict:
+    """``JobDetailsSerializerV6``."""
+    out = job(row, rel)
+    catalog = rel.catalog
+    jt = catalog.job_types[row["job_type_id"]]
+    out["job_type_rev"] = {"id": jt.id, "job_type": jt.base,
+                           "revision_num": jt.raw["revision_num"],
+                           "docker_image": jt.raw["docker_image"], "created": jt.raw["created"],
+                           "manifest": jt.manifest}
+    details = {}
+    for key, value in out.items():
+        details[key] = value
+        if key == "superseded_job":
+            details["superseded_job"] = _job_link(conn, catalog, row["superseded_job_id"])
+            details["superseded_by_job"] = _job_link(conn, catalog, row["superseded_by_job_id"])
+    res = dict(jt.resources)
+    res["disk"] = max(res["disk"], row["input_file_size"] or 0.0)
+    details["resources"] = {"resources": res}
+    details["execution"] = execution
+    details["input"] = json.loads(row["input"]) if row["input"] else EMPTY_DATA
+    details["output"] = json.loads(row["output"]) if row["output"] else EMPTY_DATA
+    details["configuration"] = public_configuration(
+        json.loads(row["configuration"]) if row["configuration"] else jt.configuration, jt)
+    return details
+
+
+def public_configuration(conf: dict, jt) -> dict:
+    """Scale strips secret settings from what it shows; ``default`` appears only when set."""
+    secret = {s["name"] for s in jt.interface.get("settings", []) if s.get("secret")}
+    conf = json.loads(json.dumps(conf))
+    conf.pop("version", None)
+    conf["settings"] = {k: v for k, v in conf.get("settings", {}).items() if k not in secret}
+    if not conf.get("output_workspaces", {}).get("default"):
+        conf.get("output_workspaces", {}).pop("default", None)
+    return conf
+
+
+def _job_link(conn, catalog: Catalog, job_id):
+    if job_id is None:
+        return None
+    r = conn.execute("SELECT job_type_id, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if r is None:
+        return None
+    return {"id": job_id, "job_type": catalog.job_types[r[0]].base, "status": r[1]}
+
+
+def execution(row, catalog: Catalog) -> dict:
+    """``JobExecutionSerializerV6``."""
+    error = catalog.errors.get(row["error_id"])
+    return {
+        "id": row["id"], "status": row["status"], "exe_num": row["exe_num"],
+        "cluster_id": row["cluster_id"], "created": drf(row["created"]),
+        "queued": drf(row["queued"]), "started": drf(row["started"]), "ended": drf(row["ended"]),
+        "job": {"id": row["job_id"]}, "node": NODE_BY_ID.get(row["node_id"]),
+        "error": error.as_json() if error else None,
+        "job_type": catalog.job_types[row["job_type_id"]].base, "timeout": row["timeout"],
+        "input_file_size": row["input_file_size"],
+    }
+
+
+def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
+    """``JobExecutionDetailsSerializerV6``: the list fields plus tasks, resources, config."""
+    out = execution(row, catalog)
+    jt = catalog.job_types[row["job_type_id"]]
+    out["task_results"] = task_results(row) if row["status"] != "RUNNING" else None
+    out["resources"] = {"resources": jt.resources}
+    out["configuration"] = {"version": "2.0", "tasks": [
+        {"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
+         "resources": jt.resources if kind == "main" else {"cpus": 0.25, "mem": 128.0},
+         "args": jt.interface.get("command", "") if kind == "main" else "",
+         "env_vars": {"SCALE_JOB_ID": str(row["job_id"]), "SCALE_EXE_NUM": str(row["exe_num"])},
+         "docker_image": jt.raw["docker_image"]} for kind in ("pull", "pre", "main", "post")]}
+    out["output"] = None
+    if row["status"] == "COMPLETED" and job_output:
+        out["output"] = json.loads(job_output)
+    return out
+
+
+def task_results(row) -> dict:
+    """pull, pre, main and post with times and exit codes, split over the execution's run."""
+    start, end = row["started"], row["ended"] or row["started"]
+    span = max(end - start, 4)
+    cuts = [start, start + span // 10, start + span // 5, start + span * 9 // 10, end]
+    code = row["exit_code"]
+    failed_early = row["status"] == "FAILED" and code is None
+    tasks = []
+    for n, kind in enumerate(("pull", "pre", "main", "post")):
+        if failed_early and kind != "pull":
+            break
+        if row["status"] == "CANCELED" and kind == "post":
+            break
+        exit_code = code if kind == "main" else (None if kind == "pull" else 0)
+        if failed_early:
+            exit_code = None
+        tasks.append({"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
+                      "was_launched": True, "launched": drf(cuts[n]), "was_started": True,
+                      "started": drf(cuts[n] + 1000), "ended": drf(cuts[n + 1]),
+                      "exit_code": exit_code})
+    return {"version": "1.0", "tasks": tasks}
+
+
+def scale_file(row, catalog: Catalog, job_input: str) -> dict:
+    """``ScaleFileSerializerV6`` for a job's input file."""
+    return {
+        "id": row["id"], "file_name": row["file_name"],
+        "workspace": {"id": row["workspace_id"],
+                      "name": {1: "raw", 2: "products", 3: "rs"}[row["workspace_id"]]},
+        "data_type_tags": [], "media_type": row["media_type"], "file_type": row["file_type"],
+        "file_size": row["file_size"], "file_path": row["file_path"], "is_deleted": False,
+        "url": f"http://scale-files.cluster.local/raw/{row['file_path']}",
+        "created": drf(row["created"]), "deleted": None,
+        "data_started": drf(row["data_started"]), "data_ended": drf(row["data_ended"]),
+        "source_started": drf(row["source_started"]), "source_ended": drf(row["source_ended"]),
+        "source_sensor_class": row["source_sensor_class"], "source_sensor": row["source_sensor"],
+        "source_collection": row["source_collection"], "source_task": row["source_task"],
+        "last_modified": drf(row["last_modified"]), "geometry": None, "center_point": None,
+        "countries": json.loads(row["countries"] or "[]"), "job_type": None, "job": None,
+        "job_exe": None, "job_output": None, "recipe_type": None, "recipe": None,
+        "recipe_node": None, "batch": None, "is_superseded": False, "superseded": None,
+    }

@@ -1,0 +1,168 @@
+"""A small scheduler: queued jobs start, running executions write logs and end, failures retry.
+
+``step()`` is one scheduling round in one short transaction. With ``simulate=True`` a thread
+runs a step every second and new jobs keep arriving; with it off, ``POST /_stub/tick`` runs
+exactly one step, so tests can drive the state machine without waiting on the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+
+from server_stub import logs, logtext
+from server_stub.catalog import NODES, Catalog
+from server_stub.db import Database
+from server_stub.timefmt import now_us
+
+SLOTS = len(NODES) * 2  # executions the cluster runs at once
+
+
+class Simulator:
+    def __init__(self, db: Database, catalog: Catalog, seed: int, interval: float = 1.0):
+        self.db = db
+        self.catalog = catalog
+        self.seed = seed
+        self.interval = interval
+        self.steps = 0
+        self.ticks_run: dict[int, int] = {}  # execution id -> steps it has been running
+        self.lines_written: dict[int, int] = {}
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.retry_errors = [e for e in catalog.errors.values()
+                             if e.is_builtin and e.should_be_retried]
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="stub-simulator", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread:
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            self.step(arrivals=True)
+
+    def step(self, arrivals: bool = False) -> dict:
+        self.steps += 1
+        rng = random.Random(self.seed * 1_000_003 + self.steps)
+        changes = {"started": 0, "completed": 0, "failed": 0, "retried": 0, "queued_new": 0,
+                   "log_lines": 0}
+        with self.db.write() as conn:
+            now = now_us()
+            self._finish_or_log(conn, rng, now, changes)
+            self._schedule(conn, rng, now, changes)
+            if arrivals and rng.random() < 0.5:
+                self._arrive(conn, rng, now, changes)
+        return changes
+
+    def _schedule(self, conn, rng: random.Random, now: int, changes: dict) -> None:
+        running = conn.execute("SELECT count(*) FROM executions WHERE status = 'RUNNING'"
+                               ).fetchone()[0]
+        free = max(0, SLOTS - running)
+        if not free:
+            return
+        paused = [jt.id for jt in self.catalog.job_types.values() if jt.raw["is_paused"]]
+        rows = conn.execute(
+            "SELECT id, job_type_id, num_exes, input_file_size FROM jobs WHERE status = 'QUEUED' "
+            f"AND job_type_id NOT IN ({','.join(map(str, paused))}) "
+            "ORDER BY priority, queued, id LIMIT ?", (free,)).fetchall()
+        for job in rows:
+            node = rng.choice(NODES)["id"]
+            exe_id = (conn.execute("SELECT coalesce(max(id), 0) FROM executions").fetchone()[0]
+                      + 1)
+            jt = self.catalog.job_types[job["job_type_id"]]
+            conn.execute(
+                "INSERT INTO executions (id, job_id, exe_num, status, cluster_id, created, queued,"
+                " started, node_id, timeout, input_file_size) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (exe_id, job["id"], job["num_exes"], "RUNNING",
+                 f"scale_job_{exe_id:04d}_{job['id']:x}x{job['num_exes']}", now, now, now, node,
+                 jt.timeout, job["input_file_size"]))
+            conn.execute("UPDATE jobs SET status = 'RUNNING', node_id = ?, started = ?, "
+                         "last_status_change = ?, last_modified = ? WHERE id = ?",
+                         (node, now, now, now, job["id"]))
+            changes["started"] += 1
+
+    def _finish_or_log(self, conn, rng: random.Random, now: int, changes: dict) -> None:
+        exes = conn.execute(
+            "SELECT e.id, e.job_id, e.exe_num, j.job_type_id, j.num_exes, j.max_tries, "
+            "j.is_superseded FROM executions e JOIN jobs j ON j.id = e.job_id "
+            "WHERE e.status = 'RUNNING' ORDER BY e.id").fetchall()
+        for exe in exes:
+            ran = self.ticks_run.get(exe["id"], 0) + 1
+            self.ticks_run[exe["id"]] = ran
+            length = 2 + (exe["id"] * 2654435761 >> 7) % 6
+            if ran < length:
+                self._write_lines(conn, exe["id"], rng, now, changes)
+                continue
+            self.ticks_run.pop(exe["id"], None)
+            if rng.random() < 0.85:
+                self._complete(conn, exe, now)
+                changes["completed"] += 1
+            else:
+                retried = self._fail(conn, exe, rng, now)
+                changes["retried" if retried else "failed"] += 1
+
+    def _write_lines(self, conn, exe_id: int, rng: random.Random, now: int, changes) -> None:
+        written = self.lines_written.get(exe_id, 0)
+        n = rng.randint(1, 6)
+        ts_ms = now // 1000
+        rows = []
+        for k in range(n):
+            stream, message = logtext.live_line(exe_id, written + k)
+            rows.append((ts_ms, (now % 1_000_000) * 1000 + k, stream, message))
+        logs.append(conn, exe_id, rows)
+        self.lines_written[exe_id] = written + n
+        changes["log_lines"] += n
+
+    def _complete(self, conn, exe, now: int) -> None:
+        jt = self.catalog.job_types[exe["job_type_id"]]
+        outs = {o["name"]: [20_000_000 + exe["id"] * 4 + k]
+                for k, o in enumerate(jt.output_files)}
+        conn.execute("UPDATE executions SET status = 'COMPLETED', ended = ?, exit_code = 0 "
+                     "WHERE id = ?", (now, exe["id"]))
+        conn.execute("UPDATE jobs SET status = 'COMPLETED', ended = ?, output = ?, "
+                     "last_status_change = ?, last_modified = ? WHERE id = ? AND num_exes = ?",
+                     (now, json.dumps({"files": outs, "json": {}}), now, now, exe["job_id"],
+                      exe["exe_num"]))
+
+    def _fail(self, conn, exe, rng: random.Random, now: int) -> bool:
+        jt = self.catalog.job_types[exe["job_type_id"]]
+        pool = self.retry_errors if rng.random() < 0.5 else [
+            e for e in self.catalog.errors_for(jt) if not e.should_be_retried]
+        error = rng.choice(pool)
+        code = 137 if error.category == "SYSTEM" else 1
+        conn.execute("UPDATE executions SET status = 'FAILED', ended = ?, error_id = ?, "
+                     "exit_code = ? WHERE id = ?", (now, error.id, code, exe["id"]))
+        retry = (error.should_be_retried and exe["num_exes"] < exe["max_tries"]
+                 and not exe["is_superseded"])
+        if retry:  # Scale's failed_jobs message re-queues at once
+            conn.execute("UPDATE jobs SET status = 'QUEUED', num_exes = num_exes + 1, queued = ?,"
+                         " started = NULL, ended = NULL, node_id = NULL, error_id = NULL, "
+                         "last_status_change = ?, last_modified = ? WHERE id = ? AND num_exes = ?",
+                         (now, now, now, exe["job_id"], exe["exe_num"]))
+        else:
+            conn.execute("UPDATE jobs SET status = 'FAILED', error_id = ?, ended = ?, "
+                         "last_status_change = ?, last_modified = ? WHERE id = ? "
+                         "AND num_exes = ?", (error.id, now, now, now, exe["job_id"],
+                                              exe["exe_num"]))
+        return retry
+
+    def _arrive(self, conn, rng: random.Random, now: int, changes: dict) -> None:
+        """A new ingest arrives: a parse job is queued, as a Strike would do."""
+        from server_stub.queueing import insert_job
+
+        active = [jt for jt in self.catalog.job_types.values()
+                  if jt.raw["is_active"] and not jt.raw["is_paused"]]
+        jt = rng.choice(active)
+        files = {}
+        last_file = conn.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()[0]
+        for spec in jt.file_inputs:
+            if last_file:
+                files[spec["name"]] = [rng.randint(1, last_file)]
+        insert_job(conn, jt, {"files": files, "json": {}}, None, now,
+                   "STRIKE_TRANSFER" if jt.name.endswith("parse") else "USER")
+        changes["queued_new"] += 1

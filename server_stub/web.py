@@ -1,0 +1,98 @@
+"""HTTP behaviour Scale gets from Django and DRF rather than from its own views.
+
+Trailing-slash 301s, DRF error bodies, Django's HTML 404 for unrouted paths, token auth, the
+``format`` parameter, absolute URLs behind a proxy, and the request log used by tests.
+"""
+
+from __future__ import annotations
+
+import collections
+import html
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+
+JSON = "application/json"
+
+
+def json_response(data: Any, status: int = 200, headers: dict | None = None) -> Response:
+    body = data if isinstance(data, (bytes, str)) else json.dumps(
+        data, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+def detail(status: int, text: str) -> Response:
+    return json_response({"detail": text}, status)
+
+
+def django_404(path: str) -> Response:
+    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n"
+            f"<body>\n  <h1>Not Found</h1><p>The requested URL {html.escape(path)} was not found "
+            "on this server.</p>\n</body>\n</html>\n")
+    return Response(page, status_code=404, media_type="text/html")
+
+
+def base_url(request: Request) -> str:
+    """Scheme and host as Django builds them with Scale's proxy settings, plus the root path."""
+    headers = request.headers
+    scheme = headers.get("x-forwarded-proto", "").split(",")[0].strip() or request.url.scheme
+    host = (headers.get("x-forwarded-host", "").split(",")[0].strip()
+            or headers.get("host") or request.url.netloc)
+    return f"{scheme}://{host}{request.scope.get('root_path', '')}"
+
+
+def absolute_path(request: Request) -> str:
+    return base_url(request) + request.url.path
+
+
+class RequestLog:
+    """The last 500 requests, for tests that check what a client sent."""
+
+    def __init__(self, size: int = 500) -> None:
+        self.entries: collections.deque = collections.deque(maxlen=size)
+
+    def record(self, request: Request, body: bytes) -> None:
+        parsed = None
+        if body:
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = None
+        self.entries.append({"method": request.method, "path": request.url.path,
+                             "query": [list(kv) for kv in request.query_params.multi_items()],
+                             "body": parsed})
+
+
+def check_token(request: Request, token: str | None) -> Response | None:
+    """DRF ``TokenAuthentication`` with every endpoint requiring an authenticated user."""
+    if token is None:
+        return None
+    auth = request.headers.get("authorization", "").split()
+    if not auth or auth[0].lower() != "token":
+        return detail(403, "Authentication credentials were not provided.")
+    if len(auth) == 1:
+        return detail(403, "Invalid token header. No credentials provided.")
+    if len(auth) > 2:
+        return detail(403, "Invalid token header. Token string should not contain spaces.")
+    if auth[1] != token:
+        return detail(403, "Invalid token.")
+    return None
+
+
+def slash_redirect(app, request: Request) -> Response | None:
+    """Django's APPEND_SLASH: 301 to the slashed path, query kept, for any method."""
+    path = request.url.path
+    if path.endswith("/"):
+        return None
+    scope = {**request.scope, "path": path + "/"}
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match in (Match.FULL, Match.PARTIAL):
+            location = absolute_path(request) + "/"
+            if request.url.query:
+                location += "?" + request.url.query
+            return Response(status_code=301, headers={"location": location})
+    return None
