@@ -7,6 +7,7 @@ Paths always end in a slash (real Scale answers 301 otherwise, reference §0).
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,9 +47,9 @@ class ScaleClient:
     """Async client for one Scale server.
 
     ``base_url`` is the server root, with its script prefix if any (``https://host/service/
-    scale/api``). ``verify`` is a bool or the path of a CA bundle. GETs are tried up to
-    ``max_tries`` times on connection failures and 502/503/504, waiting ``backoff`` seconds
-    and doubling; POSTs are sent once.
+    scale/api``). ``verify`` is a bool, an ``ssl.SSLContext`` or the path of a CA bundle.
+    GETs are tried up to ``max_tries`` times on connection failures and 502/503/504, waiting
+    ``backoff`` seconds and doubling; POSTs are sent once.
     """
 
     def __init__(
@@ -57,7 +58,7 @@ class ScaleClient:
         *,
         token: str | None = None,
         timeout: float = 10.0,
-        verify: bool | str | Path = True,
+        verify: bool | str | Path | ssl.SSLContext = True,
         transport: httpx.AsyncBaseTransport | None = None,
         max_tries: int = 3,
         backoff: float = 0.2,

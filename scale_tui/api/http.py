@@ -39,9 +39,9 @@ class Redirected(ScaleAPIError):
     kind = "Redirected"
 
 
-def ssl_verify(verify: bool | str | Path) -> bool | ssl.SSLContext:
-    """httpx's ``verify`` from ours: a bool, or the path of a CA bundle to trust."""
-    if isinstance(verify, bool):
+def ssl_verify(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """httpx's ``verify`` from ours: a bool, a ready SSLContext, or a CA bundle path to trust."""
+    if isinstance(verify, bool | ssl.SSLContext):
         return verify
     path = Path(verify).expanduser()
     if not path.is_file():
@@ -61,7 +61,7 @@ class Http:
         *,
         token: str | None = None,
         timeout: float = 10.0,
-        verify: bool | str | Path = True,
+        verify: bool | str | Path | ssl.SSLContext = True,
         transport: httpx.AsyncBaseTransport | None = None,
         max_tries: int = 3,
         backoff: float = 0.2,

@@ -251,3 +251,10 @@ def test_ca_bundle_path_must_exist(tmp_path):
     garbage.write_text("not a certificate")
     with pytest.raises(ScaleError, match="cannot be read"):
         ScaleClient("https://s.test", verify=str(garbage))
+
+
+def test_a_ready_ssl_context_is_accepted():
+    import ssl
+
+    context = ssl.create_default_context()
+    ScaleClient("https://s.test", verify=context)
