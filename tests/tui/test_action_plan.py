@@ -50,7 +50,7 @@ def test_very_many_ids_are_sent_in_chunks():
     plan = plan_action("cancel", ActionContext(None, marked=ids), Scope.MARKED)
     bodies = plan.bodies()
     assert [len(b["job_ids"]) for b in bodies] == [CHUNK_SIZE, CHUNK_SIZE, CHUNK_SIZE, 1]
-    assert sum((b["job_ids"] for b in bodies), []) == list(ids)
+    assert [i for b in bodies for i in b["job_ids"]] == list(ids)
     assert plan.request_text().endswith("… and 1 more requests like these")
 
 
@@ -58,8 +58,9 @@ def test_filter_scope_sends_the_action_body_with_plural_names_and_single_status(
     f = JobFilter(status=["FAILED"], job_type_name=["sam"], error_category=["DATA"],
                   started=timedelta(hours=1), order=["-last_modified"])  # fmt: skip
     plan = plan_action("requeue", ActionContext(None, filter=f), Scope.FILTER, priority=10)
-    assert plan.bodies() == [{"status": "FAILED", "job_type_names": ["sam"],
-                              "error_categories": ["DATA"], "started": "PT1H", "priority": 10}]  # fmt: skip
+    expected = {"status": "FAILED", "job_type_names": ["sam"], "error_categories": ["DATA"],
+                "started": "PT1H", "priority": 10}  # fmt: skip
+    assert plan.bodies() == [expected]
     assert plan.target == "every job matching: " + f.describe()
     assert not plan.touches_every_job
 
