@@ -1,0 +1,181 @@
+"""ScaleApp: the console. Owns the profile, the one ScaleClient, and navigation between screens.
+
+The jobs screen is the home screen; job details, execution details and logs are pushed on top of
+it, so `escape` always comes back to exactly the filters, page and cursor the user left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from scale_tui.api import ScaleClient, ScaleError
+from scale_tui.config import Profile
+from scale_tui.screens.commands import ConsoleCommands
+from scale_tui.widgets.filter_form import FilterForm
+from scale_tui.widgets.formatting import zone
+
+log = logging.getLogger("scale_tui")
+
+MIN_REFRESH = 1.0
+
+
+def make_client(profile: Profile) -> ScaleClient:
+    verify: Any = str(profile.ca_bundle) if profile.ca_bundle else profile.verify_tls
+    return ScaleClient(profile.url, token=profile.resolved_token(), verify=verify)
+
+
+class ScaleApp(App):
+    """The Scale console."""
+
+    TITLE = "scale-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    def __init__(self, profile_name: str, profile: Profile, *, warnings: Iterable[str] = (),
+                 client: ScaleClient | None = None) -> None:
+        super().__init__()
+        self.profile_name = profile_name
+        self.profile = profile
+        self.warnings = list(warnings)
+        self._owns_client = client is None
+        self.client = client or make_client(profile)
+        self._apply_profile_settings()
+        self._add_optional_commands()
+
+    def _apply_profile_settings(self) -> None:
+        profile = self.profile
+        self.read_only = bool(profile.read_only)
+        self.refresh_interval = max(MIN_REFRESH, float(profile.refresh_interval))
+        self.page_size = min(max(1, int(profile.page_size)), 1000)
+        self.tz = zone(profile.timezone)
+        if self.tz is UTC and profile.timezone and profile.timezone.upper() != "UTC":
+            self.warnings.append(f"Unknown time zone {profile.timezone!r}; showing UTC.")
+
+    def _add_optional_commands(self) -> None:
+        try:  # profile switching lands with issue 6; the palette works without it
+            from scale_tui.screens.profiles import ProfileCommands
+        except ImportError:
+            return
+        self.COMMANDS = self.COMMANDS | {ProfileCommands}
+
+    # ---- start and stop
+
+    def get_default_screen(self) -> Screen:
+        from scale_tui.screens.jobs import JobsScreen
+
+        return JobsScreen(self._last_form(self.profile_name))
+
+    def _last_form(self, profile_name: str) -> FilterForm:
+        try:
+            from scale_tui import state
+        except ImportError:
+            return FilterForm()
+        return FilterForm.from_dict(state.load_last_filter(profile_name))
+
+    def on_mount(self) -> None:
+        if self.profile.keymap:
+            self.set_keymap(self.profile.keymap)
+        if self.profile.theme in self.available_themes:
+            self.theme = self.profile.theme
+        elif self.profile.theme:
+            themes = ", ".join(sorted(self.available_themes))
+            self.warnings.append(f"Unknown theme {self.profile.theme!r}; using {self.theme}. "
+                                 f"Themes: {themes}")
+        for warning in self.warnings:
+            self.notify(warning, title="Configuration", severity="warning", timeout=10)
+
+    async def on_unmount(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    # ---- navigation (the contract other screens call)
+
+    def open_job(self, job_id: int) -> None:
+        from scale_tui.screens.job_details import JobDetailsScreen
+
+        self.push_screen(JobDetailsScreen(int(job_id)))
+
+    def open_execution(self, job_id: int, exe_num: int) -> None:
+        from scale_tui.screens.execution_details import ExecutionDetailsScreen
+
+        self.push_screen(ExecutionDetailsScreen(int(job_id), int(exe_num)))
+
+    def open_log(self, execution_id: int, *, job_id: int | None = None,
+                 exe_num: int | None = None, title: str = "") -> None:
+        from scale_tui.screens.log import LogScreen
+
+        if not title and job_id is not None and exe_num is not None:
+            title = f"job {job_id} · execution {exe_num}"
+        self.push_screen(LogScreen(int(execution_id), job_id=job_id, exe_num=exe_num,
+                                   title=title))
+
+    @work(group="open-log", exclusive=True, exit_on_error=False)
+    async def open_latest_log(self, job_id: int) -> None:
+        """`l` on a job: the log of its newest execution (executions are listed newest first)."""
+        try:
+            page = await self.client.list_job_executions(job_id, page_size=1)
+        except ScaleError as exc:
+            self.notify(f"Cannot find the executions of job {job_id}: {exc}", severity="error")
+            return
+        if not page.results or page.results[0].id is None:
+            self.notify(f"Job {job_id} has no execution yet, so it has no log.")
+            return
+        execution = page.results[0]
+        self.open_log(execution.id, job_id=job_id, exe_num=execution.exe_num)
+
+    def show_jobs(self, **changes: Any) -> None:
+        """Back to the jobs list with these filter fields changed (the others are kept)."""
+        from scale_tui.screens.jobs import JobsScreen
+
+        while not isinstance(self.screen, JobsScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        jobs = self.screen_stack[0]
+        if isinstance(jobs, JobsScreen):
+            jobs.set_form(jobs.form.with_changes(**changes))
+
+    def switch_profile(self, name: str, profile: Profile) -> None:
+        """Talk to another server: new client, jobs screen reset to that profile's last filter."""
+        from scale_tui.screens.jobs import JobsScreen
+
+        old, owned = self.client, self._owns_client
+        self.profile_name, self.profile = name, profile
+        self.client, self._owns_client = make_client(profile), True
+        self._apply_profile_settings()
+        if profile.keymap:
+            self.set_keymap(profile.keymap)
+        if profile.theme in self.available_themes:
+            self.theme = profile.theme
+        if owned:
+            self.run_worker(old.aclose(), exit_on_error=False)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        jobs = self.screen_stack[0]
+        if isinstance(jobs, JobsScreen):
+            jobs.switch_server(self._last_form(name))
+        self.notify(f"Now on profile {name!r}: {profile.url}", title="Profile")
+
+    # ---- help and palette
+
+    def action_help(self) -> None:
+        from scale_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys of this screen", "Every key of the current screen",
+                            self.action_help)

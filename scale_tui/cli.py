@@ -1,0 +1,164 @@
+"""`scale-tui`: the console, `--demo` on a bundled stub, and the non-interactive subcommands.
+
+Subcommands load lazily and say so plainly when their module is missing, so the console itself
+never depends on them. Nothing here prints a traceback at a user: failures are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from logging.handlers import RotatingFileHandler
+from typing import Any
+
+DEMO_JOBS = 3000  # enough to page and filter, small enough to seed in a blink
+DEMO_SEED = 42
+SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scale-tui",
+        description="A terminal console for Scale clusters (v6 REST API).",
+        epilog="Keys: ? in the console lists every key of the current screen.",
+    )
+    add_connection_arguments(parser)
+    parser.add_argument("--demo", action="store_true",
+                        help="start a bundled stub Scale (simulated jobs) and open the console "
+                             "on it")
+    parser.add_argument("--log-file", metavar="PATH",
+                        help="write the console's log here (default: scale-tui.log in the "
+                             "state dir)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    config = subparsers.add_parser("config", help="where the config file is; the effective profile")
+    config.add_argument("config_command", choices=("path", "show"))
+    add_connection_arguments(config, defaults=False)
+    try:
+        from scale_tui import commands
+    except ImportError:
+        for name in SCRIPT_COMMANDS:
+            stub = subparsers.add_parser(name, help="(not available in this build)")
+            stub.add_argument("rest", nargs=argparse.REMAINDER)
+    else:
+        commands.add_parsers(subparsers)
+    return parser
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool = True) -> None:
+    # In subparsers default=SUPPRESS keeps a value given before the subcommand.
+    default = None if defaults else argparse.SUPPRESS
+    parser.add_argument("--profile", metavar="NAME", default=default,
+                        help="profile from the config file")
+    parser.add_argument("--url", metavar="URL", default=default,
+                        help="Scale server root, e.g. https://scale.example/api")
+    parser.add_argument("--token", metavar="TOKEN", default=default,
+                        help="API token (prefer token_env in the config: flags show up in ps)")
+    parser.add_argument("--read-only", action="store_true", default=False if defaults else
+                        argparse.SUPPRESS, help="disable cancel, requeue and queue")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "config":
+            return _run_config(args)
+        if args.command in SCRIPT_COMMANDS:
+            return _run_script_command(args)
+        return run_console(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    try:
+        from scale_tui.config import run_config_command
+    except ImportError:
+        print("scale-tui: `config` is not available in this build", file=sys.stderr)
+        return 2
+    return run_config_command(args)
+
+
+def _run_script_command(args: argparse.Namespace) -> int:
+    try:
+        from scale_tui import commands
+    except ImportError:
+        print(f"scale-tui: `{args.command}` is not available in this build", file=sys.stderr)
+        return 2
+    _name, profile, warnings = _resolve(args)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return commands.run(args, profile)
+
+
+def _resolve(args: argparse.Namespace) -> tuple[str, Any, list[str]]:
+    from scale_tui.config import resolve_profile
+
+    return resolve_profile(args.profile, url=args.url, token=args.token,
+                           read_only=args.read_only or None)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    _setup_logging(args.log_file)
+    if not args.demo:
+        name, profile, warnings = _resolve(args)
+        from scale_tui.app import ScaleApp
+
+        ScaleApp(name, profile, warnings=warnings).run()
+        return 0
+    return _run_demo(args)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    # Start the stub in a child process while this one imports the console: both take a few
+    # hundred milliseconds and there are two cores.
+    started: dict[str, Any] = {}
+
+    def spawn() -> None:
+        try:
+            from server_stub.runner import spawn_stub
+
+            started["stub"] = spawn_stub(jobs=DEMO_JOBS, seed=DEMO_SEED, simulate=True)
+        except Exception as exc:  # reported below, in words
+            started["error"] = exc
+
+    thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
+    thread.start()
+    from scale_tui.app import ScaleApp
+    from scale_tui.config import DEMO_PROFILE
+
+    _name, profile, warnings = _resolve(args)
+    thread.join()
+    if "error" in started:
+        print(f"scale-tui: the demo server did not start: {started['error']}", file=sys.stderr)
+        return 1
+    stub = started["stub"]
+    try:
+        demo = profile.model_copy(update={"url": stub.url, "token": None, "token_env": None})
+        ScaleApp(DEMO_PROFILE, demo, warnings=warnings).run()
+    finally:
+        stub.stop()  # also on ctrl+c and on a crash; the child also dies with us if we are killed
+    return 0
+
+
+def _setup_logging(path: str | None) -> None:
+    """Log to a file, never to the terminal the console draws on."""
+    from pathlib import Path
+
+    from scale_tui import locations
+
+    target = Path(path) if path else locations.state_dir() / "scale-tui.log"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=1)
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("scale_tui")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Execution details (enter on an execution): status, times, node, error, each task's exit code
+and times, resources, configuration and output. `l` opens its log."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from scale_tui import clock
+from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
+from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.widgets import details_view as view
+from scale_tui.widgets.connection import describe_error
+
+
+class ExecutionDetailsScreen(ConsoleScreen):
+    HELP_TITLE = "Execution details"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="execution.back"),
+        Binding("l", "log", "Log", id="execution.log"),
+        Binding("r", "refresh", "Refresh", id="execution.refresh"),
+    ]
+
+    def __init__(self, job_id: int, exe_num: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.exe_num = exe_num
+        self.execution: ExecutionDetails | None = None
+        self.loop: RefreshLoop | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header(context=f"job {self.job_id} · execution {self.exe_num}")
+        with VerticalScroll(id="execution-body"):
+            yield Static(f"Loading execution {self.exe_num} of job {self.job_id}…",
+                         id="execution-summary")
+            yield Static(id="tasks-title", classes="section-title")
+            yield Static(id="tasks")
+            for name in ("Resources", "Configuration", "Output"):
+                yield Static(name, classes="section-title")
+                yield Static(id=f"execution-{name.lower()}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
+                                group="execution-details")
+        self.loop.now()
+
+    def on_screen_suspend(self) -> None:
+        self.loop.suspend()
+
+    def on_screen_resume(self) -> None:
+        self.loop.resume()
+
+    async def _load(self) -> float | None:
+        try:
+            exe = await self.console.client.get_job_execution(self.job_id, self.exe_num)
+        except NotFound:
+            self.query_one("#execution-summary", Static).update(
+                f"Execution {self.exe_num} of job {self.job_id} does not exist (404). "
+                "Press escape to go back.")
+            return None
+        except ScaleError as exc:
+            if self.execution is None:
+                self.query_one("#execution-summary", Static).update(
+                    f"Cannot load the execution: {describe_error(exc)}\nRetrying; r retries now.")
+            return max(self.console.refresh_interval, 5.0)
+        self.execution = exe
+        tz = self.console.tz
+        self.query_one("#execution-summary", Static).update(
+            view.execution_summary(exe, clock.now(), tz))
+        self.query_one("#tasks-title", Static).update("Tasks")
+        self.query_one("#tasks", Static).update(view.task_results_table(exe, tz))
+        self.query_one("#execution-resources", Static).update(view.json_view(exe.resources))
+        self.query_one("#execution-configuration", Static).update(
+            view.json_view(exe.configuration))
+        self.query_one("#execution-output", Static).update(
+            view.json_view(exe.output, "(no output yet)"))
+        return self.console.refresh_interval if exe.status == RUNNING else None
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.loop.now()
+
+    def action_log(self) -> None:
+        if self.execution is None or self.execution.id is None:
+            self.notify("The execution is not loaded yet.")
+            return
+        self.console.open_log(self.execution.id, job_id=self.job_id, exe_num=self.exe_num)

@@ -1,0 +1,260 @@
+"""Job details (enter on a job): summary, executions, input, output, configuration, manifest,
+raw JSON. Refreshes itself while the job can still change; a job that vanished says so."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from scale_tui import clock
+from scale_tui.api import FINAL_STATUSES, JobDetails, NotFound, ScaleError
+from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.widgets import details_view as view
+from scale_tui.widgets.connection import describe_error
+from scale_tui.widgets.formatting import format_size, format_time
+
+INPUT_FILES_PAGE = 25
+SECTIONS = ("executions", "input", "output", "configuration", "manifest", "raw")
+
+
+class JobDetailsScreen(ConsoleScreen):
+    HELP_TITLE = "Job details"
+    HELP = """\
+Sections: 1 executions, 2 input, 3 output, 4 configuration, 5 manifest, 6 raw JSON.
+In executions, enter opens one and l opens its log; elsewhere l opens the newest execution's log.
+< and > follow the superseded chain; b and e list the jobs of this job's batch or recipe."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="details.back"),
+        Binding("l", "log", "Log", id="details.log"),
+        Binding("r", "refresh", "Refresh", id="details.refresh"),
+        Binding("less_than_sign", "superseded", "Older job (superseded)",
+                id="details.superseded", show=False),
+        Binding("greater_than_sign", "superseded_by", "Newer job (superseded by)",
+                id="details.superseded_by", show=False),
+        Binding("b", "batch_jobs", "Jobs of this batch", id="details.batch", show=False),
+        Binding("e", "recipe_jobs", "Jobs of this recipe", id="details.recipe", show=False),
+        Binding("c", "cancel", "Cancel job…", id="details.cancel", show=False),
+        Binding("R", "requeue", "Requeue job…", id="details.requeue", show=False),
+        Binding("right_square_bracket", "input_page(1)", "Next page of input files",
+                id="details.next_files", show=False),
+        Binding("left_square_bracket", "input_page(-1)", "Previous page of input files",
+                id="details.previous_files", show=False),
+        *(Binding(str(n), f"section('{name}')", f"Section: {name}", id=f"details.section_{name}",
+                  show=False) for n, name in enumerate(SECTIONS, start=1)),
+    ]
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.job: JobDetails | None = None
+        self.executions = []
+        self.files_page = 1
+        self.files_total = 0
+        self.loop: RefreshLoop | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header(context=f"job {self.job_id}")
+        with VerticalScroll(id="summary-box"):
+            yield Static(f"Loading job {self.job_id}…", id="summary")
+        with TabbedContent(id="sections"):
+            with TabPane("1 Executions", id="executions"):
+                yield DataTable(id="executions-table", cursor_type="row")
+            with TabPane("2 Input", id="input"), VerticalScroll():
+                yield Static(id="input-data")
+                yield Static(id="input-files")
+            for number, (name, title) in enumerate(
+                    (("output", "Output"), ("configuration", "Configuration"),
+                     ("manifest", "Manifest"), ("raw", "Raw JSON")), start=3):
+                with TabPane(f"{number} {title}", id=name), VerticalScroll():
+                    yield Static(id=f"{name}-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#executions-table", DataTable)
+        table.add_columns(*view.EXECUTION_COLUMNS)
+        self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
+                                group="job-details")
+        self.loop.now()
+
+    def on_screen_suspend(self) -> None:
+        self.loop.suspend()
+
+    def on_screen_resume(self) -> None:
+        self.loop.resume()
+
+    async def _load(self) -> float | None:
+        client = self.console.client
+        try:
+            job = await client.get_job(self.job_id)
+        except NotFound:
+            self._show_missing()
+            return None
+        except ScaleError as exc:
+            self._show_problem(exc)
+            return max(self.console.refresh_interval, 5.0)
+        try:
+            executions = (await client.list_job_executions(self.job_id)).results
+        except ScaleError as exc:
+            executions = self.executions
+            self.notify(f"Executions not loaded: {describe_error(exc)}", severity="warning")
+        self.job, self.executions = job, executions
+        self._show_job()
+        self._load_input_files()
+        # A job in a final state changes only if someone acts on it (then we refresh anyway).
+        return None if job.status in FINAL_STATUSES else self.console.refresh_interval
+
+    def _show_missing(self) -> None:
+        self.job = None
+        self.query_one("#summary", Static).update(
+            f"Job {self.job_id} does not exist on this server (404): it may have been deleted, "
+            "or the id is wrong. Press escape to go back.")
+        self.query_one("#sections").display = False
+
+    def _show_problem(self, error: ScaleError) -> None:
+        if self.job is None:
+            self.query_one("#summary", Static).update(
+                f"Cannot load job {self.job_id}: {describe_error(error)}\nRetrying; r retries now.")
+        else:
+            self.notify(f"Job {self.job_id} not refreshed: {describe_error(error)}",
+                        severity="warning")
+
+    def _show_job(self) -> None:
+        job, tz = self.job, self.console.tz
+        self.query_one("#sections").display = True
+        self.query_one("#summary", Static).update(view.job_summary(job, clock.now(), tz))
+        self._show_executions()
+        data = job.input
+        self.query_one("#input-data", Static).update(view.json_view(
+            data.model_dump(mode="json", by_alias=True) if data else None, "(no input data)"))
+        output = job.output.model_dump(mode="json", by_alias=True) if job.output else None
+        self.query_one("#output-body", Static).update(view.json_view(output, "(no output yet)"))
+        self.query_one("#configuration-body", Static).update(view.json_view(job.configuration))
+        manifest = job.job_type_rev.manifest if job.job_type_rev else None
+        self.query_one("#manifest-body", Static).update(view.json_view(manifest))
+        self.query_one("#raw-body", Static).update(
+            view.json_view(job.model_dump(mode="json", by_alias=True)))
+
+    def _show_executions(self) -> None:
+        table = self.query_one("#executions-table", DataTable)
+        cursor = table.cursor_row
+        with self.app.batch_update():
+            table.clear()
+            for exe in self.executions:
+                table.add_row(*view.execution_cells(exe, self.console.tz),
+                              key=f"{exe.exe_num}:{exe.id}")
+            if table.row_count:
+                table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
+
+    @work(group="input-files", exclusive=True, exit_on_error=False)
+    async def _load_input_files(self) -> None:
+        box = self.query_one("#input-files", Static)
+        try:
+            page = await self.console.client.list_job_input_files(
+                self.job_id, page=self.files_page, page_size=INPUT_FILES_PAGE)
+        except ScaleError as exc:
+            box.update(f"Input files not loaded: {describe_error(exc)}")
+            return
+        self.files_total = page.count
+        box.update(_files_table(page.results, self.files_page, page.count, self.console.tz))
+
+    # ---- keys
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.loop.now()
+
+    def action_section(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+        if name == "executions":
+            self.query_one("#executions-table").focus()
+
+    def action_input_page(self, delta: int) -> None:
+        last = max(1, -(-self.files_total // INPUT_FILES_PAGE))
+        page = min(max(1, self.files_page + delta), last)
+        if page != self.files_page:
+            self.files_page = page
+            self._load_input_files()
+
+    def _selected_execution(self):
+        table = self.query_one("#executions-table", DataTable)
+        if not self.executions:
+            return None
+        if table.has_focus and table.row_count:
+            return self.executions[min(table.cursor_row, len(self.executions) - 1)]
+        return self.executions[0]  # newest first
+
+    def action_log(self) -> None:
+        exe = self._selected_execution()
+        if exe is None or exe.id is None:
+            self.notify(f"Job {self.job_id} has no execution yet, so it has no log.")
+            return
+        self.console.open_log(exe.id, job_id=self.job_id, exe_num=exe.exe_num)
+
+    @on(DataTable.RowSelected, "#executions-table")
+    def _open_execution(self, event: DataTable.RowSelected) -> None:
+        exe = self.executions[event.cursor_row]
+        if exe.exe_num is not None:
+            self.console.open_execution(self.job_id, exe.exe_num)
+
+    def _follow(self, link, what: str) -> None:
+        if link is None or link.id is None:
+            self.notify(f"Job {self.job_id} has no {what}.")
+            return
+        self.console.open_job(link.id)  # pushed: escape walks back along the chain
+
+    def action_superseded(self) -> None:
+        self._follow(self.job.superseded_job if self.job else None, "superseded (older) job")
+
+    def action_superseded_by(self) -> None:
+        self._follow(self.job.superseded_by_job if self.job else None, "superseding (newer) job")
+
+    def action_batch_jobs(self) -> None:
+        if self.job and self.job.batch and self.job.batch.id is not None:
+            self.console.show_jobs(batch_id=str(self.job.batch.id))
+        else:
+            self.notify(f"Job {self.job_id} is not part of a batch.")
+
+    def action_recipe_jobs(self) -> None:
+        if self.job and self.job.recipe and self.job.recipe.id is not None:
+            self.console.show_jobs(recipe_id=str(self.job.recipe.id))
+        else:
+            self.notify(f"Job {self.job_id} was not created by a recipe.")
+
+    def _act(self, kind: str) -> None:
+        from scale_tui.screens.actions import ActionContext, request_action
+
+        request_action(self, kind, ActionContext(cursor_job_id=self.job_id))
+
+    def action_cancel(self) -> None:
+        self._act("cancel")
+
+    def action_requeue(self) -> None:
+        self._act("requeue")
+
+    def on_jobs_changed(self, event) -> None:
+        self.notify(event.summary, title="Accepted by Scale")
+        self.loop.now()
+
+
+def _files_table(files, page: int, total: int, tz):
+    from rich.table import Table
+    from rich.text import Text
+
+    pages = max(1, -(-total // INPUT_FILES_PAGE))
+    title = Text(f"Input files: {total} (page {page}/{pages}; [ and ] turn pages)")
+    table = Table(box=None, header_style="bold", title_justify="left", pad_edge=False,
+                  title=title)
+    for column in ("Id", "File name", "Size", "Media type", "Workspace", "Created"):
+        table.add_column(column, no_wrap=column != "File name")
+    for f in files:
+        table.add_row(str(f.id), Text(f.file_name or "-"), format_size(f.file_size),
+                      Text(f.media_type or "-"), Text(f.workspace.name or "-" if f.workspace
+                                                      else "-"), format_time(f.created, tz))
+    return table

@@ -1,0 +1,73 @@
+"""The top line of every screen: which cluster this is, whether it is live, when it last refreshed.
+
+Operators run several consoles against several clusters; the profile, the URL and the read-only
+badge are always visible so that nobody cancels jobs on the wrong cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+_STATE_STYLES = {"live": "bold green", "paused": "bold yellow", "connecting…": "dim"}
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    profile: str
+    url: str
+    read_only: bool = False
+    state: str = "connecting…"
+    stale: str = ""
+    refreshed: str = ""
+    interval: float = 5.0
+    context: str = ""
+
+
+class ConsoleHeader(Static):
+    """One line: `scale-tui │ demo │ http://host │ READ-ONLY │ ● live │ refreshed 12:03:10 /5s`."""
+
+    DEFAULT_CSS = """
+    ConsoleHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, info: HeaderInfo, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.info = info
+
+    def on_mount(self) -> None:
+        self.show(self.info)
+
+    def show(self, info: HeaderInfo) -> None:
+        self.info = info
+        self.update(render_header(info))
+
+
+def render_header(info: HeaderInfo) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("scale-tui", style="bold")
+    text.append(" │ ")
+    text.append(info.profile, style="bold cyan")
+    if info.read_only:
+        text.append(" READ-ONLY ", style="bold black on yellow")
+    if info.context:
+        text.append(" │ ")
+        text.append(info.context, style="bold")
+    text.append(" │ ")
+    style = _STATE_STYLES.get(info.state, "bold red")
+    text.append("● " + info.state, style=style)
+    if info.stale:
+        text.append(" · " + info.stale, style="yellow")
+    if info.refreshed:
+        text.append(f" │ refreshed {info.refreshed}", style="dim")
+        text.append(f" /{info.interval:g}s", style="dim")
+    text.append(" │ ")
+    text.append(info.url, style="dim")
+    return text

@@ -1,0 +1,91 @@
+"""How the console writes times, durations and statuses: short, in the operator's time zone.
+
+Plain functions (no widgets) so the table, the details screens and the tests agree on one format.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rich.text import Text
+
+# Colours by meaning, readable on dark and light themes and in 16-colour terminals over SSH.
+STATUS_STYLES = {
+    "PENDING": "dim",
+    "BLOCKED": "magenta",
+    "QUEUED": "cyan",
+    "RUNNING": "bold blue",
+    "FAILED": "bold red",
+    "COMPLETED": "green",
+    "CANCELED": "yellow",
+}
+
+DASH = "-"
+
+
+def zone(name: str | None) -> tzinfo:
+    """The IANA zone `name`, or UTC when it is empty or unknown (the caller warns)."""
+    if not name or name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def format_time(moment: datetime | None, tz: tzinfo = UTC) -> str:
+    """`2026-01-01 12:03:10` in `tz`; `-` when unknown."""
+    if moment is None:
+        return DASH
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_short_time(moment: datetime | None, now: datetime, tz: tzinfo = UTC) -> str:
+    """A table cell: `01-05 12:03:10` within the current year, else `2025-12-31 23:59`."""
+    if moment is None:
+        return DASH
+    local = moment.astimezone(tz)
+    if local.year == now.astimezone(tz).year:
+        return local.strftime("%m-%d %H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def format_clock(moment: datetime | None, tz: tzinfo = UTC) -> str:
+    """`12:03:10`: for "last refresh" and "stale since" in the header."""
+    return DASH if moment is None else moment.astimezone(tz).strftime("%H:%M:%S")
+
+
+def format_duration(span: timedelta | None) -> str:
+    """`43s`, `5m 03s`, `1h 02m`, `3d 04h`; `-` when unknown. Negative spans (clock skew) are 0s."""
+    if span is None:
+        return DASH
+    seconds = max(0, int(span.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours:02d}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def status_text(status: str | None) -> Text:
+    """The status word in its colour (unknown statuses are shown plainly, never dropped)."""
+    word = status or DASH
+    return Text(word, style=STATUS_STYLES.get(word, ""))
+
+
+def format_size(size: float | int | None) -> str:
+    """`1.5 MiB`: file and input sizes."""
+    if size is None:
+        return DASH
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(value) < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"

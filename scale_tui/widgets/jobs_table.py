@@ -1,0 +1,220 @@
+"""The jobs table: one row per job, keyed by job id, updated in place on every refresh.
+
+Refreshes diff by row key inside `app.batch_update()` and touch only the cells that changed
+(Dolphie's processlist approach): a refresh of an unchanged page costs almost nothing, and the
+cursor stays on the same job however the rows move. Rows whose job changed are marked for a
+moment, marked rows (space) keep their mark across refreshes and pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, tzinfo
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from scale_tui.api import RUNNING, Job
+from scale_tui.widgets.formatting import format_duration, format_short_time, status_text
+
+# (column key, header label, Scale `order` field for a server-side sort on it)
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("id", "ID", "id"),
+    ("job_type", "Job type", "job_type"),
+    ("status", "Status", "status"),
+    ("error", "Error", "error__category"),
+    ("node", "Node", "node__hostname"),
+    ("created", "Created", "created"),
+    ("last_modified", "Last modified", "last_modified"),
+    ("duration", "Duration", "duration"),
+    ("num_exes", "Exes", "num_exes"),
+)
+COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
+MARK_COLUMN = "mark"
+# Cells whose change means "this job changed" (a running job's duration grows on its own).
+_SIGNIFICANT = frozenset(i for i, key in enumerate(COLUMN_KEYS) if key != "duration")
+CHANGE_MARK_SECONDS = 3.0
+
+Cells = tuple[str, ...]
+
+
+def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
+    """The plain text of each column for `job` (compared to decide what to redraw)."""
+    span = job.elapsed(now) if job.status == RUNNING else job.duration
+    status = job.status or "-"
+    if job.is_superseded:
+        status += " S"
+    tries = f"{job.num_exes if job.num_exes is not None else '-'}"
+    if job.max_tries:
+        tries += f"/{job.max_tries}"
+    return (
+        str(job.id),
+        job.job_type_label or "-",
+        status,
+        job.error_text,
+        job.node.hostname or "-" if job.node else "-",
+        format_short_time(job.created, now, tz),
+        format_short_time(job.last_modified, now, tz),
+        format_duration(span),
+        tries,
+    )
+
+
+def render_cell(column: str, value: str) -> str | Text:
+    if column == "status":
+        word, _, badge = value.partition(" ")
+        text = status_text(word)
+        if badge:
+            text.append(" " + badge, style="dim")  # S: superseded
+        return text
+    if column in ("id", "duration", "num_exes"):
+        return Text(value, justify="right")
+    return value
+
+
+class JobsTable(DataTable):
+    """Jobs of the current page. Enter posts `DataTable.RowSelected` with the job id as key."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="jobs.open"),
+        Binding("space", "toggle_mark", "Mark", id="jobs.mark"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self._values: dict[str, Cells] = {}
+        self._marks: dict[str, str] = {}
+        self.marked: set[int] = set()
+        self._changed: set[str] = set()
+        self._fade_timer = None
+        self.sort_order = "-last_modified"
+
+    def on_mount(self) -> None:
+        self.add_column(" ", key=MARK_COLUMN, width=2)
+        for key, label, _ in COLUMNS:
+            self.add_column(label, key=key)
+        self.show_sort(self.sort_order)
+
+    @property
+    def cursor_job_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    @property
+    def job_ids(self) -> list[int]:
+        return [int(row.key.value) for row in self.ordered_rows]
+
+    def show_jobs(self, jobs: Sequence[Job], now: datetime, tz: tzinfo = UTC, *,
+                  mark_changes: bool = True) -> int:
+        """Make the table show `jobs` in this order; returns how many jobs changed."""
+        rows = {str(job.id): job_cells(job, now, tz) for job in jobs}
+        cursor_key = str(self.cursor_job_id) if self.row_count else None
+        cursor_index = self.cursor_row
+        stale = [key for key in self._values if key not in rows]
+        changed: list[str] = []
+        with self.app.batch_update():
+            # remove_row re-lays out the table each time; when most rows go, rebuilding is cheaper.
+            if stale and len(stale) > len(rows) // 2:
+                self.clear()
+                self._values.clear()
+                self._marks.clear()
+                mark_changes = False
+            else:
+                for key in stale:
+                    self.remove_row(key)
+                    del self._values[key]
+                    self._marks.pop(key, None)
+            for key, cells in rows.items():
+                old = self._values.get(key)
+                if old is None:
+                    self.add_row(Text(""), *(render_cell(c, v) for c, v in zip(COLUMN_KEYS, cells,
+                                                                                 strict=True)),
+                                 key=key)
+                    if mark_changes:
+                        changed.append(key)
+                elif old != cells:
+                    self._update_row(key, old, cells)
+                    if any(old[i] != cells[i] for i in _SIGNIFICANT):
+                        changed.append(key)
+                self._values[key] = cells
+            self._reorder(list(rows))
+            self._note_changes(changed)
+            self._restore_cursor(cursor_key, cursor_index)
+        return len(changed)
+
+    def _update_row(self, key: str, old: Cells, new: Cells) -> None:
+        for column, before, after in zip(COLUMN_KEYS, old, new, strict=True):
+            if before != after:
+                self.update_cell(key, column, render_cell(column, after), update_width=True)
+
+    def _reorder(self, order: list[str]) -> None:
+        if [row.key.value for row in self.ordered_rows] == order:
+            return
+        position = {key: index for index, key in enumerate(order)}
+        self.sort("id", key=lambda cell: position[str(cell)])
+
+    def _restore_cursor(self, key: str | None, index: int) -> None:
+        if not self.row_count:
+            return
+        if key is not None and key in self._values:
+            row = self.get_row_index(key)
+        else:
+            row = min(index, self.row_count - 1)  # the job left the page: stay where it was
+        if row != self.cursor_row:
+            self.move_cursor(row=row, animate=False)
+
+    def _note_changes(self, keys: Iterable[str]) -> None:
+        keys = set(keys)
+        if keys:
+            self._changed = keys
+            if self._fade_timer is not None:
+                self._fade_timer.stop()
+            self._fade_timer = self.set_timer(CHANGE_MARK_SECONDS, self._fade_changes)
+        self._redraw_marks()
+
+    def _fade_changes(self) -> None:
+        self._changed.clear()
+        self._redraw_marks()
+
+    @property
+    def changed_job_ids(self) -> set[int]:
+        """Jobs marked as changed by the last refresh (until the mark fades)."""
+        return {int(key) for key in self._changed if key in self._values}
+
+    def _redraw_marks(self) -> None:
+        for key in self._values:
+            mark = ("✓" if int(key) in self.marked else " ") + (
+                "•" if key in self._changed else " ")
+            if self._marks.get(key, "  ") != mark:
+                self._marks[key] = mark
+                self.update_cell(key, MARK_COLUMN, Text(mark, style="bold yellow"))
+
+    def action_toggle_mark(self) -> None:
+        job_id = self.cursor_job_id
+        if job_id is None:
+            return
+        self.marked.symmetric_difference_update({job_id})
+        self._redraw_marks()
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self._redraw_marks()
+
+    def show_sort(self, order: str) -> None:
+        """Put ▲/▼ on the column the server sorts by."""
+        self.sort_order = order
+        field, descending = order.lstrip("-"), order.startswith("-")
+        for key, label, order_field in COLUMNS:
+            arrow = (" ▼" if descending else " ▲") if order_field == field else ""
+            column = self.columns.get(key)  # type: ignore[call-overload]
+            if column is not None:
+                column.label = Text(label + arrow)
+                column.content_width = max(column.content_width, len(label) + 2)
+        self._require_update_dimensions = True
+        self.refresh()

@@ -1,0 +1,72 @@
+"""The status summary of the current filter: how many jobs match in each status.
+
+The counts ignore the status filter itself (the other filters apply), so an operator looking at
+FAILED jobs still sees how many are RUNNING or QUEUED under the same filters; the selected
+statuses are highlighted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from scale_tui.api import JOB_STATUSES
+from scale_tui.widgets.formatting import STATUS_STYLES
+
+
+class StatusCounts(Static):
+    DEFAULT_CSS = """
+    StatusCounts {
+        height: 1;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.counts: dict[str, int | None] = {}
+        self.selected: tuple[str, ...] = ()
+        self.page_text = ""
+
+    def show(self, counts: Mapping[str, int | None] | None = None,
+             selected: Sequence[str] | None = None, page_text: str | None = None) -> None:
+        if counts is not None:
+            self.counts = dict(counts)
+        if selected is not None:
+            self.selected = tuple(selected)
+        if page_text is not None:
+            self.page_text = page_text
+        short = 0 < self.size.width < 110
+        self.update(render_counts(self.counts, self.selected, self.page_text, short=short))
+
+    def on_resize(self) -> None:
+        self.show()
+
+
+def render_counts(counts: Mapping[str, int | None], selected: Sequence[str],
+                  page_text: str, *, short: bool = False) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for status in JOB_STATUSES:
+        count = counts.get(status)
+        chosen = not selected or status in selected
+        style = STATUS_STYLES.get(status, "") if chosen else "dim"
+        label = status[:4].title() if short else status.title()
+        if selected and status in selected:
+            style += " underline"
+        text.append(label, style=style)
+        text.append(f" {'…' if count is None else _short(count)}  ",
+                    style="bold" if chosen else "dim")
+    if page_text:
+        text.append("│ " + page_text)
+    return text
+
+
+def _short(count: int) -> str:
+    """`1234` -> `1234`, `123456` -> `123k`: a count line must fit in 80 columns."""
+    if count < 100_000:
+        return str(count)
+    if count < 10_000_000:
+        return f"{count // 1000}k"
+    return f"{count // 1_000_000}M"
