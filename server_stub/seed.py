@@ -25,6 +25,8 @@ ALL_STATUSES = ["COMPLETED", "FAILED", "CANCELED", "BLOCKED", "PENDING", "QUEUED
 SENSORS = [("L8", "OLI_TIRS", "LC08_L1TP"), ("WV2", "WV110", "WV2_ORTHO"),
            ("S2", "MSI", "S2A_MSIL1C"), ("MODIS", "TERRA", "MOD09GA")]
 EVENT_TYPES = ["STRIKE_TRANSFER", "PARSE", "USER", "SCAN"]
+FORCED_FAILURES = [("DATA", "landsat8-parse"), ("SYSTEM", None), ("ALGORITHM", "landsat8-parse"),
+                   ("ALGORITHM", None)]
 
 
 def span_for(jobs: int) -> int:
@@ -53,6 +55,8 @@ class Seeder:
         self.files: list[tuple] = []
         self.input_links: list[tuple] = []
         self.signature_files: list[int] = []
+        self.failures_forced = 0
+        self.forced_category: str | None = None
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
 
@@ -107,9 +111,16 @@ class Seeder:
 
     def _job(self, i: int, created: int, recipe: tuple | None) -> None:
         rng = self.rng
-        jt: JobType = rng.choices(self.types, weights=self.type_weights)[0]
         job_id = i + 1
         status = self._status(i)
+        jt: JobType = rng.choices(self.types, weights=self.type_weights)[0]
+        self.forced_category = None
+        if status == "FAILED" and self.failures_forced < len(FORCED_FAILURES):
+            # The first failures cover every error category, even in a tiny seed.
+            self.forced_category, type_name = FORCED_FAILURES[self.failures_forced]
+            self.failures_forced += 1
+            if type_name:
+                jt = self.catalog.find_type(type_name, "1.0.0") or jt
         if status in ("PENDING", "BLOCKED") and recipe is None:
             recipe = self._recipe(created)
         sensor = rng.choice(SENSORS) if rng.random() < 0.7 else None
@@ -218,8 +229,11 @@ class Seeder:
 
     def _final_error(self, jt: JobType, retried: int):
         errors = self.catalog.errors_for(jt)
-        category = _weighted(self.rng, [("SYSTEM", 40), ("ALGORITHM", 45), ("DATA", 15)])
+        category = self.forced_category or _weighted(
+            self.rng, [("SYSTEM", 40), ("ALGORITHM", 45), ("DATA", 15)])
         pool = [e for e in errors if e.category == category] or errors
+        if self.forced_category == "ALGORITHM" and jt.name == "landsat8-parse":
+            pool = [e for e in pool if e.job_type_name] or pool  # an algorithm-specific one
         return self.rng.choice(pool)
 
     def _supersede(self) -> None:
