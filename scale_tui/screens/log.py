@@ -65,14 +65,14 @@ class LogScreen(Screen):
 
     def __init__(
         self, execution_id: int, *, job_id: int | None = None, exe_num: int | None = None,
-        title: str = "", poll_interval: float = POLL_INTERVAL,
+        title: str = "",
     ) -> None:
         super().__init__()
         self.execution_id = execution_id
         self.job_id = job_id
         self.exe_num = exe_num
         self.log_title = title
-        self.poll_interval = poll_interval
+        self.poll_interval = POLL_INTERVAL
         self.stream = "combined"
         self.filtering = False
         self.pattern = LogPattern()
@@ -106,38 +106,51 @@ class LogScreen(Screen):
     async def _follow(self) -> None:
         client = self.app.client  # type: ignore[attr-defined]
         follower = LogFollower(client, self.execution_id)
-        ended, check_status = False, True
+        first, ended = True, False
         while True:
             try:
-                if self.tail.knows_end and check_status:
+                if first and self.tail.knows_end:
+                    # the title and phase before any line; a finished log is then read at once
                     ended = await self._check_execution(client)
                 lines = await follower.poll()
+                self._take(lines, follower.total)
+                if not lines and self.tail.knows_end:
+                    ended = await self._check_execution(client)
+                if ended and not lines:
+                    # Ended. Lines written between that poll and the end are fetched now; an
+                    # empty answer after the end means the log is complete.
+                    final = await follower.poll()
+                    self._take(final, follower.total)
+                    if not final:
+                        self.tail.phase = "complete"
+                        self._show_status()
+                        return
+                    continue  # still draining: ask again at once
             except NotFound as exc:
                 self.tail.phase, self.tail.error, self.tail.retry_in = "stopped", str(exc), None
                 self._show_status()
                 return
             except ScaleError as exc:
                 self._failures += 1
-                delay = backoff(self._failures, self.poll_interval)
+                delay = backoff(self._failures)
                 self.tail.error, self.tail.retry_in = str(exc), delay
                 self._show_status()
                 await self._sleep(delay)
                 continue
-            self._failures, self.tail.error, self.tail.retry_in = 0, None, None
-            if lines:
-                self.view.append(lines)
-                self.tail.phase = "following"
-                self._show_dropped()
-            elif follower.total == 0 and self.tail.phase != "no-output":
-                self.tail.phase = "waiting"
-            if ended and not lines:
-                self.tail.phase = "complete"
-                self._show_status()
-                return
-            self._show_status()
-            check_status = not lines
-            if not (ended and lines):  # after the end, drain what is left without waiting
+            first = False
+            if not ended:
                 await self._sleep(self.poll_interval)
+
+    def _take(self, lines: list, total: int) -> None:
+        """One poll's lines into the view (one batch), and what that means for the status."""
+        self._failures, self.tail.error, self.tail.retry_in = 0, None, None
+        if lines:
+            self.view.append(lines)
+            self.tail.phase = "following"
+            self._show_dropped()
+        elif total == 0 and self.tail.phase != "no-output":
+            self.tail.phase = "waiting"
+        self._show_status()
 
     async def _check_execution(self, client) -> bool:
         """Ask Scale how the execution stands; True once it has ended."""

@@ -1,0 +1,403 @@
+"""The log screen as an operator meets it: real ScaleClient and LogFollower, Scale's log semantics.
+
+``FakeScale`` is an httpx transport that answers the two endpoints the screen uses exactly as real
+Scale does (reference §5): ``started`` inclusive, at most 10,000 lines per answer sorted by
+``(@timestamp, scale_order_num)``, 204 when nothing matches or the execution has not started.
+Polls are woken by hand (``r``) with a long interval, so no test depends on the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from textual.app import App
+
+from scale_tui.api import ScaleClient
+from scale_tui.screens.log import LogScreen
+from scale_tui.widgets.log_find import FindBar
+from scale_tui.widgets.log_view import LogView
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+ES_CAP = 10_000
+
+
+def es_time(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+class FakeScale:
+    """One execution (id 41, job 9 exe 1) and its log, served like Scale + Elasticsearch."""
+
+    def __init__(self, *, status: str = "RUNNING", started: bool = True) -> None:
+        self.lines: list[tuple[datetime, int, str, str]] = []
+        self.status = status
+        self.started = started
+        self.down = False
+        self.log_requests: list[httpx.Request] = []
+
+    def write(self, messages, *, stream: str = "stdout", per_ms: int = 1) -> None:
+        """Append lines, ``per_ms`` of them sharing each millisecond timestamp."""
+        base = len(self.lines)
+        for i, message in enumerate(messages):
+            n = base + i
+            ts = T0 + timedelta(milliseconds=n // per_ms)
+            self.lines.append((ts, n % per_ms, stream, message))
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if path == "/v6/jobs/9/executions/1/":
+            return httpx.Response(200, json={
+                "id": 41, "exe_num": 1, "status": self.status,
+                "started": es_time(T0) if self.started else None,
+            })
+        if path.startswith("/v6/job-executions/41/logs/"):
+            self.log_requests.append(request)
+            if not self.started:
+                return httpx.Response(204)
+            stream = path.rstrip("/").rsplit("/", 1)[1]
+            since = request.url.params.get("started")
+            first = 0
+            if since:  # inclusive, as Elasticsearch's range query in Scale
+                first = bisect_left(self.lines, datetime.fromisoformat(since), key=lambda x: x[0])
+            hits = []
+            for ts, order, s, m in islice(self.lines, first, None):
+                if stream in ("combined", s):
+                    hits.append({"_source": {"@timestamp": es_time(ts), "scale_order_num": order,
+                                             "stream": s, "message": m}})
+                    if len(hits) == ES_CAP:
+                        break
+            if not hits:
+                return httpx.Response(204)
+            body = json.dumps({"hits": {"total": len(hits), "hits": hits}})
+            return httpx.Response(200, content=body)
+        return httpx.Response(404, json={"detail": "Not found."})
+
+
+class LogApp(App):
+    """Just enough of ScaleApp for the log screen: a client and a profile."""
+
+    def __init__(self, client: ScaleClient, screen: LogScreen, log_buffer: int = 100_000) -> None:
+        super().__init__()
+        self.client = client
+        self.profile = SimpleNamespace(log_buffer=log_buffer)
+        self._log_screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._log_screen)
+
+
+def client_for(scale: FakeScale) -> ScaleClient:
+    # no retries inside the client: the screen's own backoff is under test
+    return ScaleClient("http://scale.test", transport=httpx.MockTransport(scale.handle),
+                       max_tries=1)
+
+
+async def settle(pilot, condition, *, tries: int = 200) -> None:
+    """Let the app run until ``condition()`` holds (each try yields to the event loop briefly)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition not reached")
+
+
+def status_text(screen: LogScreen) -> str:
+    return str(screen.query_one("#log-status").render())
+
+
+def messages(view: LogView) -> list[str]:
+    return [line.message for line in view.buffer]
+
+
+def open_log(scale: FakeScale, *, known_end: bool = True, **kwargs) -> tuple[LogApp, LogScreen]:
+    ids = {"job_id": 9, "exe_num": 1} if known_end else {}
+    screen = LogScreen(41, **ids)
+    screen.poll_interval = 3600  # polls happen when a test presses r, never on a timer
+    return LogApp(client_for(scale), screen, **kwargs), screen
+
+
+# -- loading and following -------------------------------------------------------------------
+
+
+async def test_fifty_thousand_lines_load_with_none_lost_or_repeated():
+    scale = FakeScale(status="COMPLETED")
+    # 7 lines per millisecond: every 10,000-line answer ends inside a shared timestamp
+    scale.write((f"tile {i}" for i in range(50_000)), per_ms=7)
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete", tries=1000)
+        assert messages(screen.view) == [f"tile {i}" for i in range(50_000)]
+        starts = [r.url.params.get("started") for r in scale.log_requests]
+        assert starts[0] is None and len(starts) >= 6  # paged forward past the cap
+        assert "log complete (COMPLETED)" in status_text(screen)
+
+
+async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
+    scale = FakeScale()
+    scale.write(f"first {i}" for i in range(100))
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = screen.view
+        await settle(pilot, lambda: view.buffer.total == 100)
+        assert view.is_vertical_scroll_end and view.following
+
+        scale.write(f"second {i}" for i in range(10))
+        await pilot.press("r")
+        await settle(pilot, lambda: view.buffer.total == 110)
+        await pilot.pause()
+        assert view.is_vertical_scroll_end  # at the bottom: new lines come into view
+
+        await pilot.press("pageup")
+        await settle(pilot, lambda: not view.following)
+        top = view.scroll_y
+        scale.write(f"third {i}" for i in range(25))
+        await pilot.press("r")
+        await settle(pilot, lambda: view.buffer.total == 135)
+        await pilot.pause()
+        assert view.scroll_y == top  # the lines being read stay put
+        assert "paused · 25 new lines · End or f resumes" in status_text(screen)
+
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.following and view.is_vertical_scroll_end
+        assert "paused" not in status_text(screen)
+
+
+async def test_polling_stops_when_the_execution_has_ended_and_nothing_is_new():
+    scale = FakeScale()
+    scale.write(["working"])
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.view.buffer.total == 1)
+        scale.write(["last words"], stream="stderr")
+        scale.status = "FAILED"
+        await pilot.press("r")
+        await settle(pilot, lambda: screen.view.buffer.total == 2)
+        assert screen.tail.phase == "following"  # lines came: not over until a poll brings none
+        await pilot.press("r")
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        assert messages(screen.view) == ["working", "last words"]
+        assert "log complete (FAILED)" in status_text(screen)
+        polls = len(scale.log_requests)
+        await pilot.press("r")
+        await pilot.pause(0.05)
+        assert len(scale.log_requests) == polls  # the worker has stopped
+
+
+async def test_a_204_before_the_execution_starts_says_waiting():
+    scale = FakeScale(started=False)
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: len(scale.log_requests) >= 1)
+        await pilot.pause()
+        assert status_text(screen).startswith("waiting for the execution to start")
+        scale.started = True
+        scale.write(["hello"])
+        await pilot.press("r")
+        await settle(pilot, lambda: screen.view.buffer.total == 1)
+        assert status_text(screen).startswith("following (RUNNING)")
+
+
+async def test_network_errors_show_back_off_and_keep_every_line():
+    scale = FakeScale()
+    scale.write(f"kept {i}" for i in range(30))
+    app, screen = open_log(scale, known_end=False)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.view.buffer.total == 30)
+        scale.down = True
+        await pilot.press("r")
+        await settle(pilot, lambda: "error:" in status_text(screen))
+        assert "retrying in 4 s" in status_text(screen)  # 2 s interval, doubled
+        await pilot.press("r")
+        await settle(pilot, lambda: "retrying in 8 s" in status_text(screen))
+        assert messages(screen.view) == [f"kept {i}" for i in range(30)]
+        scale.down = False
+        scale.write(["after the outage"])
+        await pilot.press("r")
+        await settle(pilot, lambda: screen.view.buffer.total == 31)
+        assert "error" not in status_text(screen)
+        assert messages(screen.view)[-1] == "after the outage"
+
+
+# -- find, filter, streams -------------------------------------------------------------------
+
+
+def numbered_log() -> FakeScale:
+    scale = FakeScale(status="COMPLETED")
+    for i in range(200):
+        scale.write([f"step {i} {'ERROR disk full' if i % 20 == 3 else 'ok'}"],
+                    stream="stderr" if i % 20 == 3 else "stdout")
+    return scale
+
+
+async def test_find_highlights_counts_and_steps_through_matches():
+    app, screen = open_log(numbered_log())
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("home", "slash", *"disk full", "enter")
+        await pilot.pause()
+        view = screen.view
+        assert view.rows.match_count == 10
+        assert view.buffer[view.current_match].message == "step 3 ERROR disk full"
+        assert "find 1/10" in status_text(screen)
+        await pilot.press("n", "n")
+        assert view.buffer[view.current_match].message == "step 43 ERROR disk full"
+        await pilot.press("N")
+        assert "find 2/10" in status_text(screen)
+        assert not screen.query_one(FindBar).is_open
+
+
+async def test_filter_shows_only_matching_lines_and_off_again():
+    app, screen = open_log(numbered_log())
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("slash", *"ERROR", "escape", "ampersand")
+        view = screen.view
+        shown = [view.buffer[seq].message for seq in view.rows.shown()]
+        assert len(shown) == 10 and all("ERROR" in m for m in shown)
+        assert "filter on" in status_text(screen)
+        await pilot.press("ampersand")
+        assert view.rows.line_count == 200
+
+
+async def test_bad_regex_is_reported_inline_and_the_pattern_kept():
+    app, screen = open_log(numbered_log())
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("slash", "ctrl+r", *"step (")
+        info = str(screen.query_one("#find-info").render())
+        assert "bad regex" in info and "missing )" in info
+        assert screen.query_one("#find-input").value == "step ("
+        await pilot.press(")")
+        assert "200 lines" in str(screen.query_one("#find-info").render())
+
+
+async def test_stream_key_shows_one_stream_without_a_request():
+    scale = numbered_log()
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        requests = len(scale.log_requests)
+        await pilot.press("s")  # stdout
+        assert screen.view.rows.line_count == 190
+        await pilot.press("s")  # stderr
+        assert screen.view.rows.line_count == 10
+        assert "stderr" in str(screen.query_one("#log-title").render())
+        await pilot.press("s")  # combined
+        assert screen.view.rows.line_count == 200
+        assert len(scale.log_requests) == requests
+
+
+# -- bounded, save, copy ---------------------------------------------------------------------
+
+
+async def test_dropped_lines_are_announced_and_save_writes_what_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCALE_TUI_DATA_DIR", str(tmp_path))
+    scale = FakeScale(status="COMPLETED")
+    scale.write(f"n {i}" for i in range(2500))
+    app, screen = open_log(scale, log_buffer=1000)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        banner = str(screen.query_one("#log-dropped").render())
+        assert banner == "1,500 older lines dropped; save keeps the last 1,000"
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = tmp_path / "execution-41-combined.log"
+        await settle(pilot, saved.exists)
+        assert saved.read_text().splitlines() == [f"n {i}" for i in range(1500, 2500)]
+
+
+async def test_save_to_a_bad_path_says_why_and_keeps_the_typed_path(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    app, screen = open_log(numbered_log())
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("S")
+        await pilot.pause()
+        dialog = app.screen
+        path_input = dialog.query_one("#save-path")
+        path_input.value = f"{blocker}/under/a/file.log"
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.screen is dialog
+        assert "Not saved" in str(dialog.query_one("#save-error").render())
+        assert path_input.value == f"{blocker}/under/a/file.log"
+
+
+async def test_copy_sends_the_line_or_the_log_as_shown():
+    scale = FakeScale(status="COMPLETED")
+    scale.write(["plain", "\x1b[2Jclear screen"])
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("c")
+        assert app.clipboard == "␛[2Jclear screen"
+        await pilot.press("C")
+        assert app.clipboard == "plain\n␛[2Jclear screen"
+
+
+# -- what reaches the terminal ---------------------------------------------------------------
+
+
+def hostile_log() -> FakeScale:
+    scale = FakeScale(status="COMPLETED")
+    scale.write([
+        "[bold red]not bold[/] [link=http://evil.example]not a link[/link]",
+        "\x1b[31mnot red\x1b[0m \x1b]0;pwned title\x07 \x1b]52;c;ZXZpbA==\x07",
+        "col1\tcol2\tcol3 \x08\x9b2J bell\x07",
+        "x" * 12_000,
+    ])
+    scale.write(["Traceback: stderr line with [i]markup[/i]"], stream="stderr")
+    return scale
+
+
+def test_markup_and_escapes_render_literally(snap_compare):
+    app, screen = open_log(hostile_log())
+
+    async def loaded(pilot):
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(110, 16), run_before=loaded)
+
+
+async def test_no_escape_byte_reaches_the_rendered_lines():
+    app, screen = open_log(hostile_log())
+    async with app.run_test(size=(110, 16)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        rendered = "".join(
+            seg.text for y in range(5) for seg in screen.view.render_line(y)
+        )
+        assert "\x1b" not in rendered and "\x07" not in rendered and "\x9b" not in rendered
+        assert "[bold red]not bold[/]" in rendered
+        assert "… (2,000 more chars)" not in rendered  # scrolled off to the right at x=0
+        assert max(len(seg.text) for y in range(5) for seg in screen.view.render_line(y)) <= 110
+
+
+@pytest.mark.parametrize("width", [60, 110])
+async def test_wrap_shows_a_long_line_on_several_rows(width):
+    scale = FakeScale(status="COMPLETED")
+    scale.write(["short", "y" * 300])
+    app, screen = open_log(scale)
+    async with app.run_test(size=(width, 16)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("w")
+        rows = screen.view.rows
+        text_width = rows.wrap_width
+        assert rows.row_count == 1 + -(-300 // text_width)
+        drawn = "".join(
+            seg.text for y in range(rows.row_count) for seg in screen.view.render_line(y)
+        )
+        assert drawn.count("y") == 300
