@@ -128,7 +128,8 @@ async def open_confirm(pilot, kind, ctx) -> ConfirmAction:
 
 
 async def confirm(pilot) -> None:
-    await pilot.click("#confirm")
+    # Button.press, not a click: Textual ignores a second click within its 0.2 s active effect.
+    pilot.app.screen.query_one("#confirm", Button).press()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -198,8 +199,7 @@ async def test_invalid_priority_is_named_and_nothing_is_sent(scale):
         await pilot.pause()
         assert "priority: must be at least 1" in text(pilot.app, "#error")
         assert dialog.query_one("#confirm", Button).disabled
-        await pilot.click("#confirm")
-        await pilot.pause()
+        await confirm(pilot)
         assert scale.posts == []
 
 
