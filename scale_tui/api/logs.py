@@ -129,6 +129,7 @@ class LogFollower:
         execution_id: int,
         stream: str = "combined",
         *,
+        started: datetime | timedelta | None = None,
         max_pages_per_poll: int = 20,
     ) -> None:
         self.client = client
@@ -138,7 +139,10 @@ class LogFollower:
         self.last_timestamp: datetime | None = None
         self.total = 0
         self.skipped: list[datetime] = []
-        self._started: datetime | None = None
+        self.caught_up = False
+        """True when the last response was below the cap: nothing more until new lines arrive."""
+        # Where the next request starts: the caller's ``started`` until lines arrive.
+        self._started: datetime | timedelta | None = started
         self._seen_at_last: set[tuple[datetime, int, str, str]] = set()
 
     async def poll(self) -> list[LogLine]:
@@ -149,7 +153,8 @@ class LogFollower:
                 self.execution_id, self.stream, started=self._started
             )
             new.extend(self._accept(lines))
-            if len(lines) < LOG_PAGE_CAP:
+            self.caught_up = len(lines) < LOG_PAGE_CAP
+            if self.caught_up:
                 break
             stuck_at = lines[0].timestamp
             if lines[-1].timestamp == stuck_at:

@@ -169,3 +169,14 @@ async def test_follower_stops_paging_after_a_bound_and_resumes_next_poll(client,
     second = await follower.poll()
     assert len(log.starts) == 4
     assert first + second == log.lines
+
+
+async def test_follower_can_start_later_and_says_when_it_has_caught_up(client, log):
+    log.lines += [line(s / 10, 0) for s in range(12_000)]
+    follower = LogFollower(client, 31, started=T0 + timedelta(seconds=100), max_pages_per_poll=1)
+    first = await follower.poll()
+    assert first[0].timestamp == T0 + timedelta(seconds=100)
+    assert len(first) == 10_000 and not follower.caught_up
+    rest = await follower.poll()
+    assert follower.caught_up
+    assert first + rest == log.lines[1000:]

@@ -1,0 +1,405 @@
+"""Non-interactive subcommands for scripts: ``jobs``, ``job``, ``log``, ``cancel``, ``requeue``.
+
+kubectl beside k9s: the same filters as the console, ``--output table|json``, and exit codes a
+script can branch on: 0 done, 1 the server or network failed (one line on stderr), 2 bad input
+(including an action without ``--yes``). Cancel and requeue say what they will touch before
+they touch it, and a request with no filter at all (every job on the server) needs
+``--all-jobs`` as well as ``--yes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scale_tui.api import (
+    InvalidFilter,
+    Job,
+    JobFilter,
+    LogFollower,
+    LogLine,
+    ScaleClient,
+    ScaleError,
+)
+
+OK, API_ERROR, BAD_INPUT = 0, 1, 2
+FOLLOW_INTERVAL = 2.0  # seconds between log polls (Scale's own UI uses 5)
+# C0 controls and ESC would let log text drive the user's terminal; tabs are harmless.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``jobs``, ``job``, ``log``, ``cancel`` and ``requeue`` to the ``scale-tui`` parser."""
+    jobs = _sub(subparsers, "jobs", "list jobs (same filters as the console)")
+    _filter_arguments(jobs)
+    jobs.add_argument(
+        "--order",
+        action="append",
+        metavar="FIELD",
+        help="sort field, '-' for descending, e.g. -last_modified (repeatable)",
+    )
+    jobs.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    jobs.add_argument("--page-size", type=int, metavar="N", help="jobs per page, 1-1000")
+    jobs.add_argument("--all", action="store_true", dest="all_pages", help="every page")
+
+    job = _sub(subparsers, "job", "show one job and its executions")
+    job.add_argument("job_id", type=int, metavar="JOB_ID")
+
+    log = _sub(subparsers, "log", "print (or follow) an execution's log")
+    log.add_argument(
+        "execution_id",
+        type=int,
+        nargs="?",
+        metavar="EXECUTION_ID",
+        help="the execution's id (not the job id); or use --job",
+    )
+    log.add_argument(
+        "--job",
+        type=int,
+        dest="log_job",
+        metavar="JOB_ID",
+        help="the job's latest execution (follow stops when it ends)",
+    )
+    log.add_argument("--stream", choices=("combined", "stdout", "stderr"), default="combined")
+    log.add_argument("--since", metavar="WHEN", help="only lines since WHEN (1h, PT6H, ISO time)")
+    log.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
+    log.add_argument("--timestamps", action="store_true", help="prefix each line with its time")
+
+    for name, verb in (("cancel", "cancel"), ("requeue", "requeue")):
+        action = _sub(subparsers, name, f"{verb} jobs by filter or by --job")
+        _filter_arguments(action)
+        action.add_argument("--yes", action="store_true", help=f"really {verb} (required)")
+        action.add_argument(
+            "--all-jobs",
+            action="store_true",
+            help=f"allow a {verb} with no filter at all: every job on the server",
+        )
+        if name == "requeue":
+            action.add_argument(
+                "--priority", type=int, help="queue priority, at least 1; lower runs sooner"
+            )
+
+
+def _sub(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--output", "-o", choices=("table", "json"), default="table")
+    try:  # --url/--token/--profile also after the subcommand, as for `config`
+        from scale_tui.cli import add_connection_arguments
+    except ImportError:  # pragma: no cover - the cli is always there in a full install
+        return parser
+    add_connection_arguments(parser, defaults=False)
+    return parser
+
+
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--status", action="append", metavar="STATUS", help="job status (repeatable)")
+    add(
+        "--job",
+        action="append",
+        type=int,
+        dest="job_ids",
+        metavar="JOB_ID",
+        help="job id (repeatable)",
+    )
+    add("--job-type", action="append", metavar="NAME", help="job type name (repeatable)")
+    add("--since", metavar="WHEN", help="last modified since: 1h, 7d, PT6H or an ISO time")
+    add("--until", metavar="WHEN", help="last modified until (same forms)")
+    add("--error-category", action="append", metavar="CAT", help="SYSTEM, ALGORITHM or DATA")
+    add("--batch", action="append", type=int, metavar="ID", help="batch id (repeatable)")
+    add("--recipe", action="append", type=int, metavar="ID", help="recipe id (repeatable)")
+    add("--superseded", choices=("yes", "no", "all"), default="all")
+
+
+def job_filter(args: argparse.Namespace) -> JobFilter:
+    """The JobFilter the flags describe (commas split too: ``--status FAILED,RUNNING``)."""
+
+    def many(name: str) -> list[str]:
+        return [v.strip() for item in getattr(args, name, None) or [] for v in item.split(",")]
+
+    return JobFilter(
+        status=many("status"),
+        job_id=getattr(args, "job_ids", None) or [],
+        job_type_name=many("job_type"),
+        error_category=many("error_category"),
+        batch_id=getattr(args, "batch", None) or [],
+        recipe_id=getattr(args, "recipe", None) or [],
+        order=many("order"),
+        is_superseded={"yes": True, "no": False}.get(getattr(args, "superseded", "all")),
+        started=getattr(args, "since", None),
+        ended=getattr(args, "until", None),
+    )
+
+
+def run(
+    args: argparse.Namespace, profile: Any, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the subcommand ``args.command`` against ``profile``; returns the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        return asyncio.run(_run(args, profile, out, err))
+    except InvalidFilter as exc:
+        print(f"scale-tui {args.command}: {exc}", file=err)
+        return BAD_INPUT
+    except ScaleError as exc:
+        print(f"scale-tui {args.command}: {exc}", file=err)
+        return API_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `scale-tui jobs | head`
+        return OK
+
+
+async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO) -> int:
+    handler = _HANDLERS[args.command]
+    verify = profile.tls_verify() if hasattr(profile, "tls_verify") else True
+    async with ScaleClient(profile.url, token=profile.resolved_token(), verify=verify) as scale:
+        return await handler(scale, args, profile, _Printer(out, err, args, profile))
+
+
+class _Printer:
+    def __init__(self, out: TextIO, err: TextIO, args: argparse.Namespace, profile: Any) -> None:
+        self.out, self.err = out, err
+        self.json = getattr(args, "output", "table") == "json"
+        self.zone = _zone(getattr(profile, "timezone", "UTC"))
+        # Escape control characters only for a terminal; a pipe or file gets the log as it is.
+        self.safe = getattr(out, "isatty", lambda: True)()
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        print(text, file=self.err, flush=True)
+
+    def data(self, value: Any) -> None:
+        self.line(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+    def time(self, value: datetime | None) -> str:
+        return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+    def table(self, headers: list[str], rows: list[list[str]]) -> None:
+        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+        for row in [headers, *rows]:
+            self.line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+    def log_text(self, text: str) -> str:
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if self.safe else text
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _span(value: timedelta | None) -> str:
+    if value is None:
+        return "-"
+    seconds = int(value.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def _job_row(job: Job, p: _Printer) -> list[str]:
+    return [
+        str(job.id),
+        job.status or "-",
+        job.job_type_label or "-",
+        job.error_text or "-",
+        job.node.hostname if job.node and job.node.hostname else "-",
+        p.time(job.created),
+        p.time(job.last_modified),
+        _span(job.duration),
+        str(job.num_exes or 0),
+    ]
+
+
+JOB_COLUMNS = [
+    "ID",
+    "STATUS",
+    "JOB TYPE",
+    "ERROR",
+    "NODE",
+    "CREATED",
+    "LAST MODIFIED",
+    "DURATION",
+    "EXES",
+]
+
+
+async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+    jf = job_filter(args)
+    page_size = args.page_size or getattr(profile, "page_size", 100)
+    if args.all_pages:
+        jobs = [job async for job in scale.iter_jobs(jf, page_size=page_size)]
+        count = len(jobs)
+    else:
+        page = await scale.list_jobs(jf, page=args.page, page_size=page_size)
+        jobs, count = page.results, page.count
+    if p.json:
+        p.data({"count": count, "results": [_dump(job) for job in jobs]})
+    elif not jobs:
+        p.note(f"No jobs match: {jf.describe()}")
+    else:
+        p.table(JOB_COLUMNS, [_job_row(job, p) for job in jobs])
+        if count > len(jobs):
+            p.note(f"{len(jobs)} of {count} jobs (page {args.page}); --all for every page")
+    return OK
+
+
+async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+    job = await scale.get_job(args.job_id)
+    executions = (await scale.list_job_executions(args.job_id, page_size=1000)).results
+    if p.json:
+        p.data(_dump(job) | {"executions": [_dump(e) for e in executions]})
+        return OK
+    facts = [
+        ("Job", str(job.id)), ("Status", job.status or "-"), ("Job type", job.job_type_label),
+        ("Error", job.error_text or "-"), ("Node", job.node.hostname if job.node else "-"),
+        ("Created", p.time(job.created)), ("Queued", p.time(job.queued)),
+        ("Started", p.time(job.started)), ("Ended", p.time(job.ended)),
+        ("Last modified", p.time(job.last_modified)), ("Duration", _span(job.duration)),
+        ("Executions", f"{job.num_exes or 0} of at most {job.max_tries or '-'}"),
+    ]  # fmt: skip
+    if job.error and job.error.description:
+        facts.insert(4, ("", job.error.description))
+    if job.recipe:
+        facts.append(("Recipe", str(job.recipe.id)))
+    if job.batch:
+        facts.append(("Batch", f"{job.batch.id} {job.batch.title or ''}".rstrip()))
+    if job.is_superseded:
+        facts.append(("Superseded", p.time(job.superseded)))
+    for label, value in facts:
+        p.line(f"{label + ':' if label else '':<15}{value}")
+    if executions:
+        p.line()
+        p.table(
+            ["EXE", "EXECUTION ID", "STATUS", "NODE", "STARTED", "ENDED", "DURATION", "ERROR"],
+            [
+                [
+                    str(e.exe_num or "-"),
+                    str(e.id),
+                    e.status or "-",
+                    e.node.hostname if e.node and e.node.hostname else "-",
+                    p.time(e.started),
+                    p.time(e.ended),
+                    _span(e.duration),
+                    e.error_text or "-",
+                ]
+                for e in executions
+            ],
+        )
+        p.note(f"log: scale-tui log {executions[0].id}")
+    return OK
+
+
+async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+    if (args.execution_id is None) == (args.log_job is None):
+        raise InvalidFilter("give either an EXECUTION_ID or --job JOB_ID")
+    still_running: Callable[[], Any] | None = None
+    execution_id = args.execution_id
+    if args.log_job is not None:
+        job = await scale.get_job(args.log_job)
+        newest = job.execution or next(
+            iter((await scale.list_job_executions(job.id, page_size=1)).results), None
+        )
+        if newest is None or newest.id is None:
+            p.note(f"Job {job.id} has no execution yet ({job.status}).")
+            return OK
+        execution_id, exe_num = newest.id, newest.exe_num
+
+        async def still_running() -> bool:
+            execution = await scale.get_job_execution(job.id, exe_num)
+            return execution.status == "RUNNING"
+
+    since = JobFilter.parse_time(args.since, field="since") if args.since else None
+    # One page per poll, printed at once: a long log streams out instead of piling up.
+    follower = LogFollower(scale, execution_id, args.stream, started=since, max_pages_per_poll=1)
+    reported = 0
+    while True:
+        for line in await follower.poll():
+            _print_line(line, args, p)
+        for moment in follower.skipped[reported:]:
+            p.note(
+                f"warning: over 10,000 lines share the time {p.time(moment)}; "
+                "Scale cannot return the rest of them"
+            )
+        reported = len(follower.skipped)
+        if not follower.caught_up:
+            continue
+        if not args.follow:
+            return OK
+        if still_running is not None and not await still_running():
+            # The execution ended: one last look for lines written just before the end.
+            for line in await follower.poll():
+                _print_line(line, args, p)
+            if follower.caught_up:
+                return OK
+            continue
+        await asyncio.sleep(FOLLOW_INTERVAL)
+
+
+def _print_line(line: LogLine, args: argparse.Namespace, p: _Printer) -> None:
+    if p.json:
+        p.line(
+            json.dumps(
+                {
+                    "timestamp": line.timestamp.isoformat(),
+                    "order": line.order,
+                    "stream": line.stream,
+                    "message": line.message,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    prefix = f"{p.time(line.timestamp)} " if args.timestamps else ""
+    p.line(prefix + p.log_text(line.message))
+
+
+async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+    verb = args.command
+    if getattr(profile, "read_only", False):
+        p.note(f"scale-tui {verb}: this profile is read-only; nothing was sent")
+        return BAD_INPUT
+    jf = job_filter(args)
+    body = jf.to_action_body()  # refuses, before anything is sent, what the body cannot say
+    priority = getattr(args, "priority", None)
+    if jf.is_empty() and not args.all_jobs:
+        p.note(
+            f"scale-tui {verb}: no filter given: this would {verb} EVERY job on the server. "
+            "Give a filter, or --all-jobs (with --yes) if you mean it."
+        )
+        return BAD_INPUT
+    matching = (await scale.list_jobs(jf, page_size=1)).count
+    untouched = "COMPLETED or CANCELED" if verb == "cancel" else "COMPLETED or superseded"
+    what = f"{verb} {matching} job{'s' if matching != 1 else ''} matching: {jf.describe()}"
+    if not args.yes:
+        p.note(f"Would {what} (jobs already {untouched} are left alone). Add --yes to do it.")
+        return BAD_INPUT
+    if verb == "cancel":
+        await scale.cancel_jobs(jf)
+    else:
+        await scale.requeue_jobs(jf, priority=priority)
+    if priority is not None:
+        body["priority"] = priority
+    if p.json:
+        p.data({"action": verb, "body": body, "matching": matching, "accepted": True})
+    else:
+        p.line(f"Scale accepted: {what}. It applies the change within moments.")
+    return OK
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+_HANDLERS = {"jobs": _jobs, "job": _job, "log": _log, "cancel": _act, "requeue": _act}
