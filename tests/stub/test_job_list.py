@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 import pytest
@@ -151,7 +152,7 @@ def test_order_by_two_fields(http):
     got = every_page(http, "/v6/jobs/", [("order", "job_type__name"),
                                          ("order", "-job_type__version"), ("page_size", 1000)])
     pairs = [(j["job_type"]["name"], j["job_type"]["version"]) for j in got]
-    for (n1, v1), (n2, v2) in zip(pairs, pairs[1:], strict=False):
+    for (n1, v1), (n2, v2) in itertools.pairwise(pairs):
         assert n1 < n2 or (n1 == n2 and v1 >= v2)
 
 

@@ -1,0 +1,56 @@
+"""Seed data: deterministic for a seed, fixed epoch when frozen, realistic coverage."""
+
+from __future__ import annotations
+
+from server_stub.app import open_state
+from server_stub.timefmt import FIXED_EPOCH_US
+
+
+def dump(state):
+    with state.db.read() as conn:
+        return [tuple(r) for r in conn.execute("SELECT * FROM jobs ORDER BY id")]
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = open_state(jobs=120, seed=5, simulate=False)
+    b = open_state(jobs=120, seed=5, simulate=False)
+    c = open_state(jobs=120, seed=6, simulate=False)
+    assert dump(a) == dump(b)
+    assert dump(a) != dump(c)
+
+
+def test_frozen_seed_starts_at_the_fixed_epoch():
+    state = open_state(jobs=50, seed=1, simulate=False)
+    with state.db.read() as conn:
+        first = conn.execute("SELECT min(created) FROM jobs").fetchone()[0]
+    assert FIXED_EPOCH_US <= first < FIXED_EPOCH_US + 60_000_000
+
+
+def test_even_ten_jobs_cover_every_status():
+    state = open_state(jobs=10, seed=1, simulate=False)
+    with state.db.read() as conn:
+        statuses = {r[0] for r in conn.execute("SELECT status FROM jobs")}
+    assert len(statuses) == 7
+
+
+def test_seed_has_recipes_batches_events_and_sources():
+    state = open_state(jobs=300, seed=7, simulate=False)
+    with state.db.read() as conn:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        assert one("SELECT count(*) FROM jobs WHERE recipe_id IS NOT NULL") > 50
+        assert one("SELECT count(*) FROM jobs WHERE batch_id IS NOT NULL") > 0
+        assert one("SELECT count(DISTINCT type) FROM events") >= 4
+        assert one("SELECT count(*) FROM jobs WHERE source_sensor IS NOT NULL") > 100
+        assert one("SELECT count(*) FROM jobs WHERE ingest_event_id IS NOT NULL") > 0
+        assert one("SELECT count(*) FROM jobs WHERE num_exes > 1") > 5
+
+
+def test_job_counts_table_stays_exact_as_jobs_change():
+    state = open_state(jobs=100, seed=3, simulate=False)
+    with state.db.write() as conn:
+        conn.execute("UPDATE jobs SET status = 'CANCELED' WHERE status = 'FAILED'")
+        conn.execute("DELETE FROM jobs WHERE id = 1")
+    with state.db.read() as conn:
+        kept = dict(conn.execute("SELECT status, n FROM job_counts WHERE n > 0").fetchall())
+        real = dict(conn.execute("SELECT status, count(*) FROM jobs GROUP BY status").fetchall())
+    assert kept == real
