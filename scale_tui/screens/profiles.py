@@ -1,0 +1,63 @@
+"""The profile switcher in the command palette: one command per profile in the config file.
+
+Switching re-reads the file and the environment, as starting with ``--profile NAME`` would.
+A console started with ``--read-only`` stays read-only on every profile it switches to: the
+operator asked for that for the session, not for one server.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from scale_tui.config import Profile, load_config, resolve_profile
+
+
+class ProfileCommands(Provider):
+    """``Switch profile: NAME`` for every profile, with its URL as help (never its token)."""
+
+    def _profiles(self) -> list[tuple[str, Profile]]:
+        config, _warnings = load_config()
+        return sorted(config.profiles.items())
+
+    def _help(self, name: str, profile: Profile) -> str:
+        notes = [profile.url]
+        if profile.read_only:
+            notes.append("read-only")
+        if name == getattr(self.app, "profile_name", None):
+            notes.append("current")
+        return " · ".join(notes)
+
+    async def discover(self) -> Hits:
+        for name, profile in self._profiles():
+            yield DiscoveryHit(
+                f"Switch profile: {name}",
+                partial(self._switch, name),
+                help=self._help(name, profile),
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, profile in self._profiles():
+            text = f"Switch profile: {name}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(self._switch, name),
+                    help=self._help(name, profile),
+                )
+
+    def _switch(self, name: str) -> None:
+        app = self.app
+        current = getattr(app, "profile_name", None)
+        # Read-only that the current profile does not have by itself came from --read-only.
+        forced = bool(getattr(app, "read_only", False)) and not (
+            current is not None and resolve_profile(current)[1].read_only
+        )
+        name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
+        for warning in warnings:
+            app.notify(warning, title="Configuration", severity="warning", timeout=10)
+        app.switch_profile(name, profile)
