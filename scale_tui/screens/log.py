@@ -148,6 +148,8 @@ class LogScreen(Screen):
             self.view.append(lines)
             self.tail.phase = "following"
             self._show_dropped()
+            if self.pattern.active:
+                self._show_find_result()  # new lines may match
         elif total == 0 and self.tail.phase != "no-output":
             self.tail.phase = "waiting"
         self._show_status()
@@ -193,7 +195,7 @@ class LogScreen(Screen):
         if self.pattern.active:
             position = view.rows.match_position(view.current_match)
             count = view.rows.match_count
-            facts.append(f"find {position}/{count}" if position else f"find {count} matches")
+            facts.append(f"find {position}/{count:,}" if position else f"find: {_lines(count)}")
         if self.filtering:
             facts.append("filter on" if self.pattern.active else "filter: no pattern")
         if view.show_timestamps:
@@ -277,9 +279,10 @@ class LogScreen(Screen):
         elif self.pattern.active:
             rows = self.view.rows
             position = rows.match_position(self.view.current_match)
-            shown = f"{position}/{rows.match_count:,}" if position else f"{rows.match_count:,}"
+            count = _lines(rows.match_count)
+            shown = f"{position}/{count}" if position else count
             filtered = " · filter on" if self.filtering else ""
-            find.show_result(f"{shown} lines · {self.pattern.describe()}{filtered}")
+            find.show_result(f"{shown} · {self.pattern.describe()}{filtered}")
         else:
             find.show_result("")
         self._show_status()
@@ -323,3 +326,7 @@ class LogScreen(Screen):
         if size > _OSC52_COMFORTABLE:
             message += "; some terminals refuse clipboard writes this large: S saves to a file"
         self.notify(message)
+
+
+def _lines(count: int) -> str:
+    return f"{count:,} line{'' if count == 1 else 's'}"

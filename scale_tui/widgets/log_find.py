@@ -29,7 +29,9 @@ class FindBar(Horizontal):
         display: none;
         &.-open { display: block; }
         & > Label { padding: 0 1; }
-        & > Input { border: none; height: 1; width: 1fr; padding: 0; background: $panel; }
+        & > Input, & > Input:focus {
+            border: none; height: 1; width: 1fr; padding: 0; background: $panel;
+        }
         & > #find-info { color: $text-muted; }
         & > #find-info.-error { color: $text-error; text-style: bold; }
     }

@@ -50,7 +50,9 @@ class LogView(ScrollView, can_focus=True):
     LogView {
         background: $surface;
         color: $text;
-        overflow: scroll;
+        overflow-y: scroll;
+        overflow-x: auto;
+        &.-wrap { overflow-x: hidden; }
         &:focus { background-tint: $foreground 5%; }
         & > .log-view--timestamp { color: $text-muted; }
         & > .log-view--stderr { color: $text-error; }
@@ -200,7 +202,8 @@ class LogView(ScrollView, can_focus=True):
     def watch_show_timestamps(self) -> None:
         self._rebuild()
 
-    def watch_wrap(self) -> None:
+    def watch_wrap(self, wrap: bool) -> None:
+        self.set_class(wrap, "-wrap")
         self._rebuild()
 
     def on_resize(self) -> None:
