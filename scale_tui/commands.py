@@ -124,6 +124,10 @@ def job_filter(args: argparse.Namespace) -> JobFilter:
     def many(name: str) -> list[str]:
         return [v.strip() for item in getattr(args, name, None) or [] for v in item.split(",")]
 
+    return _job_filter(args, many)
+
+
+def _job_filter(args: argparse.Namespace, many: Callable[[str], list[str]]) -> JobFilter:
     return JobFilter(
         status=many("status"),
         job_id=getattr(args, "job_ids", None) or [],
@@ -146,7 +150,7 @@ def run(
     try:
         return asyncio.run(_run(args, profile, out, err))
     except InvalidFilter as exc:
-        print(f"scale-tui {args.command}: {exc}", file=err)
+        print(f"scale-tui {args.command}: {_in_flags(str(exc))}", file=err)
         return BAD_INPUT
     except ScaleError as exc:
         print(f"scale-tui {args.command}: {exc}", file=err)
@@ -193,6 +197,19 @@ class _Printer:
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if self.safe else text
 
 
+# Messages name the API field; a CLI user typed a flag.
+_FLAGS = {
+    "started": "--since", "ended": "--until", "job_type_name": "--job-type", "job_id": "--job",
+    "error_category": "--error-category", "status": "--status", "order": "--order",
+    "page_size": "--page-size", "page": "--page", "priority": "--priority", "stream": "--stream",
+}  # fmt: skip
+
+
+def _in_flags(message: str) -> str:
+    field, sep, rest = message.partition(":")
+    return f"{_FLAGS[field]}{sep}{rest}" if sep and field in _FLAGS else message
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -237,7 +254,7 @@ JOB_COLUMNS = [
 
 async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
     jf = job_filter(args)
-    page_size = args.page_size or getattr(profile, "page_size", 100)
+    page_size = args.page_size if args.page_size is not None else getattr(profile, "page_size", 100)
     if args.all_pages:
         jobs = [job async for job in scale.iter_jobs(jf, page_size=page_size)]
         count = len(jobs)
@@ -373,6 +390,8 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
     jf = job_filter(args)
     body = jf.to_action_body()  # refuses, before anything is sent, what the body cannot say
     priority = getattr(args, "priority", None)
+    if priority is not None and priority < 1:
+        raise InvalidFilter(f"priority: must be at least 1 (lower runs sooner), not {priority}")
     if jf.is_empty() and not args.all_jobs:
         p.note(
             f"scale-tui {verb}: no filter given: this would {verb} EVERY job on the server. "

@@ -22,6 +22,7 @@ _SCALE_DURATION = re.compile(
 # Shorthands a person types: 30s, 15m, 6h, 7d, 1.5h.
 _SHORTHAND = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhd])$")
 _SHORT_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_TOO_LONG = re.compile(r"^\d+(?:\.\d+)?\s*(?P<unit>w|wk|weeks?|mo|mon|months?|y|yr|years?)$")
 # Django's datetime regex: date, T or space, hh:mm[:ss[.f]], optional zone.
 _DATETIME = re.compile(
     r"^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{1,2}(?::\d{1,2}(?:[.,]\d{1,12})?)?"
@@ -44,6 +45,12 @@ def parse_time(text: str, *, field: str = "time") -> datetime | timedelta:
     short = _SHORTHAND.match(value.lower())
     if short:
         return timedelta(**{_SHORT_UNITS[short["unit"]]: float(short["n"])})
+    too_long = _TOO_LONG.match(value.lower())
+    if too_long:
+        unit = {"w": "weeks", "m": "months", "y": "years"}[too_long["unit"][0]]
+        raise InvalidFilter(
+            f"{field}: {unit} are not accepted by Scale; use days, e.g. 14d or P14D"
+        )
     if value[0] in "pP":
         return _parse_duration(value.upper(), field)
     return _parse_datetime(value, field)

@@ -67,8 +67,11 @@ def test_comma_separated_statuses_become_repeated_filters(stub_url):
     ("argv", "complaint"),
     [
         (["jobs", "--since", "P1W"], "weeks are not accepted"),
-        (["jobs", "--status", "DONE"], "status: unknown value 'DONE'"),
-        (["jobs", "--page-size", "5000"], "page_size: must be from 1 to 1000"),
+        (["jobs", "--status", "DONE"], "--status: unknown value 'DONE'"),
+        (["jobs", "--page-size", "5000"], "--page-size: must be from 1 to 1000"),
+        (["jobs", "--page-size", "0"], "--page-size: must be from 1 to 1000"),
+        (["jobs", "--since", "2w"], "--since: weeks are not accepted"),
+        (["requeue", "--job", "1", "--priority", "0", "--yes"], "--priority: must be at least 1"),
         (["log"], "give either an EXECUTION_ID or --job JOB_ID"),
     ],
 )
