@@ -30,6 +30,8 @@ Kind = Literal["cancel", "requeue"]
 CHUNK_SIZE = 500
 # What Scale's can_be_canceled allows; COMPLETED and CANCELED are skipped (reference §4.1).
 CANCELABLE = ("PENDING", "BLOCKED", "QUEUED", "RUNNING", "FAILED")
+# What requeue picks: can_be_requeued (queued before) or can_be_uncanceled (reference §4.2).
+REQUEUABLE = ("QUEUED", "RUNNING", "FAILED", "CANCELED")
 CONFIRM_WORD = "every"
 PATH = {"cancel": "/v6/jobs/cancel/", "requeue": "/v6/jobs/requeue/"}
 
@@ -109,7 +111,12 @@ def scope_choices(kind: Kind, ctx: ActionContext) -> list[ScopeChoice]:
     words = ctx.filter.describe()
     count = "" if ctx.matching is None else f" ({_jobs(ctx.matching)} listed)"
     problem = _filter_problem(ctx)
-    choices.append(ScopeChoice(Scope.FILTER, f"every job matching: {words}{count}", problem))
+    label = (
+        f"every job on the server: no filter{count}"
+        if ctx.filter.is_empty()
+        else f"every job matching: {words}{count}"
+    )
+    choices.append(ScopeChoice(Scope.FILTER, label, problem))
     if len(ctx.filter.status) > 1 and not ctx.quick_filter and _per_status_ok(ctx.filter):
         statuses = ", ".join(ctx.filter.status)
         choices.append(
@@ -198,6 +205,12 @@ async def count_statuses(client: ScaleClient, plan: Plan) -> dict[str, int]:
             work.extend(count(f, s) for s in (f.status or JOB_STATUSES))
     await asyncio.gather(*work)
     return {s: n for s, n in tally.items() if n}
+
+
+def affected(kind: Kind, tally: dict[str, int]) -> int:
+    """How many of the counted jobs the action changes (the rest Scale skips)."""
+    touched = CANCELABLE if kind == "cancel" else REQUEUABLE
+    return sum(n for s, n in tally.items() if s in touched)
 
 
 def effect_lines(kind: Kind, tally: dict[str, int]) -> list[str]:

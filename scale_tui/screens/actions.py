@@ -86,12 +86,13 @@ async def _verify(screen: Screen, plan: Plan, before: dict[str, int]) -> None:
         after = await count_statuses(screen.app.client, plan)
     except ScaleError:
         return  # the regular refresh will show the result; a second error toast helps no one
+    now = ", ".join(f"{n} {s}" for s, n in after.items()) or "none"
     if after == before:
         text = "nothing changed yet (Scale may still be working on it)"
-    else:
-        text = "now " + (", ".join(f"{n} {s}" for s, n in after.items()) or "no jobs")
-        if plan.filters[0].job_id:
-            was = ", ".join(f"{n} {s}" for s, n in before.items())
-            text += f" (was {was})" if was else ""
+    elif plan.filters[0].job_id:
+        was = ", ".join(f"{n} {s}" for s, n in before.items()) or "none"
+        text = f"now {now} (was {was})"
+    else:  # jobs leave a status filter as they change: say how many still match
+        text = f"{sum(after.values())} still match (was {sum(before.values())}): {now}"
     verb = "Cancel" if plan.kind == "cancel" else "Requeue"
     screen.post_message(JobsChanged(f"{verb} of {plan.target}: {text}."))

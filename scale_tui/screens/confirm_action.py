@@ -25,6 +25,7 @@ from scale_tui.actions import (
     Plan,
     Scope,
     accepted_summary,
+    affected,
     count_statuses,
     default_scope,
     effect_lines,
@@ -210,6 +211,9 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             line += f" (the list showed {listed})"
         self.query_one("#counts", Static).update(line + ".")
         effect = [*effect_lines(self.kind, tally), ASYNC_NOTE]
+        verb = "Cancel" if self.kind == "cancel" else "Requeue"
+        count = affected(self.kind, tally)
+        self.query_one("#confirm", Button).label = f"{verb} {count} job{'' if count == 1 else 's'}"
         self.query_one("#effect", Static).update("\n".join(effect))
 
     # -- sending -------------------------------------------------------------------------------

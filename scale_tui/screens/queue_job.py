@@ -7,6 +7,8 @@ the form with every typed value in place; on 201 the dialog returns the new job'
 
 from __future__ import annotations
 
+import json
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from scale_tui.actions import explain_error, parse_priority
 from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
-from scale_tui.widgets.manifest_form import ManifestForm
+from scale_tui.widgets.manifest_form import ManifestForm, build_data
 
 
 class QueueJobScreen(ModalScreen[int | None]):
@@ -34,6 +36,7 @@ class QueueJobScreen(ModalScreen[int | None]):
     QueueJobScreen #form-area { width: 1fr; height: 100%; padding-left: 1; }
     QueueJobScreen #about { color: $text-muted; margin-bottom: 1; }
     QueueJobScreen #server-error { color: $error; }
+    QueueJobScreen #request { color: $text-muted; }
     QueueJobScreen #buttons { height: auto; align-horizontal: right; }
     QueueJobScreen Button { margin-left: 2; }
     """
@@ -57,6 +60,7 @@ class QueueJobScreen(ModalScreen[int | None]):
                     yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
                     yield Input(placeholder="the job type's default", id="priority")
                     yield Static("", id="priority-error", classes="field-error", markup=False)
+            yield Static("", id="request", markup=False)
             yield Static("", id="server-error", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Queue job", variant="primary", id="queue", disabled=True)
@@ -128,6 +132,40 @@ class QueueJobScreen(ModalScreen[int | None]):
             await self.query_one("#form-area").mount(self.forms[key], after=about)
         self.query_one("#server-error", Static).update("")
         self.query_one("#queue", Button).disabled = False
+        self._preview()
+
+    @on(OptionList.OptionSelected, "#job-types")
+    def _start_typing(self) -> None:
+        form = self.forms.get(self.current or "")
+        inputs = form.query(Input) if form is not None else []
+        (inputs.first() if inputs else self.query_one("#priority", Input)).focus()
+
+    @on(Input.Submitted)
+    def _next_input(self, event: Input.Submitted) -> None:
+        # Enter moves on like Tab; on the last field (priority) it queues the job.
+        if event.input.id == "priority":
+            self._queue()
+        else:
+            self.focus_next(Input)
+
+    @on(Input.Changed)
+    def _preview(self) -> None:
+        """Show the exact request as it stands, so what is sent is never a surprise."""
+        request = self.query_one("#request", Static)
+        form = self.forms.get(self.current or "")
+        if form is None:
+            request.update("")
+            return
+        data, errors = build_data(form.specs, form.texts())
+        try:
+            priority = parse_priority(self.query_one("#priority", Input).value)
+        except ValueError as exc:
+            errors[""] = str(exc)
+        if errors:
+            request.update(f"Not ready: {next(iter(errors.values()))}")
+            return
+        body = request_body(self.details[self.current], data, priority)
+        request.update(f"Will send: POST /v6/jobs/ {json.dumps(body)}")
 
     @on(Button.Pressed, "#queue")
     def _queue(self) -> None:
@@ -153,9 +191,11 @@ class QueueJobScreen(ModalScreen[int | None]):
     @work(exclusive=True, group="queue")
     async def _send(self, job_type: JobTypeDetails, data: dict, priority: int | None) -> None:
         server_error = self.query_one("#server-error", Static)
-        configuration = {"priority": priority} if priority is not None else None
+        body = request_body(job_type, data, priority)
         try:
-            job = await self.client.queue_job(job_type.id, data, configuration)
+            job = await self.client.queue_job(
+                body["job_type_id"], body["input"], body.get("configuration")
+            )
         except BadRequest as exc:
             server_error.update(f"The server rejected the job: {exc.detail}")
         except ScaleError as exc:
@@ -164,6 +204,14 @@ class QueueJobScreen(ModalScreen[int | None]):
             self.dismiss(job.id)
             return
         self.query_one("#queue", Button).disabled = False
+
+
+def request_body(job_type: JobTypeDetails, data: dict, priority: int | None) -> dict:
+    """What ``ScaleClient.queue_job`` sends for these values (shown before sending)."""
+    body: dict = {"job_type_id": job_type.id, "input": data}
+    if priority is not None:
+        body["configuration"] = {"priority": priority}
+    return body
 
 
 def _key(job_type: JobType) -> str:

@@ -40,6 +40,7 @@ class FakeScale:
         self.posts: list[tuple[str, dict]] = []
         self.refuse: tuple[int, str] | None = None  # (status, detail) for the next POSTs
         self.queue_error: str | None = None
+        self.apply = False  # apply cancel/requeue by id at once (real Scale: a moment later)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -52,6 +53,10 @@ class FakeScale:
                 if self.queue_error:
                     return httpx.Response(400, json={"detail": self.queue_error})
                 return httpx.Response(201, json={"id": 901, "status": "QUEUED", "num_exes": 1})
+            if self.apply and "job_ids" in body:
+                new = "CANCELED" if path.endswith("/cancel/") else "QUEUED"
+                for job_id in body["job_ids"]:
+                    self.jobs[job_id] = (new, self.jobs[job_id][1])
             return httpx.Response(202)
         if path == "/v6/jobs/":
             return httpx.Response(200, json=self._list(request.url.params))
@@ -143,6 +148,7 @@ async def test_cancel_cursor_job_says_what_it_touches_and_sends_job_ids(scale):
         assert "Cancels 1 job: 1 RUNNING." in text(pilot.app, "#effect")
         assert 'POST /v6/jobs/cancel/ {"job_ids": [1]}' in text(pilot.app, "#request")
         assert not dialog.query_one("#typed-row").display
+        assert str(dialog.query_one("#confirm", Button).label) == "Cancel 1 job"
         await confirm(pilot)
         assert scale.posts == [("/v6/jobs/cancel/", {"job_ids": [1]})]
         assert pilot.app.screen is host
@@ -160,6 +166,7 @@ async def test_marked_jobs_are_the_default_scope_and_skipped_statuses_are_named(
         effect = text(pilot.app, "#effect")
         assert "Cancels 1 job: 1 RUNNING." in effect
         assert "Skipped, already final: 1 COMPLETED, 1 CANCELED." in effect
+        assert str(dialog.query_one("#confirm", Button).label) == "Cancel 1 job"
         await confirm(pilot)
         assert scale.posts == [("/v6/jobs/cancel/", {"job_ids": [1, 4, 5]})]
 
@@ -190,6 +197,21 @@ async def test_requeue_warns_that_running_and_queued_jobs_are_requeued_too(scale
         assert "Requeues 1 FAILED, 1 CANCELED." in effect
         assert "Also requeues 1 QUEUED, 1 RUNNING" in effect
         assert "never queued go back to PENDING" in effect
+
+
+async def test_after_acceptance_the_console_reports_what_changed(scale, monkeypatch):
+    monkeypatch.setattr(action_screens, "VERIFY_DELAY", 0)
+    scale.apply = True
+    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+        host = pilot.app.screen
+        await open_confirm(pilot, "requeue", ActionContext(None, marked=(2, 3)))
+        await confirm(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert host.changes == [
+            "Requeue of 2 jobs marked (2 jobs) accepted by the server; Scale applies it shortly.",
+            "Requeue of 2 jobs marked: now 2 QUEUED (was 2 FAILED).",
+        ]
 
 
 async def test_invalid_priority_is_named_and_nothing_is_sent(scale):
@@ -303,6 +325,12 @@ async def test_queue_form_is_built_from_the_manifest_and_sends_typed_values(scal
         dialog.query_one("#input-0", Input).value = "12"
         dialog.query_one("#input-1", Input).value = "hello"
         dialog.query_one("#priority", Input).value = "2"
+        await pilot.pause()
+        assert text(pilot.app, "#request") == (
+            'Will send: POST /v6/jobs/ {"job_type_id": 14, "input": '
+            '{"files": {"input_file": [12]}, "json": {"INPUT_JSON": "hello"}}, '
+            '"configuration": {"priority": 2}}'
+        )
         await confirm_queue(pilot)
         assert scale.posts == [(
             "/v6/jobs/",
