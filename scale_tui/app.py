@@ -6,8 +6,10 @@ it, so `escape` always comes back to exactly the filters, page and cursor the us
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
+from concurrent.futures import Future
 from datetime import UTC
 from typing import Any
 
@@ -45,13 +47,18 @@ class ScaleApp(App):
     ]
 
     def __init__(self, profile_name: str, profile: Profile, *, warnings: Iterable[str] = (),
-                 client: ScaleClient | None = None) -> None:
+                 client: ScaleClient | None = None, server: Future[str] | None = None) -> None:
+        """`server`, when given, resolves to the URL of a server still starting (the demo stub):
+        the console opens at once and starts loading when it is up."""
         super().__init__()
         self.profile_name = profile_name
         self.profile = profile
         self.warnings = list(warnings)
         self._owns_client = client is None
         self.client = client or make_client(profile)
+        self._server = server
+        self.server_ready = server is None
+        self.server_problem = ""
         self._apply_profile_settings()
         self._add_optional_commands()
 
@@ -96,6 +103,30 @@ class ScaleApp(App):
                                  f"Themes: {themes}")
         for warning in self.warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
+        if self._server is not None:
+            self._wait_for_server()
+
+    @work(group="server-start", exit_on_error=False)
+    async def _wait_for_server(self) -> None:
+        from scale_tui.screens.jobs import JobsScreen
+
+        try:
+            url = await asyncio.wrap_future(self._server)
+        except Exception as exc:
+            self.server_problem = f"The demo server did not start: {exc}"
+            self.notify(self.server_problem, severity="error", timeout=30)
+            url = None
+        if url:
+            old = self.client
+            self.profile = self.profile.model_copy(update={"url": url})
+            self.client = make_client(self.profile)
+            if self._owns_client:
+                await old.aclose()
+            self._owns_client = True
+            self.server_ready = True
+        jobs = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(jobs, JobsScreen):
+            jobs.server_started()
 
     async def on_unmount(self) -> None:
         if self._owns_client:

@@ -10,10 +10,11 @@ import argparse
 import logging
 import sys
 import threading
+from concurrent.futures import Future
 from logging.handlers import RotatingFileHandler
 from typing import Any
 
-DEMO_JOBS = 3000  # enough to page and filter, small enough to seed in a blink
+DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
 SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue")
 
@@ -111,8 +112,9 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    # Start the stub in a child process while this one imports the console: both take a few
-    # hundred milliseconds and there are two cores.
+    # The stub needs about a second to start (its own interpreter, FastAPI, seeding); the
+    # console opens meanwhile and starts loading when the URL arrives.
+    url: Future[str] = Future()
     started: dict[str, Any] = {}
 
     def spawn() -> None:
@@ -120,25 +122,25 @@ def _run_demo(args: argparse.Namespace) -> int:
             from server_stub.runner import spawn_stub
 
             started["stub"] = spawn_stub(jobs=DEMO_JOBS, seed=DEMO_SEED, simulate=True)
-        except Exception as exc:  # reported below, in words
-            started["error"] = exc
+            url.set_result(started["stub"].url)
+        except BaseException as exc:  # shown in the console, in words
+            url.set_exception(exc)
 
     thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
     thread.start()
-    from scale_tui.app import ScaleApp
-    from scale_tui.config import DEMO_PROFILE
-
-    _name, profile, warnings = _resolve(args)
-    thread.join()
-    if "error" in started:
-        print(f"scale-tui: the demo server did not start: {started['error']}", file=sys.stderr)
-        return 1
-    stub = started["stub"]
     try:
-        demo = profile.model_copy(update={"url": stub.url, "token": None, "token_env": None})
-        ScaleApp(DEMO_PROFILE, demo, warnings=warnings).run()
+        from scale_tui.app import ScaleApp
+        from scale_tui.config import DEMO_PROFILE
+
+        _name, profile, warnings = _resolve(args)
+        demo = profile.model_copy(update={"url": "http://127.0.0.1 (starting)", "token": None,
+                                          "token_env": None})
+        ScaleApp(DEMO_PROFILE, demo, warnings=warnings, server=url).run()
     finally:
-        stub.stop()  # also on ctrl+c and on a crash; the child also dies with us if we are killed
+        # Also on ctrl+c and on a crash (the child also exits by itself if we are killed).
+        thread.join()
+        if "stub" in started:
+            started["stub"].stop()
     return 0
 
 

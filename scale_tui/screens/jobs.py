@@ -101,9 +101,21 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self._show_filter_summary()
         self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
                                 group="jobs-refresh")
+        self.table.focus()
+        if self.console.server_ready:
+            self.server_started()
+        else:
+            self._show_empty()
+            self._show_header()
+
+    def server_started(self) -> None:
+        """The server is there (at once, or once the demo stub is up): start loading."""
+        self._show_header()
+        if not self.console.server_ready:
+            self._show_empty()
+            return
         self.loop.now()
         self._load_job_type_names()
-        self.table.focus()
 
     def on_screen_suspend(self) -> None:
         if self.loop:
@@ -114,6 +126,9 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self.loop.resume()
 
     # ---- loading
+
+    def jobs_by_id(self, job_id: int) -> Job | None:
+        return next((job for job in self.jobs if job.id == job_id), None)
 
     def current_query(self) -> JobFilter:
         return to_job_filter(self.form)
@@ -221,7 +236,11 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             empty.display = False
             self.table.display = True
             return
-        if not self.connection.healthy and self.total is None:
+        if self.console.server_problem:
+            message = self.console.server_problem + "\n\nPress q to quit."
+        elif not self.console.server_ready:
+            message = "Starting the demo server…"
+        elif not self.connection.healthy and self.total is None:
             message = (f"{self.connection.problem}\n\n{self.connection.state_text(clock.now())}"
                        ". Press r to retry now, q to quit.")
         elif self.total is None:
@@ -238,8 +257,11 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
     def _show_header(self) -> None:
         conn = self.connection
         conn.paused = bool(self.loop and self.loop.paused)
+        state = conn.state_text(clock.now())
+        if not self.console.server_ready:
+            state = "starting the server…" if not self.console.server_problem else "no server"
         self.query_one("#header").show(self.header_info(
-            state=conn.state_text(clock.now()),
+            state=state,
             stale=conn.stale_text(self.clock_text(conn.last_ok)),
             refreshed=self.clock_text(self.last_refresh) if self.last_refresh else "",
         ))

@@ -42,13 +42,16 @@ def format_time(moment: datetime | None, tz: tzinfo = UTC) -> str:
 
 
 def format_short_time(moment: datetime | None, now: datetime, tz: tzinfo = UTC) -> str:
-    """A table cell: `01-05 12:03:10` within the current year, else `2025-12-31 23:59`."""
+    """A table cell, at most 11 wide: `12:03:10` today, `01-05 12:03` this year, else
+    `2025-12-31`. Exact times are on the details screen."""
     if moment is None:
         return DASH
-    local = moment.astimezone(tz)
-    if local.year == now.astimezone(tz).year:
-        return local.strftime("%m-%d %H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
+    local, today = moment.astimezone(tz), now.astimezone(tz)
+    if local.date() == today.date():
+        return local.strftime("%H:%M:%S")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
 
 
 def format_clock(moment: datetime | None, tz: tzinfo = UTC) -> str:

@@ -18,18 +18,21 @@ from textual.widgets import DataTable
 from scale_tui.api import RUNNING, Job
 from scale_tui.widgets.formatting import format_duration, format_short_time, status_text
 
-# (column key, header label, Scale `order` field for a server-side sort on it)
+# (column key, header label, Scale `order` field for a server-side sort on it). What an operator
+# scans first comes first, so a narrow terminal cuts off the least useful columns.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("id", "ID", "id"),
     ("job_type", "Job type", "job_type"),
     ("status", "Status", "status"),
     ("error", "Error", "error__category"),
     ("node", "Node", "node__hostname"),
-    ("created", "Created", "created"),
     ("last_modified", "Last modified", "last_modified"),
     ("duration", "Duration", "duration"),
-    ("num_exes", "Exes", "num_exes"),
+    ("num_exes", "Tries", "num_exes"),
+    ("created", "Created", "created"),
 )
+# Long values are cut in the table (the details screen shows them whole).
+MAX_WIDTH = {"job_type": 24, "error": 26, "node": 14}
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
 MARK_COLUMN = "mark"
@@ -51,15 +54,28 @@ def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
         tries += f"/{job.max_tries}"
     return (
         str(job.id),
-        job.job_type_label or "-",
+        _cut(job.job_type_label or "-", MAX_WIDTH["job_type"]),
         status,
-        job.error_text,
-        job.node.hostname or "-" if job.node else "-",
-        format_short_time(job.created, now, tz),
+        _cut(job.error_text, MAX_WIDTH["error"]),
+        _cut(short_host(job.node.hostname if job.node else None), MAX_WIDTH["node"]),
         format_short_time(job.last_modified, now, tz),
         format_duration(span),
         tries,
+        format_short_time(job.created, now, tz),
     )
+
+
+def short_host(hostname: str | None) -> str:
+    """`scale-agent-03.cluster.local` -> `scale-agent-03` (an IP address stays whole)."""
+    if not hostname:
+        return "-"
+    if hostname.replace(".", "").isdigit() or ":" in hostname:
+        return hostname
+    return hostname.split(".", 1)[0]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def render_cell(column: str, value: str) -> str | Text:
