@@ -174,9 +174,13 @@ class LogScreen(Screen):
     # -- what the screen says ------------------------------------------------------------------
 
     def _show_title(self) -> None:
-        parts = [self.log_title or f"Log of execution {self.execution_id}"]
-        if self.job_id is not None:
-            parts.append(f"job {self.job_id}" + (f" exe {self.exe_num}" if self.exe_num else ""))
+        if self.log_title:
+            what = self.log_title
+        elif self.job_id is not None:
+            what = f"job {self.job_id} · execution {self.exe_num} (id {self.execution_id})"
+        else:
+            what = f"execution id {self.execution_id}"
+        parts = ["Log", what]
         if self.tail.execution_status:
             parts.append(self.tail.execution_status)
         parts.append(self.stream)

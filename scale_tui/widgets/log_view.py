@@ -90,10 +90,11 @@ class LogView(ScrollView, can_focus=True):
 
     def append(self, lines: Iterable[LogLineLike]) -> None:
         """Add one batch (one poll's worth): one layout update however many lines it holds."""
-        new = self.buffer.extend(lines)
+        batch = lines if isinstance(lines, list) else list(lines)
+        new = self.buffer.extend(batch)
         if not new:
             return
-        self._widest = max(self._widest, _widest(self.buffer, new))
+        self._widest = max(self._widest, _widest(batch[-len(new) :]))
         removed_rows, added = self.rows.extend(new)
         if self.current_match is not None and self.current_match not in self.buffer:
             self.current_match = None
@@ -286,19 +287,25 @@ class LogView(ScrollView, can_focus=True):
         return Strip(segments)
 
 
-def _widest(buffer: LogBuffer, new: range) -> int:
-    """An upper bound of the widest new line in cells, without measuring every line exactly.
+def _widest(lines: list[LogLineLike]) -> int:
+    """An upper bound of the widest line in cells, without measuring every line exactly.
 
-    ASCII lines take one cell per character (a control shows as one control picture) plus tab
-    expansion; only other lines are measured.
+    ASCII takes one cell per character (a control shows as one control picture) plus tab
+    expansion, which C-speed string methods answer for a whole batch; only a batch with other
+    characters is measured line by line.
     """
-    widest = 0
-    for _, line in buffer.items(new.start):
-        message = line.message
-        if message.isascii():
-            width = len(message) + (TAB_SIZE - 1) * message.count("\t")
+    if not lines:
+        return 0
+    messages = [line.message for line in lines]
+    joined = "".join(messages)
+    if joined.isascii():
+        if "\t" in joined:
+            widest = max(len(m) + (TAB_SIZE - 1) * m.count("\t") for m in messages)
         else:
-            width = cell_len(printable(message))
-        widest = max(widest, width)
-    cap = MAX_LINE_CHARS * 2 + len(more_marker(10**9))
-    return min(widest, cap)
+            widest = max(map(len, messages))
+    else:
+        widest = max(
+            len(m) + (TAB_SIZE - 1) * m.count("\t") if m.isascii() else cell_len(printable(m))
+            for m in messages
+        )
+    return min(widest, MAX_LINE_CHARS * 2 + len(more_marker(10**9)))
