@@ -286,18 +286,22 @@ def _json(response: httpx.Response) -> Any:
 
 
 def _model(response: httpx.Response, model: type[M]) -> M:
-    data = _json(response)
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(response.content)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise _unexpected(response, "expected JSON") from None
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise _unexpected(response, f"{where}: {first['msg']}") from None
+    except ValueError:
+        raise _unexpected(response, "expected JSON") from None
 
 
 def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:
     content_type = response.headers.get("content-type", "")
-    seen = detail_from_body(response.content, content_type)
+    # A page that is not JSON (a proxy's login page) is best named by its title or first words.
+    seen = "" if "json" in content_type else detail_from_body(response.content, content_type)
     detail = f"{what}; got {content_type or 'no content type'}" + (f": {seen[:80]}" if seen else "")
     request = response.request
     return UnexpectedResponse(response.status_code, detail, str(request.url), request.method)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from scale_tui.api.job_types import JobTypeBase, JobTypeRevision
-from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
+from scale_tui.api.lenient import Lenient, LenientValidation, ScaleModel, Timestamp
 
 T = TypeVar("T")
 
@@ -25,7 +25,7 @@ EXECUTION_STATUSES = (RUNNING, FAILED, COMPLETED, CANCELED)
 ERROR_CATEGORIES = ("SYSTEM", "ALGORITHM", "DATA")
 
 
-class Page(BaseModel, Generic[T]):
+class Page(LenientValidation, Generic[T]):
     """One page of a Scale list: ``count`` is the total number of matches, not ``len(results)``."""
 
     count: int = 0
