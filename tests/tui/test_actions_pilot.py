@@ -372,3 +372,19 @@ async def test_server_400_is_shown_beside_the_form_and_input_is_kept(scale):
         assert dialog.query_one("#input-1", Input).value == "7"
         assert not dialog.query_one("#queue", Button).disabled
         assert pilot.app.opened == []
+
+
+def test_confirmation_layout_for_marked_jobs(snap_compare, scale):
+    ctx = ActionContext(2, marked=(1, 4, 5), filter=JobFilter(status=["FAILED", "CANCELED"]))
+
+    async def opened(pilot):
+        await open_confirm(pilot, "cancel", ctx)
+
+    assert snap_compare(ActionsApp(scale), terminal_size=(110, 40), run_before=opened)
+
+
+def test_confirmation_layout_without_filter(snap_compare, scale):
+    async def opened(pilot):
+        await open_confirm(pilot, "requeue", ActionContext(None, filter=JobFilter()))
+
+    assert snap_compare(ActionsApp(scale), terminal_size=(110, 40), run_before=opened)
