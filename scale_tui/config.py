@@ -324,7 +324,11 @@ def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
 
 
 def run_config_command(args: Any) -> int:
-    """`scale-tui config path|show`: where the file is, and the effective profile (token masked)."""
+    """`scale-tui config path|show`: where the file is, and the effective profile (token masked).
+
+    ``show`` prints warnings to stderr and exits 1 when there are any, so a script can use it to
+    check a config file before a deploy.
+    """
     command = getattr(args, "config_command", None)
     if command == "path":
         print(locations.config_file())
@@ -353,7 +357,7 @@ def run_config_command(args: Any) -> int:
         print(f"\n[profiles.{_toml_key(name)}.keymap]")
         for binding, keys in profile.keymap.items():
             print(f"{_toml_key(binding)} = {_toml_value(keys)}")
-    return 0
+    return 1 if warnings else 0
 
 
 def _toml_key(key: str) -> str:

@@ -45,3 +45,9 @@ def test_token_given_as_flag_never_reaches_warnings_or_logs(write_config, caplog
 def test_config_path_prints_the_file_location(capsys, tmp_path):
     assert run_config_command(argparse.Namespace(config_command="path", profile=None)) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "config.toml")
+
+
+def test_config_show_exits_nonzero_when_the_file_needs_attention(write_config, capsys):
+    write_config('[profiles.default]\npage_size = 0\n')
+    assert run_config_command(argparse.Namespace(config_command="show", profile=None)) == 1
+    assert "line 2: profiles.default.page_size: must be at least 1" in capsys.readouterr().err
