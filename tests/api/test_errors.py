@@ -193,3 +193,20 @@ async def test_wrong_json_shape_is_an_unexpected_response(fake, client):
     fake.on("GET", "/service/scale/api/v6/jobs/", httpx.Response(200, json={"results": [{}]}))
     with pytest.raises(UnexpectedResponse, match=r"results\.0\.id"):
         await client.list_jobs()
+
+
+async def test_backoff_doubles_with_jitter_between_get_tries(fake, monkeypatch):
+    delays: list[float] = []
+
+    async def record(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr("scale_tui.api.http.asyncio.sleep", record)
+    fake.on("GET", "/v6/version/", httpx.Response(503))
+    transport = httpx.MockTransport(fake.handle)
+    async with ScaleClient("http://s.test", transport=transport, backoff=0.2) as scale:
+        with pytest.raises(ServerError):
+            await scale.get_version()
+    assert len(delays) == 2  # three tries, two waits, none after the last
+    assert 0.16 <= delays[0] <= 0.24
+    assert 0.32 <= delays[1] <= 0.48
