@@ -79,6 +79,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
         self.scope = default_scope(self.choices)
         self.plan: Plan | None = None
         self.tally: dict[str, int] | None = None
+        self.count_failed = False  # counting failed: the ids in the body still say what it hits
         self.sent = 0  # requests of the plan already accepted (a retry sends only the rest)
 
     def compose(self) -> ComposeResult:
@@ -170,7 +171,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             else ""
         )
         if recount:
-            self.tally = None
+            self.tally, self.count_failed = None, False
             self.query_one("#counts", Static).update("Counting the jobs this selects…")
             self.query_one("#effect", Static).update("")
             if self.plan is not None:
@@ -182,6 +183,8 @@ class ConfirmAction(ModalScreen[Accepted | None]):
     def _ready(self) -> bool:
         if self.plan is None or self.tally is None:
             return False
+        if not self.count_failed and not affected(self.kind, self.tally):
+            return False  # nothing would change: sending would only confuse the log
         if self.plan.touches_every_job:
             return self.query_one("#typed", Input).value.strip() == CONFIRM_WORD
         return True
@@ -197,7 +200,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             self.query_one("#counts", Static).update(
                 f"Could not count the jobs: {explain_error(exc)}"
             )
-            self.tally = {}
+            self.tally, self.count_failed = {}, True
         else:
             self._show_tally(plan, tally)
         self._update_confirm()

@@ -214,6 +214,15 @@ async def test_after_acceptance_the_console_reports_what_changed(scale, monkeypa
         ]
 
 
+async def test_nothing_to_change_means_nothing_to_confirm(scale):
+    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+        dialog = await open_confirm(pilot, "cancel", ActionContext(4))  # COMPLETED
+        assert text(pilot.app, "#effect").startswith(
+            "Cancels nothing.\nSkipped, already final: 1 COMPLETED."
+        )
+        assert dialog.query_one("#confirm", Button).disabled
+
+
 async def test_invalid_priority_is_named_and_nothing_is_sent(scale):
     async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", ActionContext(2))
