@@ -124,10 +124,6 @@ def job_filter(args: argparse.Namespace) -> JobFilter:
     def many(name: str) -> list[str]:
         return [v.strip() for item in getattr(args, name, None) or [] for v in item.split(",")]
 
-    return _job_filter(args, many)
-
-
-def _job_filter(args: argparse.Namespace, many: Callable[[str], list[str]]) -> JobFilter:
     return JobFilter(
         status=many("status"),
         job_id=getattr(args, "job_ids", None) or [],
@@ -163,7 +159,9 @@ def run(
 
 async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO) -> int:
     handler = _HANDLERS[args.command]
-    verify = profile.tls_verify() if hasattr(profile, "tls_verify") else True
+    # A CA bundle goes to the client as a path, so a missing file is a one-line ScaleError.
+    ca_bundle = getattr(profile, "ca_bundle", None)
+    verify = getattr(profile, "verify_tls", True) and (str(ca_bundle) if ca_bundle else True)
     async with ScaleClient(profile.url, token=profile.resolved_token(), verify=verify) as scale:
         return await handler(scale, args, profile, _Printer(out, err, args, profile))
 
@@ -191,7 +189,8 @@ class _Printer:
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
         widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
         for row in [headers, *rows]:
-            self.line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+            cells = (self.log_text(c).ljust(w) for c, w in zip(row, widths, strict=True))
+            self.line("  ".join(cells).rstrip())
 
     def log_text(self, text: str) -> str:
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if self.safe else text

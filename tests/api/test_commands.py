@@ -186,3 +186,9 @@ def test_read_only_profile_refuses_actions(fresh_stub):
     code, _, err = run(fresh_stub.url, "requeue", "--job", "1", "--yes", read_only=True)
     assert code == 2 and "read-only" in err
     assert posts(fresh_stub.url) == []
+
+
+def test_missing_ca_bundle_is_one_line_not_a_traceback(stub_url, tmp_path):
+    code, _, err = run(stub_url, "jobs", ca_bundle=tmp_path / "nope.pem")
+    assert code == 1
+    assert err.strip() == f"scale-tui jobs: CA bundle not found: {tmp_path / 'nope.pem'}"
