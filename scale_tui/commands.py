@@ -334,7 +334,11 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
 
         async def still_running() -> bool:
             execution = await scale.get_job_execution(job.id, exe_num)
-            return execution.status == "RUNNING"
+            if execution.status == "RUNNING":
+                return True
+            p.note(f"Execution {execution_id} (job {job.id}, exe {exe_num}) ended: "
+                   f"{execution.status}.")  # fmt: skip
+            return False
 
     since = JobFilter.parse_time(args.since, field="since") if args.since else None
     # One page per poll, printed at once: a long log streams out instead of piling up.

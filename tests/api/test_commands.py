@@ -104,23 +104,24 @@ def test_unreachable_server_exits_1(unused_tcp_port):
     assert err.startswith(f"scale-tui jobs: Cannot reach http://127.0.0.1:{unused_tcp_port}")
 
 
-def _completed_execution(url: str) -> tuple[int, int]:
+def _completed_execution(url: str) -> tuple[int, int, int]:
     job = httpx.get(f"{url}/v6/jobs/", params={"status": "COMPLETED"}).json()["results"][0]
-    details = httpx.get(f"{url}/v6/jobs/{job['id']}/").json()
-    return job["id"], details["execution"]["id"]
+    execution = httpx.get(f"{url}/v6/jobs/{job['id']}/").json()["execution"]
+    return job["id"], execution["id"], execution["exe_num"]
 
 
 def test_log_prints_every_line_by_execution_or_by_job(stub_url):
-    job_id, exe_id = _completed_execution(stub_url)
+    job_id, exe_id, exe_num = _completed_execution(stub_url)
     code, by_exe, _ = run(stub_url, "log", str(exe_id))
     assert code == 0 and by_exe.count("\n") > 10
-    code, by_job, _ = run(stub_url, "log", "--job", str(job_id), "--follow")
+    code, by_job, err = run(stub_url, "log", "--job", str(job_id), "--follow")
     assert code == 0  # follow ends by itself: the execution is no longer running
     assert by_job == by_exe
+    assert err.strip() == f"Execution {exe_id} (job {job_id}, exe {exe_num}) ended: COMPLETED."
 
 
 def test_log_json_lines_and_stream_choice(stub_url):
-    _, exe_id = _completed_execution(stub_url)
+    _, exe_id, _ = _completed_execution(stub_url)
     code, out, _ = run(stub_url, "log", str(exe_id), "--stream", "stderr", "-o", "json")
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
