@@ -137,3 +137,19 @@ async def test_queue_a_new_job_opens_it_and_lists_it(fresh_stub):
         await settle(pilot, lambda: new_id in jobs.table.job_ids or jobs.total > before)
         listed = await pilot.app.client.list_jobs(jobs.current_query(), page_size=1000)
         assert new_id in [j.id for j in listed.results]
+
+
+async def test_read_only_console_sends_nothing(fresh_stub):
+    url = fresh_stub.url
+    app = ScaleApp("prod", Profile(url=url, read_only=True, refresh_interval=60))
+    async with app.run_test(size=(160, 50)) as pilot:
+        jobs = pilot.app.screen
+        await show_status(pilot, jobs, "FAILED")
+        await pilot.press("space", "c", "R", "J")
+        await pilot.pause()
+        assert pilot.app.screen is jobs
+        refusals = [n.message for n in pilot.app._notifications if n.title == "Read-only"]
+        assert len(refusals) == 3
+        assert all("profile 'prod' is read-only" in message for message in refusals)
+    log = httpx.get(f"{url}/_stub/requests").json()
+    assert [entry for entry in log if entry["method"] == "POST"] == []
