@@ -55,9 +55,9 @@ class HelpScreen(ModalScreen):
         with VerticalScroll() as scroll:
             scroll.border_title = f"Keys: {getattr(self.target, 'HELP_TITLE', '') or 'help'}"
             scroll.border_subtitle = "escape closes"
-            yield Static(self._render(), id="help-body")
+            yield Static(self._keys_table(), id="help-body")
 
-    def _render(self) -> Table:
+    def _keys_table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()

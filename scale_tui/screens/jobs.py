@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
@@ -74,6 +74,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self._counts_at = None
         self._before_failed_only: tuple[str, ...] = ()
         self._ticker = None
+        self._job_type_names_loaded = False
         self.loop: RefreshLoop | None = None
 
     # ---- layout
@@ -115,7 +116,6 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self._show_empty()
             return
         self.loop.now()
-        self._load_job_type_names()
 
     def on_screen_suspend(self) -> None:
         if self.loop:
@@ -154,6 +154,8 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.total, self.jobs = page.count, list(page.results)
         self._draw(key=(tuple(query.to_query()), self.page))
         await self._load_counts(query)
+        if not self._job_type_names_loaded:
+            await self._load_job_type_names()
         return self.console.refresh_interval
 
     async def _load_counts(self, query: JobFilter) -> None:
@@ -205,14 +207,14 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self._ticker.stop()
             self._ticker = None
 
-    @work(group="job-type-names", exit_on_error=False)
     async def _load_job_type_names(self) -> None:
+        """The job type choices, once, inside the refresh (so still one request at a time)."""
         try:
             names = await self.console.client.list_job_type_names()
         except ScaleError as exc:
-            log.warning("job type names not loaded: %s", exc)
-            self.set_timer(30, self._load_job_type_names)
+            log.warning("job type names not loaded (next refresh retries): %s", exc)
             return
+        self._job_type_names_loaded = True
         self.filter_bar.set_job_type_names(names)
 
     # ---- drawing
@@ -235,6 +237,8 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         if self.table.row_count:
             empty.display = False
             self.table.display = True
+            if self.focused is None:  # hiding the empty table dropped the focus
+                self.table.focus()
             return
         if self.console.server_problem:
             message = self.console.server_problem + "\n\nPress q to quit."
@@ -459,7 +463,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.table.show_sort(form.order)
         self._show_filter_summary()
         self._show_header()
-        self._load_job_type_names()
+        self._job_type_names_loaded = False
         if self.loop:
             self.loop.interval = self.console.refresh_interval
             self.loop.restart()

@@ -5,6 +5,7 @@ cannot produce on demand (slow answers, reordering pages, outages)."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,8 +65,8 @@ def job_payload(job_id: int, *, status: str = "RUNNING", minute: int = 0,
 
 
 class FakeScale:
-    """Answers GET /v6/jobs/ from `self.jobs` (already in the order to return), optionally
-    slowly, and records every request and the most requests it ever had in flight at once."""
+    """Answers GET /v6/jobs/ from `self.jobs` (already in the order to return), page requests
+    optionally slowly, and records every request and the most requests it ever had in flight at once."""
 
     def __init__(self, jobs: list[dict] | None = None, *, delay: float = 0.0) -> None:
         self.jobs = jobs or []
@@ -74,6 +75,15 @@ class FakeScale:
         self.in_flight = 0
         self.max_in_flight = 0
         self.down = False
+        self.gate: asyncio.Event | None = None  # while set and closed, page requests wait
+
+    def hold(self) -> None:
+        """Page requests wait (as on a stuck server) until `release()`."""
+        self.gate = asyncio.Event()
+
+    def release(self) -> None:
+        if self.gate is not None:
+            self.gate.set()
 
     def client(self) -> ScaleClient:
         return ScaleClient("http://scale.test", transport=httpx.MockTransport(self.handle),
@@ -88,8 +98,11 @@ class FakeScale:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            if request in self.list_requests():  # only pages are slow: keeps the tests short
+                if self.gate is not None:
+                    await self.gate.wait()
+                if self.delay:
+                    await asyncio.sleep(self.delay)
             if self.down:
                 raise httpx.ConnectError("connection refused", request=request)
             return self.answer(request)
@@ -113,6 +126,15 @@ class FakeScale:
 def _json(data: Any) -> httpx.Response:
     return httpx.Response(200, content=json.dumps(data),
                           headers={"content-type": "application/json"})
+
+
+def plain_text(widget, width: int = 200) -> str:
+    """What a Static shows, as plain text (its content may be a Rich renderable)."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(widget.content)
+    return console.export_text()
 
 
 async def settle(pilot, app) -> None:
