@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 
 from rich.cells import cell_len
 
-from scale_tui.widgets.log_buffer import LogBuffer
+from scale_tui.widgets.log_buffer import MESSAGE, STREAM, LogBuffer
 from scale_tui.widgets.log_sanitize import clip, printable
 from scale_tui.widgets.log_search import LogPattern
 
@@ -72,9 +72,9 @@ class LogRows:
         width = self.wrap_width
         seqs, starts, matches = self._seqs, self._starts, self._matches
         for seq, line in self.buffer.items(start):
-            if stream is not None and line.stream != stream:
+            if stream is not None and line[STREAM] != stream:
                 continue
-            text = printable(line.message) if searching or width else ""
+            text = printable(line[MESSAGE]) if searching or width else ""
             matched = searching and pattern.matches(text)
             if only_matches and not matched:
                 continue

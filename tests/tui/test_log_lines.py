@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scale_tui.api import LogLine
-from scale_tui.widgets.log_buffer import LogBuffer
+from scale_tui.widgets.log_buffer import MESSAGE, LogBuffer
 from scale_tui.widgets.log_rows import LogRows, rows_needed
 from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
 from scale_tui.widgets.log_save import resolve_save_path, write_log
@@ -100,7 +100,7 @@ def test_buffer_keeps_the_newest_lines_and_counts_the_dropped():
     assert buffer[1500].message == "line 1500"
     assert 1499 not in buffer
     assert [seq for seq, _ in buffer.items(2490)] == list(range(2490, 2500))
-    assert next(iter(buffer.items(1600)))[1].message == "line 1600"
+    assert next(iter(buffer.items(1600)))[1][MESSAGE] == "line 1600"
 
 
 def test_a_burst_larger_than_the_buffer_keeps_its_tail():
