@@ -66,7 +66,7 @@ def job_payload(job_id: int, *, status: str = "RUNNING", minute: int = 0,
 
 class FakeScale:
     """Answers GET /v6/jobs/ from `self.jobs` (already in the order to return), page requests
-    optionally slowly, and records every request and the most requests it ever had in flight at once."""
+    optionally slowly; records every request and the most it ever had in flight at once."""
 
     def __init__(self, jobs: list[dict] | None = None, *, delay: float = 0.0) -> None:
         self.jobs = jobs or []

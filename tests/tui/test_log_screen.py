@@ -227,6 +227,29 @@ async def test_network_errors_show_back_off_and_keep_every_line():
         assert messages(screen.view)[-1] == "after the outage"
 
 
+async def test_an_unknown_execution_stops_polling_and_says_so():
+    scale = FakeScale()
+    app = LogApp(client_for(scale), LogScreen(404))
+    async with app.run_test(size=(100, 20)) as pilot:
+        screen = app.screen
+        await settle(pilot, lambda: screen.tail.phase == "stopped")
+        assert "Not found" in status_text(screen)
+        assert "retrying" not in status_text(screen)
+
+
+async def test_lines_beyond_ten_thousand_at_one_instant_are_reported_missing():
+    scale = FakeScale(status="COMPLETED")
+    scale.write((f"same instant {i}" for i in range(10_005)), per_ms=20_000)
+    scale.write(["a later line"])  # 10,005th: next millisecond
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete", tries=500)
+        assert messages(screen.view)[:2] == ["same instant 0", "same instant 1"]
+        assert messages(screen.view)[-1] == "a later line"
+        assert screen.view.buffer.total == 10_000 + 1  # what Scale can give
+        assert "lines missing at 1 timestamp(s)" in status_text(screen)
+
+
 # -- find, filter, streams -------------------------------------------------------------------
 
 
