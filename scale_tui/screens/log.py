@@ -45,6 +45,7 @@ class LogScreen(Screen):
     LogScreen #log-dropped { height: 1; background: $warning 30%; display: none; }
     LogScreen #log-dropped.-shown { display: block; }
     LogScreen #log-status { height: 1; background: $panel; color: $text-muted; }
+    LogScreen #log-status.-paused { background: $warning 25%; color: $text; }
     LogScreen #log-status.-error { color: $text-error; }
     """
     BINDINGS = [
@@ -79,6 +80,7 @@ class LogScreen(Screen):
         self.tail = TailState(knows_end=job_id is not None and exe_num is not None)
         self._wake = asyncio.Event()
         self._failures = 0
+        self._skipped: list = []
 
     def compose(self) -> ComposeResult:
         profile = getattr(self.app, "profile", None)
@@ -113,14 +115,14 @@ class LogScreen(Screen):
                     # the title and phase before any line; a finished log is then read at once
                     ended = await self._check_execution(client)
                 lines = await follower.poll()
-                self._take(lines, follower.total)
+                self._take(lines, follower)
                 if not lines and self.tail.knows_end:
                     ended = await self._check_execution(client)
                 if ended and not lines:
                     # Ended. Lines written between that poll and the end are fetched now; an
                     # empty answer after the end means the log is complete.
                     final = await follower.poll()
-                    self._take(final, follower.total)
+                    self._take(final, follower)
                     if not final:
                         self.tail.phase = "complete"
                         self._show_status()
@@ -141,9 +143,20 @@ class LogScreen(Screen):
             if not ended:
                 await self._sleep(self.poll_interval)
 
-    def _take(self, lines: list, total: int) -> None:
+    def _take(self, lines: list, follower: LogFollower) -> None:
         """One poll's lines into the view (one batch), and what that means for the status."""
         self._failures, self.tail.error, self.tail.retry_in = 0, None, None
+        total = follower.total
+        for instant in follower.skipped[len(self._skipped) :]:
+            # Scale's only cursor is a timestamp: past 10,000 lines at one instant it cannot page
+            self._skipped.append(instant)
+            self.notify(
+                f"More than 10,000 lines share the timestamp {instant.isoformat()}; Scale cannot "
+                "return the ones after the first 10,000 at that instant, so they are missing.",
+                title="Log lines missing",
+                severity="warning",
+                timeout=30,
+            )
         if lines:
             self.view.append(lines)
             self.tail.phase = "following"
@@ -206,9 +219,12 @@ class LogScreen(Screen):
             facts.append("timestamps")
         if view.wrap:
             facts.append("wrap")
+        if self._skipped:
+            facts.append(f"lines missing at {len(self._skipped)} timestamp(s)")
         status = self.query_one("#log-status", Static)
         status.update(Content(f"{self.tail.describe()}  │  {' · '.join(facts)}"))
         status.set_class(self.tail.error is not None, "-error")
+        status.set_class(not self.tail.following, "-paused")
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
         self.tail.following, self.tail.pending = event.following, event.pending
