@@ -63,7 +63,7 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
         if VERIFY_DELAY is not None:
             screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action")
 
-    screen.app.push_screen(ConfirmAction(kind, ctx, screen.app.client), accepted)
+    screen.app.push_screen(ConfirmAction(kind, ctx), accepted)
 
 
 def request_queue_job(screen: Screen) -> None:
@@ -77,7 +77,7 @@ def request_queue_job(screen: Screen) -> None:
             screen.post_message(JobsChanged(f"Job {job_id} queued."))
             screen.app.open_job(job_id)
 
-    screen.app.push_screen(QueueJobScreen(screen.app.client), queued)
+    screen.app.push_screen(QueueJobScreen(), queued)
 
 
 async def _verify(screen: Screen, plan: Plan, before: dict[str, int]) -> None:

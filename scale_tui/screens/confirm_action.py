@@ -70,17 +70,22 @@ class ConfirmAction(ModalScreen[Accepted | None]):
     """
     BINDINGS = [Binding("escape", "back", "Back", id="confirm.back")]
 
-    def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient) -> None:
+    def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient | None = None) -> None:
         super().__init__(classes=kind)
         self.kind = kind
         self.ctx = ctx
-        self.client = client
+        self._client = client
         self.choices = scope_choices(kind, ctx)
         self.scope = default_scope(self.choices)
         self.plan: Plan | None = None
         self.tally: dict[str, int] | None = None
         self.count_failed = False  # counting failed: the ids in the body still say what it hits
         self.sent = 0  # requests of the plan already accepted (a retry sends only the rest)
+
+    @property
+    def client(self) -> ScaleClient:
+        # The app's client at the time of use: the app may replace it (a profile switch).
+        return self._client or self.app.client
 
     def compose(self) -> ComposeResult:
         verb = "Cancel" if self.kind == "cancel" else "Requeue"

@@ -42,13 +42,19 @@ class QueueJobScreen(ModalScreen[int | None]):
     """
     BINDINGS = [Binding("escape", "back", "Back", id="queue.back")]
 
-    def __init__(self, client: ScaleClient) -> None:
+    def __init__(self, client: ScaleClient | None = None) -> None:
         super().__init__()
-        self.client = client
+        self._client = client
         self.job_types: list[JobType] = []
         self.details: dict[str, JobTypeDetails] = {}
         self.forms: dict[str, ManifestForm] = {}
         self.current: str | None = None
+        self.focus_form_when_shown = False
+
+    @property
+    def client(self) -> ScaleClient:
+        # The app's client at the time of use: the app may replace it (a profile switch).
+        return self._client or self.app.client
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -133,11 +139,20 @@ class QueueJobScreen(ModalScreen[int | None]):
         self.query_one("#server-error", Static).update("")
         self.query_one("#queue", Button).disabled = False
         self._preview()
+        if self.focus_form_when_shown:
+            self._focus_form(self.forms[key])
 
     @on(OptionList.OptionSelected, "#job-types")
     def _start_typing(self) -> None:
         form = self.forms.get(self.current or "")
-        inputs = form.query(Input) if form is not None else []
+        if form is None:
+            self.focus_form_when_shown = True  # Enter came before the manifest arrived
+            return
+        self._focus_form(form)
+
+    def _focus_form(self, form: ManifestForm) -> None:
+        self.focus_form_when_shown = False
+        inputs = form.query(Input)
         (inputs.first() if inputs else self.query_one("#priority", Input)).focus()
 
     @on(Input.Submitted)
@@ -182,7 +197,7 @@ class QueueJobScreen(ModalScreen[int | None]):
             errors.append(str(exc))
         server_error = self.query_one("#server-error", Static)
         if errors or data is None:
-            server_error.update(f"Fix {len(errors)} input(s) before queueing: {errors[0]}")
+            server_error.update("")  # each error is beside its input, and focus is on the first
             return
         self.query_one("#queue", Button).disabled = True
         server_error.update("Queueing…")
