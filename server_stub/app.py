@@ -17,6 +17,7 @@ from starlette.responses import Response
 from server_stub.catalog import Catalog
 from server_stub.commands import CommandApplier
 from server_stub.db import Database
+from server_stub.joblist import Pieces
 from server_stub.params import APIError
 from server_stub.routes import actions, control, job_types, logs
 from server_stub.routes import jobs as job_routes
@@ -25,10 +26,9 @@ from server_stub.seed import seed_database, span_for
 from server_stub.simulator import Simulator
 from server_stub.state import StubState
 from server_stub.timefmt import FIXED_EPOCH_US, now_us
-from server_stub.web import check_token, detail, django_404, slash_redirect
+from server_stub.web import ScaleFront, detail, django_404
 
 log = logging.getLogger("server_stub")
-API_PREFIXES = ("/v6/", "/v7/")
 
 
 def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
@@ -42,7 +42,8 @@ def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
         # Frozen data hangs off a fixed epoch; live data ends now so the demo looks current.
         start = FIXED_EPOCH_US if not simulate else now_us() - span_for(jobs)
         seed_database(db, catalog, jobs=jobs, seed=seed, start_us=start)
-    state = StubState(db=db, catalog=catalog, token=token, simulate=simulate)
+    state = StubState(db=db, catalog=catalog, token=token, simulate=simulate,
+                      pieces=Pieces(catalog))
     state.applier = CommandApplier(db, catalog)
     state.applier.drain()
     state.simulator = Simulator(db, catalog, seed)
@@ -74,20 +75,7 @@ def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
                                include_in_schema=prefix == "/v6")
     app.include_router(control.router)
 
-    @app.middleware("http")
-    async def django_and_drf(request: Request, call_next) -> Response:
-        path = request.url.path
-        if not path.startswith(API_PREFIXES):
-            return await call_next(request)
-        redirect = slash_redirect(app, request)
-        if redirect is not None:
-            return redirect
-        body = await request.body()
-        state.requests.record(request, body)
-        denied = check_token(request, state.token)
-        if denied is not None:
-            return denied
-        return await call_next(request)
+    app.add_middleware(ScaleFront, fastapi_app=app, state=state)
 
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> Response:

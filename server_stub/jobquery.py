@@ -31,7 +31,10 @@ class JobQuery:
         return " AND ".join(self.where) if self.where else "1"
 
     def add_in(self, column: str, values: list) -> None:
-        if values:
+        if len(values) == 1:  # lets SQLite walk the (column, last_modified, id) index in order
+            self.where.append(f"{column} = ?")
+            self.args.append(values[0])
+        elif values:
             self.where.append(f"{column} IN ({','.join('?' * len(values))})")
             self.args.extend(values)
 

@@ -173,7 +173,8 @@ def insert_job(conn, jt: JobType, data: dict, configuration: dict | None, now: i
         "input_file_size, input_files, input, configuration, created, queued, "
         "last_status_change, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (jt.id, "QUEUED", event_id, jt.max_tries, 1, priority,
-         round(size / (1024 * 1024), 2), json.dumps(names), json.dumps(data),
+         round(size / (1024 * 1024), 2), json.dumps(names, separators=(",", ":")),
+         json.dumps(data),
          json.dumps(configuration) if configuration else None, now, now, now, now)).lastrowid
     conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)",
                      [(job_id, name, fid) for name, fid in links])

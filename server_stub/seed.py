@@ -152,7 +152,7 @@ class Seeder:
                "batch_id": recipe[4] if recipe else None, "max_tries": jt.max_tries,
                "priority": jt.configuration["priority"], "created": created,
                "input_file_size": round(size, 2) if status != "PENDING" or files_in else None,
-               "input_files": json.dumps(names_in),
+               "input_files": json.dumps(names_in, separators=(",", ":")),
                "input": json.dumps({"files": files_in, "json": json_in}),
                "source": source}
         self._lifecycle(row, jt)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from server_stub.catalog import Catalog
 from server_stub.db import Database
+from server_stub.pageseek import PageSeeker
 from server_stub.web import RequestLog
 
 
@@ -17,5 +18,7 @@ class StubState:
     simulate: bool = True
     requests: RequestLog = field(default_factory=RequestLog)
     count_cache: dict = field(default_factory=dict)
+    pieces: object = None  # joblist.Pieces
+    seeker: PageSeeker = field(default_factory=PageSeeker)
     applier: object = None  # commands.CommandApplier
     simulator: object = None  # simulator.Simulator

@@ -24,15 +24,27 @@ def from_us(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
 
 
+_DAYS: dict[int, str] = {}
+
+
+def _day(day: int) -> str:
+    text = _DAYS.get(day)
+    if text is None:
+        text = _DAYS[day] = time.strftime("%Y-%m-%dT", time.gmtime(day * 86_400))
+    return text
+
+
 def drf(us: int | None) -> str | None:
     """ISO-8601 in UTC with ``Z``; microseconds only when non-zero (DRF ``DateTimeField``)."""
     if us is None:
         return None
     seconds, micros = divmod(us, US)
-    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+    day, sec = divmod(seconds, 86_400)
+    hours, sec = divmod(sec, 3600)
+    minutes, sec = divmod(sec, 60)
     if micros:
-        return f"{text}.{micros:06d}Z"
-    return text + "Z"
+        return f"{_day(day)}{hours:02d}:{minutes:02d}:{sec:02d}.{micros:06d}Z"
+    return f"{_day(day)}{hours:02d}:{minutes:02d}:{sec:02d}Z"
 
 
 def es(us: int) -> str:

@@ -96,3 +96,48 @@ def slash_redirect(app, request: Request) -> Response | None:
                 location += "?" + request.url.query
             return Response(status_code=301, headers={"location": location})
     return None
+
+
+class ScaleFront:
+    """Pure ASGI middleware doing Django's and DRF's work before Scale's views see a request.
+
+    (``BaseHTTPMiddleware`` would cost a task and a copy per request; this stays on the path.)
+    """
+
+    PREFIXES = ("/v6/", "/v7/")
+
+    def __init__(self, app, *, fastapi_app, state) -> None:
+        self.app = app
+        self.fastapi_app = fastapi_app
+        self.state = state
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        redirect = slash_redirect(self.fastapi_app, request)
+        if redirect is not None:
+            await redirect(scope, receive, send)
+            return
+        body = b""
+        more = scope["method"] not in ("GET", "HEAD")
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        self.state.requests.record(request, body)
+        denied = check_token(request, self.state.token)
+        if denied is not None:
+            await denied(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed and scope["method"] not in ("GET", "HEAD"):
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -69,9 +69,11 @@ def page_of(request: Request, count: int) -> tuple[int, int]:
     return pagination.page_number(query, count, size), size
 
 
-def envelope(request: Request, count: int, number: int, size: int, results: list) -> str:
+def envelope(request: Request, count: int, number: int, size: int, results: list | str) -> str:
+    """The page body; ``results`` may already be JSON text."""
     from server_stub.web import absolute_path
 
-    results_json = json.dumps(results, ensure_ascii=False, separators=(",", ":"))
+    results_json = results if isinstance(results, str) else json.dumps(
+        results, ensure_ascii=False, separators=(",", ":"))
     return pagination.envelope(count, number, size, absolute_path(request),
                                request.url.query, results_json)

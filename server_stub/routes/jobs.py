@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from server_stub import serialize
+from server_stub.joblist import PageEncoder
 from server_stub.jobquery import JobQuery, list_filters
 from server_stub.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
 from server_stub.params import APIError, NotFound
@@ -14,6 +15,7 @@ from server_stub.web import json_response
 
 router = APIRouter()
 EXE_COLUMNS = "e.*, j.job_type_id AS job_type_id"
+JOB_COLUMNS = {"id": 0, "created": 20, "last_modified": 26}  # positions in SELECT * FROM jobs
 
 
 def count_jobs(state, conn, q: JobQuery) -> int:
@@ -45,10 +47,19 @@ async def list_jobs(request: Request) -> Response:
     with state.db.read() as conn:
         count = count_jobs(state, conn, q)
         number, size = page_of(request, count)
-        rows = conn.execute(f"SELECT * FROM jobs WHERE {q.sql_where()} ORDER BY {q.order} "
-                            "LIMIT ? OFFSET ?", [*q.args, size, (number - 1) * size]).fetchall()
+        offset = (number - 1) * size
+        where, args = q.sql_where(), q.args
+        seek, seek_args, skip = state.seeker.plan(where, args, q.order, offset,
+                                                  state.db.generation)
+        inner = f"{where} AND {seek}" if seek else where
+        # Skipping rows in the subquery walks only the index; the outer query reads 1 page.
+        rows = conn.execute(f"SELECT * FROM jobs WHERE id IN (SELECT id FROM jobs WHERE "
+                            f"{inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
+                            f"ORDER BY {q.order}", [*args, *seek_args, size, skip]).fetchall()
+        state.seeker.remember(where, args, q.order, state.db.generation, offset, rows,
+                              JOB_COLUMNS)
         rel = serialize.Related(conn, state.catalog, rows)
-        results = [serialize.job(r, rel) for r in rows]
+        results = PageEncoder(state.pieces, rel).rows(rows)
     return json_response(envelope(request, count, number, size, results))
 
 

@@ -1,0 +1,165 @@
+"""Benchmark the stub server: seed time, job list latency and throughput, a 50,000-line log.
+
+Usage: .venv/bin/python bench/stub.py [--jobs 100000]
+
+The server runs in a child process (as in ``scale-tui --demo``) on a database this script seeds
+first, so client and server do not share a GIL. Every measurement is bounded in count and in
+time (``--cap`` seconds); the script prints medians and the targets beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from server_stub.app import open_state
+from server_stub.logs import BIG_LOG_LINES
+from server_stub.runner import spawn_stub
+
+LIST = "/v6/jobs/"
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed_gets(client: httpx.Client, params_list, cap: float) -> list[float]:
+    times = []
+    deadline = time.monotonic() + cap
+    for params in params_list:
+        t = time.perf_counter()
+        r = client.get(LIST, params=params)
+        r.raise_for_status()
+        r.json()
+        times.append((time.perf_counter() - t) * 1000)
+        if time.monotonic() > deadline:
+            break
+    return times
+
+
+async def concurrent_pages(url: str, params_list, clients: int, cap: float) -> float:
+    queue: asyncio.Queue = asyncio.Queue()
+    for p in params_list:
+        queue.put_nowait(p)
+    done = 0
+    deadline = time.monotonic() + cap
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal done
+        while not queue.empty() and time.monotonic() < deadline:
+            params = queue.get_nowait()
+            r = await client.get(LIST, params=params)
+            r.raise_for_status()
+            r.json()
+            done += 1
+
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        t = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+        return done / (time.perf_counter() - t)
+
+
+def fetch_whole_log(client: httpx.Client, exe_id: int) -> tuple[float, int, int]:
+    seen = set()
+    started = None
+    requests = 0
+    t = time.perf_counter()
+    while requests < 50:
+        params = {"started": started} if started else {}
+        r = client.get(f"/v6/job-executions/{exe_id}/logs/combined/", params=params)
+        requests += 1
+        if r.status_code == 204:
+            break
+        hits = r.json()["hits"]["hits"]
+        before = len(seen)
+        for h in hits:
+            s = h["_source"]
+            seen.add((s["@timestamp"], s["scale_order_num"], s["stream"], s["message"]))
+        if len(hits) < 10_000 or len(seen) == before:
+            break
+        started = hits[-1]["_source"]["@timestamp"]
+    return (time.perf_counter() - t) * 1000, len(seen), requests
+
+
+def line(label: str, value: str, target: str = "") -> None:
+    print(f"{label:<58} {value:>14}   {target}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=100_000)
+    ap.add_argument("--cap", type=float, default=20.0, help="seconds per measurement at most")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_file = str(Path(tmp) / "bench.sqlite3")
+        t = time.perf_counter()
+        state = open_state(db_file, jobs=args.jobs, seed=1, simulate=False)
+        seed_s = time.perf_counter() - t
+        state.db.close()
+        print(f"stub bench: {args.jobs:,} jobs, server in a child process, frozen data\n")
+        line("seed (generate + insert + index)", f"{seed_s:.1f} s", "target < 30 s "
+             f"(ratio {seed_s / 30:.2f})")
+
+        stub = spawn_stub(db_path=db_file, jobs=args.jobs, seed=1, simulate=False)
+        try:
+            run(stub.url, args)
+        finally:
+            stub.stop()
+    return 0
+
+
+def run(url: str, args) -> None:
+    base = {"status": "COMPLETED", "order": "-last_modified"}
+    with httpx.Client(base_url=url, timeout=30) as client:
+        count = client.get(LIST, params={**base, "page_size": 1}).json()["count"]
+        for size, deep, n, target in ((100, 900, 200, 15.0), (1000, 90, 40, 60.0)):
+            last = count // size
+            deep = min(deep, last)
+            timed_gets(client, [{**base, "page_size": size}] * 5, args.cap)  # warm up
+            # Deep pages visited for the first time, deepest first, so that no remembered
+            # page start (pageseek) lies before them: the cost of a plain OFFSET.
+            cold = timed_gets(client, [{**base, "page_size": size, "page": deep - i}
+                                       for i in range(min(n, 30))], args.cap)
+            p50 = statistics.median(cold)
+            line(f"GET {size}-row page ~{deep}, first visit (OFFSET walk) p50/p95",
+                 f"{p50:.1f}/{pct(cold, 95):.1f} ms",
+                 f"target p50 < {target:.0f} ms (ratio {p50 / target:.2f})")
+            for page in (1, deep):
+                times = timed_gets(client, [{**base, "page_size": size, "page": page}] * n,
+                                   args.cap)
+                p50 = statistics.median(times)
+                line(f"GET {size}-row page {page} (status, -last_modified) p50/p95",
+                     f"{p50:.1f}/{pct(times, 95):.1f} ms",
+                     f"target p50 < {target:.0f} ms (ratio {p50 / target:.2f})")
+            pages = [{**base, "page_size": size, "page": 1 + i % last} for i in range(n * 2)]
+            t = time.perf_counter()
+            times = timed_gets(client, pages, args.cap)
+            seq = len(times) / (time.perf_counter() - t)
+            tgt = "target >= 200/s (ratio %.2f)" % (seq / 200) if size == 100 else ""
+            line(f"{size}-row pages/s, sequential", f"{seq:.0f}/s", tgt)
+            conc = asyncio.run(concurrent_pages(url, pages * 2, 10, args.cap))
+            line(f"{size}-row pages/s, 10 concurrent clients", f"{conc:.0f}/s")
+
+        runs = []
+        for _ in range(3):
+            ms, lines, requests = fetch_whole_log(client, 7)
+            runs.append(ms)
+        line(f"log of {lines:,} lines in full ({requests} requests, paging by started)",
+             f"{statistics.median(runs):.0f} ms",
+             "complete" if lines == BIG_LOG_LINES else f"INCOMPLETE, expected {BIG_LOG_LINES}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
