@@ -258,3 +258,10 @@ def test_a_ready_ssl_context_is_accepted():
 
     context = ssl.create_default_context()
     ScaleClient("https://s.test", verify=context)
+
+
+async def test_a_plus_in_a_filter_value_is_percent_encoded(fake, client):
+    fake.on("GET", f"{API}/jobs/", page([]))
+    await client.list_jobs(JobFilter(source_task=["a+b c"]))
+    assert b"source_task=a%2Bb+c" in fake.last.url.raw_path
+    assert ("source_task", "a+b c") in params(fake.last)
