@@ -100,7 +100,7 @@ class LogView(ScrollView, can_focus=True):
             self.current_match = None
         self._update_virtual_size()
         if self.following:
-            self._scroll_quietly(self.max_scroll_y)
+            self._to_end()
         else:
             if removed_rows:  # keep the lines the user is reading where they are
                 self._scroll_quietly(self.scroll_y - removed_rows)
@@ -172,7 +172,16 @@ class LogView(ScrollView, can_focus=True):
     def follow(self) -> None:
         """Go to the end and stay there as lines arrive (End, ``f``)."""
         self.following = True
+        self._to_end()
+
+    def _to_end(self) -> None:
         self._scroll_quietly(self.max_scroll_y)
+        # again once laid out: a first long line adds a horizontal scrollbar, one row less
+        self.call_after_refresh(self._end_if_following)
+
+    def _end_if_following(self) -> None:
+        if self.following and self.scroll_y != self.max_scroll_y:
+            self._scroll_quietly(self.max_scroll_y)
 
     def watch_following(self, following: bool) -> None:
         if following:
@@ -227,7 +236,7 @@ class LogView(ScrollView, can_focus=True):
         self._strips.clear()
         self._update_virtual_size()
         if self.following:
-            self._scroll_quietly(self.max_scroll_y)
+            self._to_end()
         elif top is not None:
             row = self.rows.row_at_or_after(top[0])
             self._scroll_quietly(row if row is not None else self.max_scroll_y)
