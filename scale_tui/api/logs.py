@@ -139,15 +139,19 @@ class LogFollower:
         # Where the next request starts: the caller's ``started`` until lines arrive.
         self._started: datetime | timedelta | None = started
         self._seen_at_last: set[tuple[datetime, int, str, str]] = set()
+        self._pending: list[LogLine] = []
 
     async def poll(self) -> list[LogLine]:
-        """The lines not returned before, in log order (``[]`` when nothing is new)."""
-        new: list[LogLine] = []
+        """The lines not returned before, in log order (``[]`` when nothing is new).
+
+        If a request fails, the error propagates and lines already fetched by this poll are
+        kept for the next one: a flaky network delays lines, it never loses them.
+        """
         for _ in range(self.max_pages_per_poll):
             lines = await self.client.get_execution_log(
                 self.execution_id, self.stream, started=self._started
             )
-            new.extend(self._accept(lines))
+            self._pending.extend(self._accept(lines))
             self.caught_up = len(lines) < LOG_PAGE_CAP
             if self.caught_up:
                 break
@@ -156,6 +160,7 @@ class LogFollower:
                 # A full page inside one timestamp: asking again returns the same page.
                 self.skipped.append(stuck_at)
                 self._started = stuck_at + timedelta(microseconds=1)
+        new, self._pending = self._pending, []
         self.total += len(new)
         return new
 

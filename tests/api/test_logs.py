@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine
+from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine, ServerError
 from scale_tui.api.logs import LogFormatError, parse_es_timestamp, parse_log_response
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -180,3 +180,14 @@ async def test_follower_can_start_later_and_says_when_it_has_caught_up(client, l
     rest = await follower.poll()
     assert follower.caught_up
     assert first + rest == log.lines[1000:]
+
+
+async def test_a_failed_page_delays_lines_but_never_loses_them(client, fake, log):
+    log.lines += [line(s / 10, 0) for s in range(15_000)]
+    answer = fake.routes[("GET", LOG_PATH)]
+    fake.on("GET", LOG_PATH, answer[0], httpx.Response(503))  # page 2 fails every try
+    follower = LogFollower(client, 31)
+    with pytest.raises(ServerError):
+        await follower.poll()
+    fake.on("GET", LOG_PATH, log.handle)
+    assert await follower.poll() == log.lines
