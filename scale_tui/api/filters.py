@@ -191,7 +191,7 @@ class JobFilter(BaseModel):
     def describe(self) -> str:
         """The filter in words, for confirmations: ``status FAILED, job type sam, ...``."""
         parts = [
-            f"{_WORDS[name]} {' or '.join(map(str, getattr(self, name)))}"
+            f"{_WORDS[name]} {_alternatives(getattr(self, name))}"
             for name in _LISTS
             if name != "order" and getattr(self, name)
         ]
@@ -200,6 +200,13 @@ class JobFilter(BaseModel):
         parts.extend(_describe_range("last modified", self.started, self.ended))
         parts.extend(_describe_range("source", self.source_started, self.source_ended))
         return ", ".join(parts) if parts else "every job"
+
+
+def _alternatives(values: list[Any], shown: int = 8) -> str:
+    """``A``, ``A or B``, ``A, B or C``; long lists end with ``(+N more)``."""
+    words = [str(v) for v in values[:shown]]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return text + (f" (+{len(values) - shown} more)" if len(values) > shown else "")
 
 
 def _first_problem(exc: ValidationError) -> str:

@@ -181,6 +181,12 @@ def test_describe_reads_as_words():
     )
 
 
+def test_describe_lists_many_values_briefly():
+    assert JobFilter(job_id=[1, 2, 3]).describe() == "job 1, 2 or 3"
+    many = JobFilter(job_id=list(range(1, 21))).describe()
+    assert many == "job 1, 2, 3, 4, 5, 6, 7 or 8 (+12 more)"
+
+
 def test_parse_time_gives_durations_and_utc_datetimes():
     assert parse_time("P1DT0.5H") == timedelta(days=1, minutes=30)
     assert parse_time("P") == timedelta(0)  # Scale reads a bare P as "now"
