@@ -38,7 +38,7 @@ class ExecutionDetailsScreen(ConsoleScreen):
                          id="execution-summary")
             yield Static(id="tasks-title", classes="section-title")
             yield Static(id="tasks")
-            for name in ("Resources", "Configuration", "Output"):
+            for name in ("Configuration", "Output"):
                 yield Static(name, classes="section-title")
                 yield Static(id=f"execution-{name.lower()}")
         yield Footer()
@@ -73,7 +73,6 @@ class ExecutionDetailsScreen(ConsoleScreen):
             view.execution_summary(exe, clock.now(), tz))
         self.query_one("#tasks-title", Static).update("Tasks")
         self.query_one("#tasks", Static).update(view.task_results_table(exe, tz))
-        self.query_one("#execution-resources", Static).update(view.json_view(exe.resources))
         self.query_one("#execution-configuration", Static).update(
             view.json_view(exe.configuration))
         self.query_one("#execution-output", Static).update(

@@ -17,7 +17,7 @@ def describe_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, dict[str, list[str]]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.action in ("app.command_palette",):
+        if not binding.description or key.startswith("super+"):
             continue
         node = active.node
         if node is app:

@@ -27,7 +27,7 @@ class HeaderInfo:
 
 
 class ConsoleHeader(Static):
-    """One line: `scale-tui │ demo │ http://host │ READ-ONLY │ ● live │ refreshed 12:03:10 /5s`."""
+    """One line: `demo http://host READ-ONLY │ ● live │ refreshed 12:03:10, every 5 s`."""
 
     DEFAULT_CSS = """
     ConsoleHeader {
@@ -51,23 +51,23 @@ class ConsoleHeader(Static):
 
 
 def render_header(info: HeaderInfo) -> Text:
+    """Most important first, so a narrow terminal cuts the least: which cluster, whether the
+    console may act on it, whether the data is live, where we are, when it last refreshed."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append("scale-tui", style="bold")
-    text.append(" │ ")
     text.append(info.profile, style="bold cyan")
+    text.append(" ")
+    text.append(info.url)
     if info.read_only:
+        text.append(" ")
         text.append(" READ-ONLY ", style="bold black on yellow")
-    if info.context:
-        text.append(" │ ")
-        text.append(info.context, style="bold")
     text.append(" │ ")
     style = _STATE_STYLES.get(info.state, "bold red")
     text.append("● " + info.state, style=style)
     if info.stale:
         text.append(" · " + info.stale, style="yellow")
+    if info.context:
+        text.append(" │ ")
+        text.append(info.context, style="bold")
     if info.refreshed:
-        text.append(f" │ refreshed {info.refreshed}", style="dim")
-        text.append(f" /{info.interval:g}s", style="dim")
-    text.append(" │ ")
-    text.append(info.url, style="dim")
+        text.append(f" │ refreshed {info.refreshed}, every {info.interval:g} s", style="dim")
     return text

@@ -185,8 +185,7 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         return Text("No task results yet (the execution is running)." if running
                     else "No task results recorded.", style="dim")
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Task", "Type", "Status", "Exit code", "Launched", "Started", "Ended",
-                   "Run time"):
+    for column in ("Task", "Status", "Exit code", "Launched", "Started", "Ended", "Run time"):
         table.add_column(column, no_wrap=True)
     for task in tasks:
         if not isinstance(task, dict):
@@ -194,8 +193,8 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         started, ended = _ts(task.get("started")), _ts(task.get("ended"))
         code = task.get("exit_code")
         table.add_row(
-            Text(str(task.get("task_id", DASH))), Text(str(task.get("type", DASH))),
-            Text(str(task.get("status", DASH))),
+            Text(str(task.get("type") or task.get("task_id") or DASH)),
+            Text(str(task.get("status") or DASH)),
             Text(DASH if code is None else str(code), style="bold red" if code else ""),
             format_time(_ts(task.get("launched")), tz), format_time(started, tz),
             format_time(ended, tz), _span(started, ended),

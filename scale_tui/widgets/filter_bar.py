@@ -38,6 +38,8 @@ _SUPERSEDED = [("superseded: all", "all"), ("not superseded", "no"), ("supersede
 class FilterBar(Vertical):
     """Edits the server-side filters of the jobs screen."""
 
+    HELP_TITLE = "Filters"
+
     DEFAULT_CSS = """
     FilterBar { height: auto; }
     FilterBar #filter-summary { height: 1; padding: 0 1; color: $text-muted; }

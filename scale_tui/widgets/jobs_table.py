@@ -26,13 +26,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("status", "Status", "status"),
     ("error", "Error", "error__category"),
     ("node", "Node", "node__hostname"),
-    ("last_modified", "Last modified", "last_modified"),
+    ("last_modified", "Modified", "last_modified"),
     ("duration", "Duration", "duration"),
     ("num_exes", "Tries", "num_exes"),
     ("created", "Created", "created"),
 )
 # Long values are cut in the table (the details screen shows them whole).
-MAX_WIDTH = {"job_type": 24, "error": 26, "node": 14}
+MAX_WIDTH = {"job_type": 22, "error": 24, "node": 14}
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
 MARK_COLUMN = "mark"
@@ -92,6 +92,8 @@ def render_cell(column: str, value: str) -> str | Text:
 
 class JobsTable(DataTable):
     """Jobs of the current page. Enter posts `DataTable.RowSelected` with the job id as key."""
+
+    HELP_TITLE = "Jobs table"
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="jobs.open"),

@@ -1,0 +1,80 @@
+"""Snapshots of the console's screens: fixed terminal size, frozen clock, the seeded stub with
+its simulator off, a fixed server name in the header, every worker finished."""
+
+from __future__ import annotations
+
+import pytest
+
+from scale_tui.api import ScaleClient
+from tests.tui.conftest import FakeScale, settle
+
+SHOWN_URL = "https://scale.example/api"  # the stub's port changes from run to run
+FAILED_JOB = 299
+
+
+@pytest.fixture
+def stub_app(stub_url, make_app, frozen_clock):
+    def make():
+        return make_app(SHOWN_URL, client=ScaleClient(stub_url, max_tries=1), name="ops")
+
+    return make
+
+
+def settled(*then):
+    async def run_before(pilot) -> None:
+        await settle(pilot, pilot.app)
+        for step in then:
+            await step(pilot)
+            await settle(pilot, pilot.app)
+
+    return run_before
+
+
+async def open_job(pilot) -> None:
+    pilot.app.open_job(FAILED_JOB)
+
+
+async def open_execution(pilot) -> None:
+    pilot.app.open_execution(FAILED_JOB, 3)
+
+
+async def failed_with_filters_open(pilot) -> None:
+    window = "2026-01-01T03:00:00Z/2026-01-01T06:00:00Z"  # the stub's "now" is not frozen
+    pilot.app.screen.set_form(pilot.app.screen.form.with_changes(statuses=("FAILED",),
+                                                                 window=window))
+    await pilot.press("f")
+
+
+def test_jobs_screen(snap_compare, stub_app):
+    assert snap_compare(stub_app(), terminal_size=(120, 36), run_before=settled())
+
+
+def test_jobs_screen_at_80x24(snap_compare, stub_app):
+    assert snap_compare(stub_app(), terminal_size=(80, 24), run_before=settled())
+
+
+def test_filtered_jobs_screen(snap_compare, stub_app):
+    assert snap_compare(stub_app(), terminal_size=(120, 36),
+                        run_before=settled(failed_with_filters_open))
+
+
+def test_job_details(snap_compare, stub_app):
+    assert snap_compare(stub_app(), terminal_size=(120, 40), run_before=settled(open_job))
+
+
+def test_execution_details(snap_compare, stub_app):
+    assert snap_compare(stub_app(), terminal_size=(120, 40), run_before=settled(open_execution))
+
+
+def test_help(snap_compare, stub_app):
+    async def press_help(pilot) -> None:
+        await pilot.press("question_mark")
+
+    assert snap_compare(stub_app(), terminal_size=(100, 40), run_before=settled(press_help))
+
+
+def test_offline(snap_compare, make_app, frozen_clock):
+    scale = FakeScale()
+    scale.down = True
+    app = make_app("http://scale.test", client=scale.client(), name="ops")
+    assert snap_compare(app, terminal_size=(100, 24), run_before=settled())
