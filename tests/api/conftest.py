@@ -65,3 +65,14 @@ async def client(fake: FakeScale):
         backoff=0,
     ) as scale:
         yield scale
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_cap():
+    """Shrink the log page cap for the follower property test (module-wide, restored after)."""
+    from scale_tui.api import logs
+
+    saved = logs.LOG_PAGE_CAP
+    logs.LOG_PAGE_CAP = 5
+    yield 5
+    logs.LOG_PAGE_CAP = saved
