@@ -11,6 +11,7 @@ follows it turns the POST into a GET.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import ssl
 from pathlib import Path
@@ -27,6 +28,7 @@ from scale_tui.api.errors import (
     api_error,
 )
 
+log = logging.getLogger(__name__)  # the console logs to a file; requests never carry the token
 USER_AGENT = f"scale-tui/{__version__}"
 RETRY_STATUSES = frozenset({502, 503, 504})
 # Failures where the request cannot have been processed, so a GET may simply be tried again.
@@ -103,12 +105,17 @@ class Http:
                 response = await self._client.send(request)
             except _RETRY_EXCEPTIONS as exc:
                 if attempt < tries:
+                    log.info("%s %s failed (%s); try %d of %d", method, request.url, exc,
+                             attempt + 1, tries)  # fmt: skip
                     await self._sleep(attempt)
                     continue
                 raise _transport_error(exc, request) from None
             except httpx.HTTPError as exc:
                 raise _transport_error(exc, request) from None
+            log.debug("%s %s -> %d", method, request.url, response.status_code)
             if response.status_code in RETRY_STATUSES and attempt < tries:
+                log.info("%s %s answered %d; try %d of %d", method, request.url,
+                         response.status_code, attempt + 1, tries)  # fmt: skip
                 await response.aclose()
                 await self._sleep(attempt)
                 continue

@@ -210,3 +210,13 @@ async def test_backoff_doubles_with_jitter_between_get_tries(fake, monkeypatch):
     assert len(delays) == 2  # three tries, two waits, none after the last
     assert 0.16 <= delays[0] <= 0.24
     assert 0.32 <= delays[1] <= 0.48
+
+
+async def test_retries_are_logged_without_the_token(fake, client, caplog):
+    fake.on(
+        "GET", "/service/scale/api/v6/version/", httpx.Response(503), httpx.Response(200, json={})
+    )
+    with caplog.at_level("DEBUG", logger="scale_tui.api"):
+        await client.get_version()
+    assert "answered 503; try 2 of 3" in caplog.text
+    assert "t0ps3cret" not in caplog.text
