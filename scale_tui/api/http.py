@@ -100,21 +100,22 @@ class Http:
         """Send one request (GETs: up to ``max_tries``) and raise on anything but 2xx."""
         tries = self.max_tries if method in ("GET", "HEAD") else 1
         request = self._client.build_request(method, path.lstrip("/"), **kwargs)
+        where = request.url.raw_path.decode("ascii", "replace")  # for logs: no host, no userinfo
         for attempt in range(1, tries + 1):
             try:
                 response = await self._client.send(request)
             except _RETRY_EXCEPTIONS as exc:
                 if attempt < tries:
-                    log.info("%s %s failed (%s); try %d of %d", method, request.url, exc,
+                    log.info("%s %s failed (%s); try %d of %d", method, where, exc,
                              attempt + 1, tries)  # fmt: skip
                     await self._sleep(attempt)
                     continue
                 raise _transport_error(exc, request) from None
             except httpx.HTTPError as exc:
                 raise _transport_error(exc, request) from None
-            log.debug("%s %s -> %d", method, request.url, response.status_code)
+            log.debug("%s %s -> %d", method, where, response.status_code)
             if response.status_code in RETRY_STATUSES and attempt < tries:
-                log.info("%s %s answered %d; try %d of %d", method, request.url,
+                log.info("%s %s answered %d; try %d of %d", method, where,
                          response.status_code, attempt + 1, tries)  # fmt: skip
                 await response.aclose()
                 await self._sleep(attempt)
