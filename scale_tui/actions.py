@@ -33,6 +33,7 @@ CANCELABLE = ("PENDING", "BLOCKED", "QUEUED", "RUNNING", "FAILED")
 # What requeue picks: can_be_requeued (queued before) or can_be_uncanceled (reference §4.2).
 REQUEUABLE = ("QUEUED", "RUNNING", "FAILED", "CANCELED")
 CONFIRM_WORD = "every"
+COUNT_CONCURRENCY = 4
 PATH = {"cancel": "/v6/jobs/cancel/", "requeue": "/v6/jobs/requeue/"}
 
 
@@ -185,15 +186,18 @@ async def count_statuses(client: ScaleClient, plan: Plan) -> dict[str, int]:
     ``page_size=1`` GET per status, since the list's ``count`` is what Scale will select.
     """
     tally = dict.fromkeys(JOB_STATUSES, 0)
+    limit = asyncio.Semaphore(COUNT_CONCURRENCY)  # thousands of marked jobs: be gentle
 
     async def list_ids(ids: list[int]) -> None:
-        page = await client.list_jobs(JobFilter(job_id=ids), page_size=len(ids))
+        async with limit:
+            page = await client.list_jobs(JobFilter(job_id=ids), page_size=len(ids))
         for job in page.results:
             if job.status in tally:
                 tally[job.status] += 1
 
     async def count(f: JobFilter, status: str) -> None:
-        page = await client.list_jobs(f.replace(status=[status]), page_size=1)
+        async with limit:
+            page = await client.list_jobs(f.replace(status=[status]), page_size=1)
         tally[status] += page.count
 
     work = []
