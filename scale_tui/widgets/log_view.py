@@ -14,6 +14,7 @@ from datetime import UTC
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -62,6 +63,8 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--more { color: $text-muted; text-style: italic; }
     }
     """
+
+    BINDINGS = [Binding("end", "scroll_end", "End and follow", show=False)]
 
     show_timestamps: var[bool] = var(False)
     wrap: var[bool] = var(False)
