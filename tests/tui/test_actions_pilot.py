@@ -17,6 +17,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 
+from scale_tui import actions as plan_module
 from scale_tui.api import JobFilter, ScaleClient
 from scale_tui.screens import actions as action_screens
 from scale_tui.screens.actions import ActionContext, JobsChanged, request_action, request_queue_job
@@ -40,6 +41,7 @@ class FakeScale:
         self.posts: list[tuple[str, dict]] = []
         self.refuse: tuple[int, str] | None = None  # (status, detail) for the next POSTs
         self.queue_error: str | None = None
+        self.fail_post_number: int | None = None  # answer this POST (1-based) with a 503
         self.apply = False  # apply cancel/requeue by id at once (real Scale: a moment later)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
@@ -49,6 +51,8 @@ class FakeScale:
             self.posts.append((path, body))
             if self.refuse:
                 return httpx.Response(self.refuse[0], json={"detail": self.refuse[1]})
+            if self.fail_post_number == len(self.posts):
+                return httpx.Response(503, text="<html><title>Service Unavailable</title></html>")
             if path == "/v6/jobs/":
                 if self.queue_error:
                     return httpx.Response(400, json={"detail": self.queue_error})
@@ -280,6 +284,25 @@ async def test_more_matching_jobs_at_confirm_time_asks_again(scale):
         assert isinstance(pilot.app.screen, ConfirmAction) and dialog.is_attached
         await confirm(pilot)
         assert scale.posts == [("/v6/jobs/cancel/", {"status": "FAILED"})]
+
+
+async def test_many_jobs_go_in_chunks_and_a_retry_sends_only_what_was_not_accepted(
+    scale, monkeypatch
+):
+    monkeypatch.setattr(plan_module, "CHUNK_SIZE", 2)
+    scale.fail_post_number = 2
+    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+        await open_confirm(pilot, "cancel", ActionContext(None, marked=(1, 2, 3, 6, 7)))
+        assert "… and" not in text(pilot.app, "#request")
+        assert text(pilot.app, "#request").count("POST /v6/jobs/cancel/") == 3
+        await confirm(pilot)
+        assert "(1 of 3 requests were accepted)" in text(pilot.app, "#error")
+        assert "Service Unavailable" in text(pilot.app, "#error")
+        await confirm(pilot)
+        assert [body for _, body in scale.posts] == [
+            {"job_ids": [1, 2]}, {"job_ids": [3, 6]}, {"job_ids": [3, 6]}, {"job_ids": [7]}
+        ]
+        assert not isinstance(pilot.app.screen, ConfirmAction)
 
 
 async def test_non_staff_403_is_explained_in_the_dialog(scale):
