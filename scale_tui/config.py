@@ -97,7 +97,9 @@ class EnvOverrides(BaseSettings):
     """``SCALE_TUI_*`` variables. Kept as text here and validated by Profile, so that a bad value
     gets the same message as in the file and is ignored alone."""
 
-    model_config = SettingsConfigDict(env_prefix="SCALE_TUI_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SCALE_TUI_", extra="ignore", use_attribute_docstrings=True
+    )
 
     profile: str | None = None
     """SCALE_TUI_PROFILE: the profile to use."""
