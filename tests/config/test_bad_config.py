@@ -65,3 +65,16 @@ def test_config_readable_by_others_gets_a_warning(write_config):
     path.chmod(0o644)
     warnings = resolve_profile()[2]
     assert any("readable by other users (mode 644)" in w and "chmod 600" in w for w in warnings)
+
+
+async def test_console_starts_with_a_bad_file_and_shows_the_warning(write_config, stub_url):
+    from scale_tui.app import ScaleApp
+
+    write_config(f'[profiles.default]\nurl = "{stub_url}"\npage_size = 5000\n')
+    name, profile, warnings = resolve_profile()
+    app = ScaleApp(name, profile, warnings=warnings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any("line 3: profiles.default.page_size: must be at most 1000" in m for m in shown)
+        assert app.page_size == 100 and app.profile.url == stub_url
