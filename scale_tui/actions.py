@@ -110,7 +110,7 @@ def scope_choices(kind: Kind, ctx: ActionContext) -> list[ScopeChoice]:
     if ctx.filter is None:
         return choices
     words = ctx.filter.describe()
-    count = "" if ctx.matching is None else f" ({_jobs(ctx.matching)} listed)"
+    count = "" if ctx.matching is None else f" ({ctx.matching} matching when listed)"
     problem = _filter_problem(ctx)
     label = (
         f"every job on the server: no filter{count}"
@@ -154,6 +154,8 @@ def plan_action(kind: Kind, ctx: ActionContext, scope: Scope, priority: int | No
                 raise InvalidFilter(problem)
             filters: tuple[JobFilter, ...] = (_without_order(ctx.filter),)
         else:
+            if ctx.quick_filter:
+                raise InvalidFilter(_filter_problem(ctx))
             base = _without_order(ctx.filter)
             filters = tuple(base.replace(status=[s]) for s in ctx.filter.status)
         for f in filters:
