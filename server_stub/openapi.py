@@ -22,3 +22,23 @@ def query_params(spec: list[tuple[str, str]]) -> dict:
         out.append({"name": name, "in": "query", "required": False, "schema": schema,
                     **({"style": "form", "explode": True} if kind == "array" else {})})
     return {"parameters": out}
+
+
+def body_schema(properties: dict[str, dict]) -> dict:
+    """``openapi_extra`` documenting a JSON object body (the handler parses it by hand)."""
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "properties": properties}}}}}
+
+
+_INTS = {"type": "array", "items": {"type": "integer"}}
+_STRS = {"type": "array", "items": {"type": "string"}}
+ACTION_BODY = {
+    "started": {"type": "string"}, "ended": {"type": "string"}, "status": {"type": "string"},
+    "job_ids": _INTS, "job_type_ids": _INTS, "batch_ids": _INTS, "recipe_ids": _INTS,
+    "error_ids": _INTS, "job_type_names": _STRS, "error_categories": _STRS,
+    "job_types": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "version": {"type": "string"}}}},
+    "is_superseded": {"type": "boolean"},
+}
+QUEUE_BODY = {"job_type_id": {"type": "integer"}, "input": {"type": "object"},
+              "configuration": {"type": "object"}}

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from server_stub import commands
 from server_stub.jobquery import action_filters
+from server_stub.openapi import ACTION_BODY, QUEUE_BODY, body_schema
 from server_stub.queueing import insert_job, parse_new_job
 from server_stub.routes.common import check_format, json_body, params, stub
 from server_stub.routes.jobs import job_details
@@ -16,7 +17,7 @@ from server_stub.web import absolute_path, json_response
 router = APIRouter()
 
 
-@router.post("/jobs/")
+@router.post("/jobs/", openapi_extra=body_schema(QUEUE_BODY))
 async def queue_job(request: Request) -> Response:
     state = stub(request)
     check_format(request)
@@ -43,12 +44,13 @@ async def _accept(request: Request, kind: str) -> Response:
     return Response(status_code=202, media_type="application/json")
 
 
-@router.post("/jobs/cancel/")
+@router.post("/jobs/cancel/", openapi_extra=body_schema(ACTION_BODY))
 async def cancel_jobs(request: Request) -> Response:
     return await _accept(request, "cancel")
 
 
-@router.post("/jobs/requeue/")
+@router.post("/jobs/requeue/", openapi_extra=body_schema(
+    {**ACTION_BODY, "priority": {"type": "integer"}}))
 async def requeue_jobs(request: Request) -> Response:
     return await _accept(request, "requeue")
 
