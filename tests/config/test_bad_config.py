@@ -78,3 +78,15 @@ async def test_console_starts_with_a_bad_file_and_shows_the_warning(write_config
         shown = [n.message for n in app._notifications]
         assert any("line 3: profiles.default.page_size: must be at most 1000" in m for m in shown)
         assert app.page_size == 100 and app.profile.url == stub_url
+
+
+def test_dotted_keys_and_inline_tables_are_located_too(write_config):
+    write_config(
+        "[profiles]\n"
+        "lab.url = 'http://lab:1'\n"
+        "lab.page_size = 0\n"
+        'prod = { url = "http://prod:1", log_buffer = 5 }\n'
+    )
+    warnings = resolve_profile("lab")[2]
+    assert any("line 3: profiles.lab.page_size: must be at least 1" in w for w in warnings)
+    assert any("line 4: profiles.prod.log_buffer: must be at least 1000" in w for w in warnings)

@@ -149,3 +149,11 @@ def test_non_staff_403_is_explained():
     assert "Server error (500)" in explain_error(
         ServerError(500, "boom", "http://x/v6/jobs/", "POST")
     )
+
+
+def test_quick_filter_also_refuses_one_request_per_status():
+    f = JobFilter(status=["FAILED", "CANCELED"])
+    ctx = ActionContext(None, filter=f, quick_filter="sam", listed=(2, 3))
+    assert Scope.EACH_STATUS not in [c.scope for c in scope_choices("requeue", ctx)]
+    with pytest.raises(InvalidFilter, match="quick filter /sam"):
+        plan_action("requeue", ctx, Scope.EACH_STATUS)
