@@ -129,14 +129,14 @@ class Params:
         if isinstance(value, bool) or not isinstance(value, int):
             # Scale lets any other JSON type through unvalidated; the stub refuses it.
             raise BadParameter(f'Parameter must be a valid integer: "{name}"')
-        return value
+        return _to_int(value, name)
 
     def int_list(self, name: str) -> list[int]:
         out = []
         for value in self._get_list(name):
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 raise BadParameter(f'Parameter must be a valid integer: "{name}"')
-            out.append(_to_int(value, name) if isinstance(value, str) else value)
+            out.append(_to_int(value, name))
         return out
 
     def bool(self, name: str, default=None):
@@ -189,11 +189,17 @@ class Params:
         return started, ended
 
 
-def _to_int(value: str, name: str) -> int:
+MAX_INT = 2**63 - 1  # SQLite's (and PostgreSQL's bigint) range
+
+
+def _to_int(value: str | int, name: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise BadParameter(f'Parameter must be a valid integer: "{name}"') from None
+    if not -MAX_INT <= number <= MAX_INT:
+        raise BadParameter(f'Parameter must be a valid integer: "{name}"')
+    return number
 
 
 def _py2_repr(values: list[str]) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from server_stub import pagination
-from server_stub.params import APIError, Params
+from server_stub.params import APIError, NotFound, Params
 from server_stub.state import StubState
 
 DIGITS = re.compile(r"^\d+$")
@@ -26,7 +26,10 @@ def stub(request: Request) -> StubState:
 def path_id(value: str) -> int:
     if not DIGITS.match(value):
         raise RouteNotFound
-    return int(value)
+    number = int(value)
+    if number > 2**63 - 1:  # matches the URL pattern but no row can have it
+        raise NotFound
+    return number
 
 
 async def json_body(request: Request, *, only_json: bool) -> dict:

@@ -98,3 +98,12 @@ def test_input_files_time_field_choices(http):
     assert r.status_code == 400
     assert r.json() == {"detail": 'Parameter "time_field" values must be one of: '
                                   "[u'source', u'data', u'last_modified']"}
+
+
+def test_integers_beyond_64_bits_are_a_400_or_a_404(http):
+    huge = str(2**64)
+    r = http.get("/v6/jobs/", params={"job_id": huge})
+    assert r.status_code == 400 and r.json() == {"detail": 'Parameter must be a valid integer: '
+                                                           '"job_id"'}
+    assert http.get(f"/v6/jobs/{huge}/").status_code == 404
+    assert http.get(f"/v6/jobs/1/executions/{huge}/").status_code == 404
