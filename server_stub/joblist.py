@@ -12,14 +12,10 @@ from functools import cached_property
 
 from server_stub.catalog import Catalog
 from server_stub.serialize import BATCH_BY_ID, NODE_BY_ID, Related
-from server_stub.timefmt import drf
+from server_stub.timefmt import drf_json as _ts
 
 _enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _STRINGS: dict[str, str] = {}  # sensor and task names repeat across thousands of rows
-
-
-def _ts(us) -> str:
-    return "null" if us is None else f'"{drf(us)}"'
 
 
 def _str(value) -> str:
