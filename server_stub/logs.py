@@ -91,22 +91,29 @@ def fetch(conn: sqlite3.Connection, exe: sqlite3.Row, since_us: int | None,
     return total + more, lines
 
 
+_enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def as_elasticsearch(total: int, lines: list[LogLine], cluster_id: str) -> bytes:
+    """The search response Scale passes through: ``hits.hits[]._source`` per line.
+
+    Built as text from pieces (10,000 hits per answer); ``test_log_is_the_raw_...`` parses it.
+    """
+    exe = _enc(cluster_id)
+    salt = int(hashlib.blake2b(cluster_id.encode(), digest_size=4).hexdigest(), 16)
     hits = []
     for ln in lines:
         ts = es(ln.ts_ms * 1000)
-        hit_id = hashlib.blake2b(f"{cluster_id}{ln.ts_ms}{ln.order}{ln.stream}".encode(),
-                                 digest_size=10).hexdigest()
-        hits.append({"_index": f"scalelogs-{ts[:10].replace('-', '.')}", "_type": "_doc",
-                     "_id": hit_id, "_score": None,
-                     "_source": {"@timestamp": ts, "scale_order_num": ln.order,
-                                 "message": ln.message, "stream": ln.stream,
-                                 "scale_job_exe": cluster_id},
-                     "sort": [ln.ts_ms, ln.order]})
-    body = {"took": 1 + len(lines) // 2000, "timed_out": False,
-            "_shards": {"total": 5, "successful": 5, "skipped": 0, "failed": 0},
-            "hits": {"total": total, "max_score": None, "hits": hits}}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        hit_id = f"{(ln.ts_ms * 1_000_003 + ln.order) ^ salt:020x}"[-20:]
+        hits.append(
+            f'{{"_index":"scalelogs-{ts[:4]}.{ts[5:7]}.{ts[8:10]}","_type":"_doc",'
+            f'"_id":"{hit_id}","_score":null,"_source":{{"@timestamp":"{ts}",'
+            f'"scale_order_num":{ln.order},"message":{_enc(ln.message)},'
+            f'"stream":"{ln.stream}","scale_job_exe":{exe}}},"sort":[{ln.ts_ms},{ln.order}]}}')
+    head = (f'{{"took":{1 + len(lines) // 2000},"timed_out":false,"_shards":{{"total":5,'
+            f'"successful":5,"skipped":0,"failed":0}},"hits":{{"total":{total},'
+            '"max_score":null,"hits":[')
+    return (head + ",".join(hits) + "]}}").encode()
 
 
 def as_text(lines: list[LogLine]) -> bytes:

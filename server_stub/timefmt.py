@@ -64,4 +64,5 @@ def drf_json(us: int | None) -> str:
 def es(us: int) -> str:
     """Elasticsearch ``@timestamp``: millisecond precision, always with the fraction."""
     seconds, micros = divmod(us, US)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{micros // 1000:03d}Z"
+    day, sec = divmod(seconds, 86_400)
+    return f"{_DAYS.get(day) or _day(day)}{_CLOCK[sec]}.{micros // 1000:03d}Z"
