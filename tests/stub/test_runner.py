@@ -1,0 +1,50 @@
+"""Running the stub as users do: the scale-stub command and a child process for --demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+
+from server_stub.cli import main
+from server_stub.runner import free_port, spawn_stub
+from tests.stub.conftest import wait_for
+
+
+def test_spawned_stub_serves_and_stops():
+    stub = spawn_stub(jobs=20, seed=4, simulate=False)
+    try:
+        assert httpx.get(f"{stub.url}/v6/jobs/").json()["count"] == 20
+    finally:
+        stub.stop()
+    assert not stub.process.is_alive()
+
+
+def test_scale_stub_command_serves_with_the_simulator_on():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server_stub.cli", "--port", str(port),
+                             "--jobs", "40", "--seed", "3"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        def newest():
+            try:
+                body = httpx.get(f"{url}/v6/jobs/", params={"order": "-last_modified",
+                                                            "page_size": 1}).json()
+            except httpx.TransportError:
+                return None
+            return body["results"][0]["last_modified"]
+
+        first = wait_for(newest, timeout=30, interval=0.1)
+        # The simulator moves something on its own within a few of its one-second steps.
+        wait_for(lambda: newest() > first, timeout=15, interval=0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_scale_stub_refuses_a_job_count_out_of_range(capsys):
+    assert main(["--jobs", "5"]) == 2
+    assert "--jobs must be between 10 and 1,000,000" in capsys.readouterr().err
