@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from rich.cells import cell_len
 
 from scale_tui.widgets.log_buffer import MESSAGE, STREAM, LogBuffer
-from scale_tui.widgets.log_sanitize import clip, printable
+from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
 from scale_tui.widgets.log_search import LogPattern
 
 __all__ = ["LogRows", "more_marker"]
@@ -66,24 +66,26 @@ class LogRows:
         return removed, len(self._seqs) - before
 
     def _add(self, start: int) -> None:
-        stream, pattern = self.stream, self.pattern
-        searching = pattern.active
-        only_matches = self.filtering and searching
-        width = self.wrap_width
-        seqs, starts, matches = self._seqs, self._starts, self._matches
-        for seq, line in self.buffer.items(start):
-            if stream is not None and line[STREAM] != stream:
-                continue
-            text = printable(line[MESSAGE]) if searching or width else ""
-            matched = searching and pattern.matches(text)
-            if only_matches and not matched:
-                continue
-            seqs.append(seq)
-            if matched:
-                matches.append(seq)
-            if width:
-                starts.append(self._rows_end)
-                self._rows_end += rows_needed(text, width)
+        stream, pattern, width = self.stream, self.pattern, self.wrap_width
+        items = [
+            (seq, line[MESSAGE]) for seq, line in self.buffer.items(start)
+            if stream is None or line[STREAM] == stream
+        ]
+        # Matching is decided on the message as written (highlights are drawn on what is shown;
+        # the two differ only in control characters and tabs).
+        if pattern.active:
+            hits = pattern.matching([message for _, message in items])
+            matched = [items[i][0] for i in hits]
+            self._matches.extend(matched)
+            if self.filtering:
+                items = [items[i] for i in hits]
+        self._seqs.extend(seq for seq, _ in items)
+        if width:
+            starts, rows_end = self._starts, self._rows_end
+            for _, message in items:
+                starts.append(rows_end)
+                rows_end += rows_needed(message, width)
+            self._rows_end = rows_end
 
     def _trim(self) -> int:
         """Forget lines the buffer dropped; the number of screen rows they took."""
@@ -184,8 +186,13 @@ class LogRows:
         return matches[index] if index < len(matches) else matches[head]
 
 
-def rows_needed(text: str, width: int) -> int:
-    """Screen rows one line takes when wrapped at ``width`` cells."""
-    shown, hidden = clip(text)
-    cells = cell_len(shown) + (len(more_marker(hidden)) if hidden else 0)
+def rows_needed(message: str, width: int) -> int:
+    """Screen rows one message takes when wrapped at ``width`` cells (as ``printable`` shows it)."""
+    if message.isascii() and message.isprintable():  # one cell per character: no measuring
+        cells = len(message)
+        if cells > MAX_LINE_CHARS:
+            cells = MAX_LINE_CHARS + len(more_marker(cells - MAX_LINE_CHARS))
+    else:
+        shown, hidden = clip(printable(message))
+        cells = cell_len(shown) + (len(more_marker(hidden)) if hidden else 0)
     return max(1, -(-cells // width))

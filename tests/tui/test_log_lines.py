@@ -197,3 +197,20 @@ def test_status_words():
         "12,345 older lines dropped; save keeps the last 100,000"
     )
     assert dropped_notice(0, 10, "combined") == ""
+
+
+@pytest.mark.parametrize("regex", [False, True])
+def test_matching_many_lines_agrees_with_matching_each(regex):
+    messages = [f"tile {i} band B{i % 11}" + ("\tERROR" if i % 7 == 0 else "") for i in range(3000)]
+    messages += ["", "band b4 at the very end", "Ünïcode band b4 line"]
+    for text in ("band b4", "BAND B4", "error", r"b4\s", r"\d{3} band", "^tile 1", "ERROR$",
+                 r"\Atile", r"(?<=tile )1\d\b", r"[^x]+b4"):
+        pattern = LogPattern.compile(text, regex=regex)
+        if pattern.active:
+            expected = [i for i, m in enumerate(messages) if pattern.matches(m)]
+            assert pattern.matching(messages) == expected, text
+
+
+def test_a_regex_spanning_two_lines_does_not_match_or_hide_the_next():
+    pattern = LogPattern.compile(r"a\s+b", regex=True)
+    assert pattern.matching(["xa", "b and a b", "zzz"]) == [1]
