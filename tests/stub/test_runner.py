@@ -48,3 +48,34 @@ def test_scale_stub_command_serves_with_the_simulator_on():
 def test_scale_stub_refuses_a_job_count_out_of_range(capsys):
     assert main(["--jobs", "5"]) == 2
     assert "--jobs must be between 10 and 1,000,000" in capsys.readouterr().err
+
+
+PARENT = """
+import sys, time
+from server_stub.runner import spawn_stub
+if __name__ == "__main__":
+    stub = spawn_stub(jobs=10, seed=1, simulate=False)
+    print(stub.url, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_spawned_stub_exits_when_its_parent_dies(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        url = parent.stdout.readline().strip()
+        assert httpx.get(f"{url}/v6/version/").status_code == 200
+    finally:
+        parent.kill()  # no cleanup runs: only the pipe's EOF tells the child
+        parent.wait()
+
+    def gone():
+        try:
+            httpx.get(f"{url}/v6/version/", timeout=1)
+        except httpx.TransportError:
+            return True
+        return False
+
+    wait_for(gone, timeout=15, interval=0.1)
