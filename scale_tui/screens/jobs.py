@@ -224,11 +224,13 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         the same query and page are shown again (a new filter is not a change in the jobs)."""
         now, tz = clock.now(), self.console.tz
         cells = [job_cells(job, now, tz) for job in self.jobs]
-        visible = jobs_view.visible_jobs(self.jobs, cells, self.quick)
+        shown = [(job, row) for job, row in zip(self.jobs, cells, strict=True)
+                 if jobs_view.quick_match(row, self.quick)]
         same = key is None or key == self._shown_key
         if key is not None:
             self._shown_key = key
-        self.table.show_jobs(visible, now, tz, mark_changes=same)
+        self.table.show_jobs([job for job, _ in shown], now, tz, mark_changes=same,
+                             cells=[row for _, row in shown])
         self._show_counts()
         self._show_empty()
 

@@ -4,9 +4,7 @@ which rows the quick filter keeps, how sorting cycles, what the page line says."
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-from scale_tui.api import Job
 from scale_tui.widgets.filter_form import WINDOW_PRESETS
 from scale_tui.widgets.jobs_table import COLUMNS, Cells
 
@@ -22,10 +20,6 @@ def quick_match(cells: Cells, query: str) -> bool:
         return True
     line = "\x00".join(cells).lower()
     return all(word in line for word in words)
-
-
-def visible_jobs(jobs: Sequence[Job], cells: Sequence[Cells], query: str) -> list[Job]:
-    return [job for job, row in zip(jobs, cells, strict=True) if quick_match(row, query)]
 
 
 def default_direction(field: str) -> str:

@@ -47,7 +47,7 @@ class ConsoleHeader(Static):
 
     def show(self, info: HeaderInfo) -> None:
         self.info = info
-        self.update(render_header(info))
+        self.update(render_header(info), layout=False)  # one fixed line: no re-layout needed
 
 
 def render_header(info: HeaderInfo) -> Text:

@@ -117,7 +117,7 @@ class FilterBar(Vertical):
     # ---- what the screen calls
 
     def show_summary(self, text: str) -> None:
-        self.query_one("#filter-summary", Static).update(text)
+        self.query_one("#filter-summary", Static).update(text, layout=False)
 
     def set_job_type_names(self, names: list[str]) -> None:
         self._job_type_names = list(names)

@@ -39,7 +39,9 @@ class StatusCounts(Static):
         if page_text is not None:
             self.page_text = page_text
         short = 0 < self.size.width < 110
-        self.update(render_counts(self.counts, self.selected, self.page_text, short=short))
+        # One fixed line: skip the screen re-layout (it would repaint the whole jobs table).
+        self.update(render_counts(self.counts, self.selected, self.page_text, short=short),
+                    layout=False)
 
     def on_resize(self) -> None:
         self.show()

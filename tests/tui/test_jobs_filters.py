@@ -86,6 +86,7 @@ async def test_typed_filters_reach_the_query(stub_url, make_app):
         bar.query_one("#f-batch_id").value = "3, 4"
         bar.query_one("#f-source_sensor").value = "wv2"
         bar.query_one("#f-window").value = "2026-01-01T02:00:00Z/2026-01-01T05:00:00Z"
+        bar.query_one("#f-window").focus()
         await pilot.press("enter")  # submits at once instead of waiting for a pause in typing
         await settle(pilot, app)
         query = jobs_requests(stub_url)[-1]
