@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from scale_tui import locations
@@ -34,6 +35,8 @@ from scale_tui.widgets.log_status import POLL_INTERVAL, TailState, backoff, drop
 from scale_tui.widgets.log_view import LogView
 
 STREAMS = ("combined", "stdout", "stderr")
+_SEARCH_AT_ONCE = 20_000  # lines; a bigger buffer is searched once typing pauses
+_TYPING_PAUSE = 0.15
 _OSC52_COMFORTABLE = 100_000  # bytes; some terminals (and tmux by default) refuse more
 
 
@@ -81,6 +84,7 @@ class LogScreen(Screen):
         self._wake = asyncio.Event()
         self._failures = 0
         self._skipped: list = []
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         profile = getattr(self.app, "profile", None)
@@ -264,10 +268,28 @@ class LogScreen(Screen):
 
     def on_find_bar_changed(self, event: FindBar.Changed) -> None:
         self.pattern = event.pattern
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if len(self.view.buffer) > _SEARCH_AT_ONCE:
+            # a search of a big buffer takes tens of ms: wait for a pause in the typing
+            self._search_timer = self.set_timer(_TYPING_PAUSE, self._apply_pattern)
+        else:
+            self._apply_pattern()
+
+    def _apply_pattern(self) -> None:
+        self._search_timer = None
         self.view.set_pattern(self.pattern, filtering=self.filtering)
         self._show_find_result()
 
+    def _flush_search(self) -> None:
+        """A key that needs the search (Enter, n, &) does not wait for the typing pause."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._apply_pattern()
+
     def on_find_bar_submitted(self) -> None:
+        self._flush_search()
         find = self.query_one(FindBar)
         find.action_close()
         if self.pattern.active and self.view.current_match is None:
@@ -277,11 +299,13 @@ class LogScreen(Screen):
         self.view.focus()
 
     def action_toggle_filter(self) -> None:
+        self._flush_search()
         self.filtering = not self.filtering
         self.view.set_pattern(self.pattern, filtering=self.filtering)
         self._show_find_result()
 
     def action_next_match(self, backwards: bool = False) -> None:
+        self._flush_search()
         if not self.pattern.active:
             self.notify("Nothing to find: press / and type a pattern", severity="warning")
             return

@@ -19,6 +19,7 @@ import pytest
 from textual.app import App
 
 from scale_tui.api import ScaleClient
+from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
 from scale_tui.widgets.log_find import FindBar
 from scale_tui.widgets.log_view import LogView
@@ -424,3 +425,19 @@ async def test_wrap_shows_a_long_line_on_several_rows(width):
             seg.text for y in range(rows.row_count) for seg in screen.view.render_line(y)
         )
         assert drawn.count("y") == 300
+
+
+async def test_a_big_buffer_is_searched_when_typing_pauses_and_enter_does_not_wait(
+    monkeypatch,
+):
+    monkeypatch.setattr(log_screen, "_TYPING_PAUSE", 3600)  # the pause never comes by itself
+    scale = FakeScale(status="COMPLETED")
+    scale.write(f"row {i} {'needle' if i % 1000 == 0 else 'hay'}" for i in range(30_000))
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete", tries=500)
+        await pilot.press("slash", *"needle")
+        assert screen.view.rows.match_count == 0  # not searched on every keystroke
+        await pilot.press("enter")
+        assert screen.view.rows.match_count == 30
+        assert screen.view.buffer[screen.view.current_match].message.endswith("needle")
