@@ -53,7 +53,7 @@ class LogScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="log.back"),
-        Binding("f", "follow", "Follow", id="log.follow"),
+        Binding("f", "follow", "Follow on/off", id="log.follow"),
         Binding("slash", "find", "Find", id="log.find"),
         Binding("n", "next_match", "Next match", show=False, id="log.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="log.previous_match"),
@@ -244,7 +244,11 @@ class LogScreen(Screen):
             self.app.pop_screen()
 
     def action_follow(self) -> None:
-        self.view.follow()
+        """Follow on, or off to read while lines keep arriving (k9s's autoscroll toggle)."""
+        if self.view.following:
+            self.view.following = False
+        else:
+            self.view.follow()
 
     def action_cycle_stream(self) -> None:
         self.stream = STREAMS[(STREAMS.index(self.stream) + 1) % len(STREAMS)]

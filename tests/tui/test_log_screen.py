@@ -171,6 +171,15 @@ async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
         assert view.following and view.is_vertical_scroll_end
         assert "paused" not in status_text(screen)
 
+        await pilot.press("f")  # pause where we are, to read while lines arrive
+        scale.write(f"fourth {i}" for i in range(3))
+        await pilot.press("r")
+        await settle(pilot, lambda: view.buffer.total == 138)
+        assert "paused · 3 new lines" in status_text(screen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert view.following and view.is_vertical_scroll_end
+
 
 async def test_polling_stops_when_the_execution_has_ended_and_nothing_is_new():
     scale = FakeScale()
