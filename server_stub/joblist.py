@@ -49,7 +49,9 @@ class PageEncoder:
 
     @cached_property
     def events(self) -> dict:
-        return {i: _enc(self.rel.event(i)) for i in self.rel.events}
+        # Event types are Scale's upper-case names: no JSON escaping needed.
+        return {i: f'{{"id":{i},"type":"{kind}","occurred":{_ts(occurred)}}}'
+                for i, (_, kind, occurred) in self.rel.events.items()}
 
     @cached_property
     def recipes(self) -> dict:

@@ -19,12 +19,16 @@ EMPTY_DATA = {"files": {}, "json": {}}
 
 
 class Related:
+    """The events and recipes that some jobs point at, each loaded with one query."""
+
     def __init__(self, conn: sqlite3.Connection, catalog: Catalog, rows: list) -> None:
         self.catalog = catalog
-        event_ids = {r["event_id"] for r in rows} | {r["ingest_event_id"] for r in rows}
+        # Positions in SELECT * FROM jobs (rows may be plain tuples): event, ingest event,
+        # recipe.
+        event_ids = {r[3] for r in rows} | {r[4] for r in rows}
         event_ids.discard(None)
         self.events = _by_id(conn, "SELECT id, type, occurred FROM events", event_ids)
-        recipe_ids = {r["recipe_id"] for r in rows if r["recipe_id"] is not None}
+        recipe_ids = {r[5] for r in rows if r[5] is not None}
         self.recipes = _by_id(conn, "SELECT id, recipe_type_id, recipe_type_rev_id, event_id "
                                     "FROM recipes", recipe_ids)
 

@@ -53,9 +53,12 @@ async def list_jobs(request: Request) -> Response:
                                                   state.db.generation)
         inner = f"{where} AND {seek}" if seek else where
         # Skipping rows in the subquery walks only the index; the outer query reads 1 page.
-        rows = conn.execute(f"SELECT * FROM jobs WHERE id IN (SELECT id FROM jobs WHERE "
-                            f"{inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
-                            f"ORDER BY {q.order}", [*args, *seek_args, size, skip]).fetchall()
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
+        rows = cursor.execute(f"SELECT * FROM jobs WHERE id IN (SELECT id FROM jobs WHERE "
+                              f"{inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
+                              f"ORDER BY {q.order}",
+                              [*args, *seek_args, size, skip]).fetchall()
         state.seeker.remember(where, args, q.order, state.db.generation, offset, rows,
                               JOB_COLUMNS)
         rel = serialize.Related(conn, state.catalog, rows)
