@@ -12,8 +12,7 @@ single follower, and save writes exactly what the buffer holds.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual import work
@@ -25,13 +24,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from scale_tui import locations
-from scale_tui.api import FINAL_STATUSES, LogFollower, NotFound, ScaleError
+from scale_tui.api import FINAL_STATUSES, LogFollower, LogLine, NotFound, ScaleError
 from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES
 from scale_tui.widgets.log_find import FindBar
 from scale_tui.widgets.log_sanitize import printable
 from scale_tui.widgets.log_save import SaveLogScreen, default_log_name
 from scale_tui.widgets.log_search import LogPattern
-from scale_tui.widgets.log_status import POLL_INTERVAL, TailState, backoff, dropped_notice
+from scale_tui.widgets.log_status import POLL_INTERVAL, TailState, dropped_notice
+from scale_tui.widgets.log_tail import LogTail
 from scale_tui.widgets.log_view import LogView
 
 STREAMS = ("combined", "stdout", "stderr")
@@ -81,8 +81,8 @@ class LogScreen(Screen):
         self.filtering = False
         self.pattern = LogPattern()
         self.tail = TailState(knows_end=job_id is not None and exe_num is not None)
-        self._wake = asyncio.Event()
-        self._failures = 0
+        self._tail: LogTail | None = None
+        self._follower: LogFollower | None = None
         self._skipped: list = []
         self._search_timer: Timer | None = None
 
@@ -111,65 +111,51 @@ class LogScreen(Screen):
     @work(exclusive=True, group="log-follow")
     async def _follow(self) -> None:
         client = self.app.client  # type: ignore[attr-defined]
-        follower = LogFollower(client, self.execution_id)
-        first, ended = True, False
-        while True:
-            try:
-                if first and self.tail.knows_end:
-                    # the title and phase before any line; a finished log is then read at once
-                    ended = await self._check_execution(client)
-                lines = await follower.poll()
-                self._take(lines, follower)
-                if not lines and self.tail.knows_end:
-                    ended = await self._check_execution(client)
-                if ended and not lines:
-                    # Ended. Lines written between that poll and the end are fetched now; an
-                    # empty answer after the end means the log is complete.
-                    final = await follower.poll()
-                    self._take(final, follower)
-                    if not final:
-                        self.tail.phase = "complete"
-                        self._show_status()
-                        return
-                    continue  # still draining: ask again at once
-            except NotFound as exc:
-                self.tail.phase, self.tail.error, self.tail.retry_in = "stopped", str(exc), None
-                self._show_status()
-                return
-            except ScaleError as exc:
-                self._failures += 1
-                delay = backoff(self._failures)
-                self.tail.error, self.tail.retry_in = str(exc), delay
-                self._show_status()
-                await self._sleep(delay)
-                continue
-            first = False
-            if not ended:
-                await self._sleep(self.poll_interval)
+        # one page per poll: a long log shows page by page (the tail asks again at once)
+        follower = LogFollower(client, self.execution_id, max_pages_per_poll=1)
+        self._follower = follower
+        self._tail = LogTail(
+            self, follower.poll,
+            check_end=(lambda: self._check_execution(client)) if self.tail.knows_end else None,
+            fatal=(NotFound,), retryable=(ScaleError,),
+        )
+        self._tail.interval = self.poll_interval
+        await self._tail.run()
 
-    def _take(self, lines: list, follower: LogFollower) -> None:
+    # LogTailOwner: what the follow loop reports
+
+    def take_lines(self, lines: Sequence[LogLine]) -> None:
         """One poll's lines into the view (one batch), and what that means for the status."""
-        self._failures, self.tail.error, self.tail.retry_in = 0, None, None
-        total = follower.total
-        for instant in follower.skipped[len(self._skipped) :]:
-            # Scale's only cursor is a timestamp: past 10,000 lines at one instant it cannot page
-            self._skipped.append(instant)
-            self.notify(
-                f"More than 10,000 lines share the timestamp {instant.isoformat()}; Scale cannot "
-                "return the ones after the first 10,000 at that instant, so they are missing.",
-                title="Log lines missing",
-                severity="warning",
-                timeout=30,
-            )
+        self.tail.error, self.tail.retry_in = None, None
+        self._note_skipped()
         if lines:
             self.view.append(lines)
             self.tail.phase = "following"
             self._show_dropped()
             if self.pattern.active:
                 self._show_find_result()  # new lines may match
-        elif total == 0 and self.tail.phase != "no-output":
+        elif self._follower.total == 0 and self.tail.phase != "no-output":
             self.tail.phase = "waiting"
         self._show_status()
+
+    def poll_failed(self, error: Exception, retry_in: float) -> None:
+        self.tail.error, self.tail.retry_in = str(error), retry_in
+        self._show_status()
+
+    def tail_stopped(self, error: Exception | None) -> None:
+        self.tail.phase = "complete" if error is None else "stopped"
+        self.tail.error, self.tail.retry_in = (None if error is None else str(error)), None
+        self._show_status()
+
+    def _note_skipped(self) -> None:
+        for instant in self._follower.skipped[len(self._skipped) :]:
+            # Scale's only cursor is a timestamp: past 10,000 lines at one instant it cannot page
+            self._skipped.append(instant)
+            self.notify(
+                f"More than 10,000 lines share the timestamp {instant.isoformat()}; Scale cannot "
+                "return the ones after the first 10,000 at that instant, so they are missing.",
+                title="Log lines missing", severity="warning", timeout=30,
+            )
 
     async def _check_execution(self, client) -> bool:
         """Ask Scale how the execution stands; True once it has ended."""
@@ -180,13 +166,9 @@ class LogScreen(Screen):
         self._show_title()
         return execution.status in FINAL_STATUSES
 
-    async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):  # woken early by r, or the time is up
-            await asyncio.wait_for(self._wake.wait(), seconds)
-
     def action_poll_now(self) -> None:
-        self._wake.set()
+        if self._tail is not None:
+            self._tail.wake()
 
     # -- what the screen says ------------------------------------------------------------------
 
