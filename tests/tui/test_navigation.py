@@ -24,8 +24,7 @@ async def test_escape_restores_filters_page_and_cursor(stub_url, make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         jobs = app.screen
-        await pilot.press("t", "t", "t", "t")  # window 7d (the seed data is older: no rows)...
-        await pilot.press("t")  # ...back to all
+        await pilot.press("s")  # sort by duration
         await pilot.press("right_square_bracket")  # page 2
         await settle(pilot, app)
         await pilot.press("down", "down", "down", "down")
