@@ -58,17 +58,20 @@ class PageEncoder:
         return {i: _enc(self.rel.recipe(i)) for i in self.rel.recipes}
 
     def row(self, r) -> str:
+        return f'{{"id":{r[0]},"job_type":{self.p.job_type[r[1]]}{self.tail(r)}'
+
+    def tail(self, r) -> str:
+        """Everything after ``"job_type":{...}``; depends on the row alone (cached in it)."""
         # Unpacked by position (the jobs table's column order): sqlite3.Row lookups by name
         # scan the column list and would cost more than the encoding itself.
-        (job_id, type_id, status, event_id, ingest_event_id, recipe_id, batch_id,
+        (_job_id, type_id, status, event_id, ingest_event_id, recipe_id, batch_id,
          is_superseded, sup, _superseded_by, node_id, error_id, max_tries, num_exes, _priority,
          size, input_files, _input, _output, _configuration, created, queued, started, ended,
          last_status_change, superseded, last_modified, source_started, source_ended,
-         sensor_class, sensor, collection, task) = r
+         sensor_class, sensor, collection, task, _list_json) = r
         p = self.p
         events = self.events
         return "".join((
-            '{"id":', str(job_id), ',"job_type":', p.job_type[type_id],
             ',"status":"', status, '","job_type_rev":', p.job_type_rev[type_id],
             ',"event":', events.get(event_id, "null"),
             ',"ingest_event":', events.get(ingest_event_id, "null"),
@@ -91,3 +94,17 @@ class PageEncoder:
 
     def rows(self, rows) -> str:
         return "[" + ",".join(self.row(r) for r in rows) + "]"
+
+
+def encode_page(conn, state, rows: list[tuple]) -> str:
+    """The page's JSON, reusing each row's cached tail and caching the ones it had to build."""
+    job_type = state.pieces.job_type
+    missing = [r for r in rows if r[-1] is None]
+    tails = {}
+    if missing:
+        encoder = PageEncoder(state.pieces, Related(conn, state.catalog, missing))
+        tails = {r[0]: encoder.tail(r) for r in missing}
+        state.db.fill_cache("UPDATE jobs SET list_json = ? WHERE id = ?",
+                            [(text, job_id) for job_id, text in tails.items()])
+    return "[" + ",".join(f'{{"id":{r[0]},"job_type":{job_type[r[1]]}{r[-1] or tails[r[0]]}'
+                          for r in rows) + "]"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from server_stub import serialize
-from server_stub.joblist import PageEncoder
+from server_stub.joblist import encode_page
 from server_stub.jobquery import JobQuery, list_filters
 from server_stub.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
 from server_stub.params import APIError, NotFound
@@ -61,8 +61,7 @@ async def list_jobs(request: Request) -> Response:
                               [*args, *seek_args, size, skip]).fetchall()
         state.seeker.remember(where, args, q.order, state.db.generation, offset, rows,
                               JOB_COLUMNS)
-        rel = serialize.Related(conn, state.catalog, rows)
-        results = PageEncoder(state.pieces, rel).rows(rows)
+        results = encode_page(conn, state, rows)
     return json_response(envelope(request, count, number, size, results))
 
 

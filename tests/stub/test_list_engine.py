@@ -41,3 +41,23 @@ def test_pages_stay_right_after_the_data_changes(fresh):
     full = [j["id"] for j in fresh.get("/v6/jobs/", params={"page_size": 1000}).json()["results"]]
     again = fresh.get("/v6/jobs/", params={"page": 3, "page_size": 20}).json()["results"]
     assert [j["id"] for j in again] == full[40:60]
+
+
+def test_cached_list_rows_follow_every_change(fresh):
+    def listed(job_id):
+        body = fresh.get("/v6/jobs/", params={"job_id": job_id}).json()
+        return body["results"][0]
+
+    running = fresh.get("/v6/jobs/", params={"status": "RUNNING"}).json()["results"][0]
+    assert listed(running["id"]) == running  # second read comes from the cached row text
+    with fresh.stub.state.db.read() as conn:
+        cached = conn.execute("SELECT list_json FROM jobs WHERE id = ?",
+                              (running["id"],)).fetchone()[0]
+    assert cached is not None
+    fresh.post("/v6/jobs/cancel/", json={"job_ids": [running["id"]]})
+    fresh.post("/_stub/drain")
+    after = listed(running["id"])
+    assert after["status"] == "CANCELED" and after["node"] is None
+    details = fresh.get(f"/v6/jobs/{running['id']}/").json()
+    same = [k for k in after if k not in ("job_type_rev", "superseded_job")]
+    assert {k: after[k] for k in same} == {k: details[k] for k in same}
