@@ -1,9 +1,10 @@
 """The log screen: tail an execution's log, find and filter in it, save and copy it.
 
-Polling: one worker asks ``LogFollower`` for new lines every 2 s (``started`` = last timestamp,
-de-duplicated, 204 = nothing new) and appends each poll's lines in one batch. With ``job_id`` and
-``exe_num`` it also asks for the execution's status when a poll brings nothing, and stops once the
-execution has ended and a poll after that brought nothing new. Errors back off and keep every line.
+Polling: a worker runs ``LogTail`` over a ``LogFollower`` (``started`` = last timestamp,
+de-duplicated, 204 = nothing new): every 2 s, or at once after a full 10,000-line page, each poll's
+lines appended in one batch. With ``job_id`` and ``exe_num`` it asks for the execution's status
+when a poll brings nothing, and stops once the execution has ended and a poll after that brought
+nothing new. Errors back off and keep every line.
 
 The stream key filters locally instead of refetching: the combined log already holds both
 streams in order, so switching is instant, costs no request, keeps the scroll position and the
@@ -81,7 +82,7 @@ class LogScreen(Screen):
         self.filtering = False
         self.pattern = LogPattern()
         self.tail = TailState(knows_end=job_id is not None and exe_num is not None)
-        self._tail: LogTail | None = None
+        self._loop: LogTail | None = None
         self._follower: LogFollower | None = None
         self._skipped: list = []
         self._search_timer: Timer | None = None
@@ -114,13 +115,13 @@ class LogScreen(Screen):
         # one page per poll: a long log shows page by page (the tail asks again at once)
         follower = LogFollower(client, self.execution_id, max_pages_per_poll=1)
         self._follower = follower
-        self._tail = LogTail(
+        self._loop = LogTail(
             self, follower.poll,
             check_end=(lambda: self._check_execution(client)) if self.tail.knows_end else None,
             fatal=(NotFound,), retryable=(ScaleError,),
         )
-        self._tail.interval = self.poll_interval
-        await self._tail.run()
+        self._loop.interval = self.poll_interval
+        await self._loop.run()
 
     # LogTailOwner: what the follow loop reports
 
@@ -167,8 +168,8 @@ class LogScreen(Screen):
         return execution.status in FINAL_STATUSES
 
     def action_poll_now(self) -> None:
-        if self._tail is not None:
-            self._tail.wake()
+        if self._loop is not None:
+            self._loop.wake()
 
     # -- what the screen says ------------------------------------------------------------------
 
@@ -276,13 +277,8 @@ class LogScreen(Screen):
 
     def on_find_bar_submitted(self) -> None:
         self._flush_search()
-        find = self.query_one(FindBar)
-        find.action_close()
         if self.pattern.active and self.view.current_match is None:
             self.action_next_match()
-
-    def on_find_bar_closed(self) -> None:
-        self.view.focus()
 
     def action_toggle_filter(self) -> None:
         self._flush_search()

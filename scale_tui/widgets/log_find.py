@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from scale_tui.widgets.log_search import LogPattern
@@ -39,6 +40,9 @@ class FindBar(Horizontal):
     BINDINGS = [
         Binding("ctrl+r", "toggle_regex", "Regex", id="log.find.regex"),
         Binding("escape", "close", "Close find", id="log.find.close"),
+        # priority: handled here, before the Input, so focus has moved back to the log before
+        # the next key is read ("/disk<Enter>n" typed fast must not put the n in the pattern)
+        Binding("enter", "submit", "Find", show=False, priority=True, id="log.find.submit"),
     ]
 
     class Changed(Message):
@@ -49,7 +53,7 @@ class FindBar(Horizontal):
             self.pattern = pattern
 
     class Submitted(Message):
-        """Enter: go to the first match from the top of the screen."""
+        """Enter: the bar has closed; go to the first match from the top of the screen."""
 
     class Closed(Message):
         """The bar was closed; the pattern stays in effect."""
@@ -57,6 +61,7 @@ class FindBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.regex = False
+        self._return_focus: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="find-prompt")
@@ -68,6 +73,7 @@ class FindBar(Horizontal):
         return LogPattern.compile(self.query_one(Input).value, regex=self.regex)
 
     def open(self) -> None:
+        self._return_focus = self.screen.focused
         self.add_class("-open")
         self.query_one(Input).focus()
 
@@ -76,8 +82,19 @@ class FindBar(Horizontal):
         return self.has_class("-open")
 
     def action_close(self) -> None:
-        self.remove_class("-open")
+        self._leave()
         self.post_message(self.Closed())
+
+    def action_submit(self) -> None:
+        if not self.is_open:
+            return
+        self._leave()
+        self.post_message(self.Submitted())
+
+    def _leave(self) -> None:
+        self.remove_class("-open")
+        # set_focus now, not focus() (which waits a turn): the next key goes to the log
+        self.screen.set_focus(self._return_focus)
 
     def action_toggle_regex(self) -> None:
         self.regex = not self.regex
@@ -89,8 +106,7 @@ class FindBar(Horizontal):
         self.post_message(self.Changed(self.pattern))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Submitted())
+        event.stop()  # Enter is the bar's own binding (above)
 
     def show_result(self, text: str, *, error: bool = False) -> None:
         info = self.query_one("#find-info", Label)

@@ -406,6 +406,23 @@ def test_markup_and_escapes_render_literally(snap_compare):
     assert snap_compare(app, terminal_size=(110, 16), run_before=loaded)
 
 
+def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
+    scale = FakeScale()
+    scale.write(f"early output {i}" for i in range(300))  # 300 of these fall off the buffer
+    for i in range(1000):
+        failing = i % 20 == 3
+        scale.write([f"step {i} {'ERROR disk full' if failing else 'ok'}"],
+                    stream="stderr" if failing else "stdout")
+    app, screen = open_log(scale, log_buffer=1000)
+
+    async def paused_on_a_match(pilot):
+        await settle(pilot, lambda: screen.view.buffer.total == 1300)
+        await pilot.press("pageup", "slash", *"disk full", "enter", "n", "slash")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 18), run_before=paused_on_a_match)
+
+
 async def test_no_escape_byte_reaches_the_rendered_lines():
     app, screen = open_log(hostile_log())
     async with app.run_test(size=(110, 16)) as pilot:
