@@ -53,10 +53,14 @@ class RefreshLoop:
             self.now()
 
     def suspend(self) -> None:
+        """The screen is hidden: poll nothing until `resume()`."""
         self.suspended = True
+        if self._timer is not None:
+            self._pending = True  # a refresh was due later: it is owed on return
         self._stop_timer()
 
     def resume(self) -> None:
+        """The screen is shown again: refresh at once if one came due meanwhile."""
         self.suspended = False
         if self._pending and not self.paused:
             self._pending = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -221,5 +222,8 @@ class FilterBar(Vertical):
         for name in _TEXT_FIELDS:
             self.query_one(f"#f-{name}", Input).set_class(name in self.errors, "-invalid")
         box = self.query_one("#filter-errors", Static)
-        box.update("\n".join(f"✗ {_TEXT_FIELDS[n][0]}: {m}" for n, m in self.errors.items()))
+        lines = [f"✗ {_TEXT_FIELDS[n][0]}: {m}" for n, m in self.errors.items()]
+        if lines:
+            lines[-1] += "  (not applied; f to edit)"
+        box.update(Text("\n".join(lines)))  # messages quote what was typed: never markup
         box.set_class(bool(self.errors), "-shown")

@@ -115,3 +115,25 @@ async def test_timer_refreshes_on_its_own(make_app):
                 break
         assert len(scale.list_requests()) > seen
         assert scale.max_in_flight == 1
+
+
+async def test_live_refresh_continues_after_coming_back_from_details(make_app):
+    scale = FakeScale([job_payload(1)])
+    app = make_app(client=scale.client())
+    app.refresh_interval = 0.3  # below the 1 s floor users get, to keep the test short
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")  # details (404 here, which is fine) hide the jobs screen
+        await asyncio.sleep(0.4)
+        hidden = len(scale.list_requests())
+        await asyncio.sleep(0.4)
+        assert len(scale.list_requests()) == hidden  # nobody sees the list: no polling
+        await pilot.press("escape")
+        await settle(pilot, app)
+        back = len(scale.list_requests())
+        assert back == hidden + 1  # the refresh that came due while away, at once
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if len(scale.list_requests()) > back:
+                break
+        assert len(scale.list_requests()) > back  # and the timer runs again
