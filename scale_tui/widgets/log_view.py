@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
 from scale_tui.widgets.log_rows import LogRows, more_marker
-from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, TAB_SIZE, clip, printable
+from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
 from scale_tui.widgets.log_search import LogPattern
 
 __all__ = ["STDERR_MARK", "LogView", "format_timestamp"]
@@ -304,20 +304,25 @@ def _widest(lines: list[LogLineLike]) -> int:
 
     ASCII takes one cell per character (a control shows as one control picture) plus tab
     expansion, which C-speed string methods answer for a whole batch; only a batch with other
-    characters is measured line by line.
+    characters is measured line by line. Lines past ``MAX_LINE_CHARS`` count as drawn: cut.
     """
     if not lines:
         return 0
     messages = [line.message for line in lines]
     joined = "".join(messages)
-    if joined.isascii():
-        if "\t" in joined:
-            widest = max(len(m) + (TAB_SIZE - 1) * m.count("\t") for m in messages)
-        else:
-            widest = max(map(len, messages))
-    else:
-        widest = max(
-            len(m) + (TAB_SIZE - 1) * m.count("\t") if m.isascii() else cell_len(printable(m))
-            for m in messages
-        )
-    return min(widest, MAX_LINE_CHARS * 2 + len(more_marker(10**9)))
+    if joined.isascii() and "\t" not in joined:
+        return _cut_width(max(map(len, messages)))
+    return max(_cells(m) for m in messages)
+
+
+def _cells(message: str) -> int:
+    if message.isascii() and "\t" not in message:
+        return _cut_width(len(message))
+    shown, hidden = clip(printable(message))
+    return cell_len(shown) + (len(more_marker(hidden)) if hidden else 0)
+
+
+def _cut_width(chars: int) -> int:
+    if chars <= MAX_LINE_CHARS:
+        return chars
+    return MAX_LINE_CHARS + len(more_marker(chars - MAX_LINE_CHARS))

@@ -26,6 +26,7 @@ from scale_tui.widgets.log_view import LogView
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ES_CAP = 10_000
+BAD_UTF8 = b"<not utf-8>"
 
 
 def es_time(ts: datetime) -> str:
@@ -77,8 +78,9 @@ class FakeScale:
                         break
             if not hits:
                 return httpx.Response(204)
-            body = json.dumps({"hits": {"total": len(hits), "hits": hits}})
-            return httpx.Response(200, content=body)
+            body = json.dumps({"hits": {"total": len(hits), "hits": hits}}, ensure_ascii=False)
+            # BAD_UTF8 in a message stands for bytes that are not UTF-8 at all
+            return httpx.Response(200, content=body.encode().replace(BAD_UTF8, b"\xff\xc3("))
         return httpx.Response(404, json={"detail": "Not found."})
 
 
@@ -378,6 +380,39 @@ async def test_copy_sends_the_line_or_the_log_as_shown():
         assert app.clipboard == "␛[2Jclear screen"
         await pilot.press("C")
         assert app.clipboard == "plain\n␛[2Jclear screen"
+
+
+async def test_a_megabyte_line_is_cut_on_screen_and_saved_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCALE_TUI_DATA_DIR", str(tmp_path))
+    huge = "0123456789" * 100_000
+    scale = FakeScale(status="COMPLETED")
+    scale.write(["before", huge, "after"])
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        view = screen.view
+        view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
+        await pilot.pause()
+        row = "".join(seg.text for seg in view.render_line(1))
+        assert row.rstrip().endswith("… (990,000 more chars)")
+        assert view.max_scroll_x < 10_100  # the view is as wide as the cut line, not 1 MB
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("enter")
+        saved = tmp_path / "execution-41-combined.log"
+        await settle(pilot, lambda: saved.exists() and saved.stat().st_size > 1_000_000)
+        assert saved.read_text().splitlines() == ["before", huge, "after"]
+
+
+async def test_bytes_that_are_not_utf8_show_as_replacement_characters():
+    scale = FakeScale(status="COMPLETED")
+    scale.write(["ok", f"bad {BAD_UTF8.decode()} bytes", "still ok"])
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot, lambda: screen.tail.phase == "complete")
+        assert messages(screen.view) == ["ok", "bad \ufffd\ufffd( bytes", "still ok"]
+        row = "".join(seg.text for seg in screen.view.render_line(1))
+        assert "bad \ufffd\ufffd( bytes" in row
 
 
 # -- what reaches the terminal ---------------------------------------------------------------
