@@ -126,6 +126,12 @@ def _run_demo(args: argparse.Namespace) -> int:
         except BaseException as exc:  # shown in the console, in words
             url.set_exception(exc)
 
+    # Start multiprocessing's resource tracker now: started later from the thread, it would
+    # pass sys.stderr's descriptor to its child, and the running console has replaced
+    # sys.stderr with an object without one ("bad value(s) in fds_to_keep").
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
     thread.start()
     try:
@@ -133,7 +139,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         from scale_tui.config import DEMO_PROFILE
 
         _name, profile, warnings = _resolve(args)
-        demo = profile.model_copy(update={"url": "http://127.0.0.1 (starting)", "token": None,
+        demo = profile.model_copy(update={"url": "http://127.0.0.1", "token": None,
                                           "token_env": None})
         ScaleApp(DEMO_PROFILE, demo, warnings=warnings, server=url).run()
     finally:
