@@ -30,8 +30,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     created INTEGER NOT NULL, queued INTEGER, started INTEGER, ended INTEGER,
     last_status_change INTEGER, superseded INTEGER, last_modified INTEGER NOT NULL,
     source_started INTEGER, source_ended INTEGER, source_sensor_class TEXT, source_sensor TEXT,
-    source_collection TEXT, source_task TEXT,
-    list_json TEXT);  -- the row's list JSON after "job_type", kept by joblist; NULL = stale
+    source_collection TEXT, source_task TEXT);
 CREATE TABLE IF NOT EXISTS executions (
     id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL, exe_num INTEGER NOT NULL,
     status TEXT NOT NULL, cluster_id TEXT, created INTEGER NOT NULL, queued INTEGER,
@@ -72,12 +71,7 @@ CREATE INDEX IF NOT EXISTS ix_commands_pending ON commands (id) WHERE applied IS
 """
 
 # Exact per-status counts, kept by triggers, so the common list queries need no count(*).
-# Any change to a job row also drops its cached list JSON (the cache fill itself excepted).
 TRIGGERS = """
-CREATE TRIGGER IF NOT EXISTS jobs_list_json_stale AFTER UPDATE ON jobs
-  WHEN OLD.list_json IS NOT NULL AND NEW.list_json IS OLD.list_json BEGIN
-  UPDATE jobs SET list_json = NULL WHERE id = NEW.id;
-END;
 CREATE TRIGGER IF NOT EXISTS jobs_count_ins AFTER INSERT ON jobs BEGIN
   INSERT INTO job_counts (status, n) VALUES (NEW.status, 1)
     ON CONFLICT (status) DO UPDATE SET n = n + 1;
@@ -108,9 +102,6 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.executescript(SCHEMA)
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(jobs)")}
-        if "list_json" not in columns:  # a database written before the list cache existed
-            self.conn.execute("ALTER TABLE jobs ADD COLUMN list_json TEXT")
         if self.is_seeded():
             self.conn.executescript(TRIGGERS)
 
@@ -143,17 +134,6 @@ class Database:
                 raise
             self.conn.execute("COMMIT")
             self.generation += 1
-
-    def fill_cache(self, sql: str, rows: list[tuple]) -> None:
-        """Write derived data (not a change of state): no generation bump."""
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.conn.executemany(sql, rows)
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         with self.lock:

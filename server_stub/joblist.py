@@ -7,6 +7,7 @@ readable definition of a row; ``test_list_rows_equal_serializer_output`` holds t
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import cached_property
 
@@ -68,7 +69,7 @@ class PageEncoder:
          is_superseded, sup, _superseded_by, node_id, error_id, max_tries, num_exes, _priority,
          size, input_files, _input, _output, _configuration, created, queued, started, ended,
          last_status_change, superseded, last_modified, source_started, source_ended,
-         sensor_class, sensor, collection, task, _list_json) = r
+         sensor_class, sensor, collection, task) = r
         p = self.p
         events = self.events
         return "".join((
@@ -96,15 +97,38 @@ class PageEncoder:
         return "[" + ",".join(self.row(r) for r in rows) + "]"
 
 
+class RowCache:
+    """Encoded row tails keyed by the whole row: any change to a row is a different key.
+
+    The tail depends only on the row (events and recipes never change, job types and errors
+    are fixed), so a hit is always right. Bounded; the oldest entries go first.
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self.tails: dict[tuple, str] = {}
+
+    def get(self, row: tuple) -> str | None:
+        return self.tails.get(row)
+
+    def put(self, row: tuple, tail: str) -> None:
+        if len(self.tails) >= self.size:
+            for old in list(itertools.islice(self.tails, self.size // 10)):
+                del self.tails[old]
+        self.tails[row] = tail
+
+
 def encode_page(conn, state, rows: list[tuple]) -> str:
-    """The page's JSON, reusing each row's cached tail and caching the ones it had to build."""
-    job_type = state.pieces.job_type
-    missing = [r for r in rows if r[-1] is None]
-    tails = {}
+    """The page's JSON, reusing cached row tails and caching the ones it had to build."""
+    job_type, cache = state.pieces.job_type, state.row_cache
+    tails = [cache.get(r) for r in rows]
+    missing = [r for r, t in zip(rows, tails, strict=True) if t is None]
     if missing:
         encoder = PageEncoder(state.pieces, Related(conn, state.catalog, missing))
-        tails = {r[0]: encoder.tail(r) for r in missing}
-        state.db.fill_cache("UPDATE jobs SET list_json = ? WHERE id = ?",
-                            [(text, job_id) for job_id, text in tails.items()])
-    return "[" + ",".join(f'{{"id":{r[0]},"job_type":{job_type[r[1]]}{r[-1] or tails[r[0]]}'
-                          for r in rows) + "]"
+        built = {}
+        for r in missing:
+            built[r] = encoder.tail(r)
+            cache.put(r, built[r])
+        tails = [t or built[r] for r, t in zip(rows, tails, strict=True)]
+    return "[" + ",".join(f'{{"id":{r[0]},"job_type":{job_type[r[1]]}{t}'
+                          for r, t in zip(rows, tails, strict=True)) + "]"

@@ -260,13 +260,13 @@ class Seeder:
                      r["input_file_size"], r["input_files"], r["input"], r["output"], None,
                      r["created"], r["queued"], r["started"], r["ended"],
                      r["last_status_change"], r.get("superseded"), r["last_modified"],
-                     *(r["source"] or (None,) * 6), None) for r in self.jobs]
+                     *(r["source"] or (None,) * 6)) for r in self.jobs]
         with db.write() as conn:
             conn.executemany("INSERT INTO events VALUES (?,?,?,?)", self.events)
             conn.executemany("INSERT INTO recipes VALUES (?,?,?,?,?,?)", self.recipes)
             conn.executemany("INSERT INTO files VALUES (" + ",".join("?" * 18) + ")", self.files)
             conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)", self.input_links)
-            conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 34) + ")", job_rows)
+            conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", job_rows)
             conn.executemany("INSERT INTO executions VALUES (" + ",".join("?" * 16) + ")",
                              self.exes)
             conn.execute("INSERT INTO meta VALUES ('seed', ?)",

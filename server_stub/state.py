@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from server_stub.catalog import Catalog
 from server_stub.db import Database
+from server_stub.joblist import RowCache
 from server_stub.pageseek import PageSeeker
 from server_stub.web import RequestLog
 
@@ -20,5 +21,6 @@ class StubState:
     count_cache: dict = field(default_factory=dict)
     pieces: object = None  # joblist.Pieces
     seeker: PageSeeker = field(default_factory=PageSeeker)
+    row_cache: RowCache = field(default_factory=RowCache)
     applier: object = None  # commands.CommandApplier
     simulator: object = None  # simulator.Simulator

@@ -50,10 +50,7 @@ def test_cached_list_rows_follow_every_change(fresh):
 
     running = fresh.get("/v6/jobs/", params={"status": "RUNNING"}).json()["results"][0]
     assert listed(running["id"]) == running  # second read comes from the cached row text
-    with fresh.stub.state.db.read() as conn:
-        cached = conn.execute("SELECT list_json FROM jobs WHERE id = ?",
-                              (running["id"],)).fetchone()[0]
-    assert cached is not None
+    assert fresh.stub.state.row_cache.tails
     fresh.post("/v6/jobs/cancel/", json={"job_ids": [running["id"]]})
     fresh.post("/_stub/drain")
     after = listed(running["id"])
@@ -61,3 +58,16 @@ def test_cached_list_rows_follow_every_change(fresh):
     details = fresh.get(f"/v6/jobs/{running['id']}/").json()
     same = [k for k in after if k not in ("job_type_rev", "superseded_job")]
     assert {k: after[k] for k in same} == {k: details[k] for k in same}
+
+
+def test_row_cache_misses_on_any_change_and_stays_bounded():
+    from server_stub.joblist import RowCache
+
+    cache = RowCache(size=10)
+    row = (1, 2, "RUNNING", None)
+    cache.put(row, "tail")
+    assert cache.get((1, 2, "RUNNING", None)) == "tail"
+    assert cache.get((1, 2, "CANCELED", None)) is None
+    for i in range(100):
+        cache.put((i, 0), str(i))
+    assert len(cache.tails) <= 10 and cache.get((99, 0)) == "99"
