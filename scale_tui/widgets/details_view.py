@@ -19,6 +19,7 @@ from rich.text import Text
 from scale_tui.api import RUNNING, Execution, ExecutionDetails, JobDetails
 from scale_tui.widgets.formatting import (
     DASH,
+    format_clock,
     format_duration,
     format_size,
     format_time,
@@ -59,7 +60,6 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
     title.append_text(status_text(job.status))
     if job.is_superseded:
         title.append("  superseded", style="bold magenta")
-    running = job.status == RUNNING
     rows: list[Row] = [
         ("Created", format_time(job.created, tz)),
         ("Queued", format_time(job.queued, tz)),
@@ -67,7 +67,7 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
         ("Ended", format_time(job.ended, tz)),
         ("Last modified", format_time(job.last_modified, tz)),
         ("Status since", format_time(job.last_status_change, tz)),
-        ("Run time", format_duration(job.elapsed(now)) + (" (running)" if running else "")),
+        ("Run time", _run_time(job, now)),
         ("Queue wait", _span(job.queued, job.started)),
         ("Node", job.node.hostname or DASH if job.node else DASH),
         ("Executions", f"{job.num_exes if job.num_exes is not None else DASH} of "
@@ -94,6 +94,15 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
         parts += [error, Text()]
     parts.append(pairs_table(rows))
     return Group(*parts)
+
+
+def _run_time(job: JobDetails, now: datetime) -> str:
+    if job.status == RUNNING and job.started:
+        return format_duration(now - job.started) + " (running)"
+    if job.ended:
+        return _span(job.started, job.ended)
+    # Scale does not set `ended` on cancel: the run stopped when the status last changed.
+    return _span(job.started, job.last_status_change)
 
 
 def _recipe_text(job: JobDetails) -> str:
@@ -185,8 +194,9 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         return Text("No task results yet (the execution is running)." if running
                     else "No task results recorded.", style="dim")
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Task", "Status", "Exit code", "Launched", "Started", "Ended", "Run time"):
-        table.add_column(column, no_wrap=True)
+    # Times of day only: the dates are in the summary above, and 80 columns must do.
+    for column in ("Task", "Status", "Exit", "Launched", "Started", "Ended", "Run time"):
+        table.add_column(column, no_wrap=True, min_width=4)
     for task in tasks:
         if not isinstance(task, dict):
             continue
@@ -196,8 +206,8 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
             Text(str(task.get("type") or task.get("task_id") or DASH)),
             Text(str(task.get("status") or DASH)),
             Text(DASH if code is None else str(code), style="bold red" if code else ""),
-            format_time(_ts(task.get("launched")), tz), format_time(started, tz),
-            format_time(ended, tz), _span(started, ended),
+            format_clock(_ts(task.get("launched")), tz), format_clock(started, tz),
+            format_clock(ended, tz), _span(started, ended),
         )
     return table
 
