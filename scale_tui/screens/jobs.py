@@ -193,9 +193,9 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         delay = self.connection.failed(error, clock.now())
         log.warning("refresh failed: %s", self.connection.problem)
         if first:
-            self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s; the last list "
-                        "stays on screen.", title="Cannot refresh jobs", severity="error",
-                        timeout=8)
+            kept = "; the last list stays on screen" if self.total is not None else ""
+            self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
+                        title="Cannot refresh jobs", severity="error", timeout=8)
         if self._ticker is None:
             self._ticker = self.set_interval(1.0, self._show_header, name="retry-countdown")
         self._show_header()

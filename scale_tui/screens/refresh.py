@@ -73,7 +73,9 @@ class RefreshLoop:
 
     def _start(self) -> None:
         self._stop_timer()
-        self.worker = self.owner.run_worker(self._run(), group=self.group, exclusive=True,
+        # The function, not a coroutine: a refresh cancelled before it starts leaves nothing
+        # un-awaited behind.
+        self.worker = self.owner.run_worker(self._run, group=self.group, exclusive=True,
                                             exit_on_error=False, name=self.group)
 
     async def _run(self) -> None:
