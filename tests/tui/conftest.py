@@ -46,6 +46,7 @@ def make_app(isolated):
     def make(url: str = "http://127.0.0.1:9", *, client: ScaleClient | None = None,
              name: str = "test", **fields: Any) -> ScaleApp:
         fields.setdefault("refresh_interval", 300.0)  # tests refresh explicitly
+        fields.setdefault("page_size", 40)  # less to parse and draw; the first-page test uses 100
         return ScaleApp(name, Profile(url=url, **fields), client=client)
 
     return make

@@ -21,7 +21,7 @@ def forget_requests(url: str) -> None:
 
 
 async def test_first_page_is_newest_modified_first(stub_url, make_app):
-    app = make_app(stub_url)
+    app = make_app(stub_url, page_size=100)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         query = jobs_requests(stub_url)[-1]

@@ -15,7 +15,8 @@ FAILED_JOB = 299
 @pytest.fixture
 def stub_app(stub_url, make_app, frozen_clock):
     def make():
-        return make_app(SHOWN_URL, client=ScaleClient(stub_url, max_tries=1), name="ops")
+        return make_app(SHOWN_URL, client=ScaleClient(stub_url, max_tries=1), name="ops",
+                        page_size=100)
 
     return make
 
@@ -76,5 +77,5 @@ def test_help(snap_compare, stub_app):
 def test_offline(snap_compare, make_app, frozen_clock):
     scale = FakeScale()
     scale.down = True
-    app = make_app("http://scale.test", client=scale.client(), name="ops")
+    app = make_app("http://scale.test", client=scale.client(), name="ops", page_size=100)
     assert snap_compare(app, terminal_size=(100, 24), run_before=settled())
