@@ -25,6 +25,7 @@ ALL_STATUSES = ["COMPLETED", "FAILED", "CANCELED", "BLOCKED", "PENDING", "QUEUED
 SENSORS = [("L8", "OLI_TIRS", "LC08_L1TP"), ("WV2", "WV110", "WV2_ORTHO"),
            ("S2", "MSI", "S2A_MSIL1C"), ("MODIS", "TERRA", "MOD09GA")]
 EVENT_TYPES = ["STRIKE_TRANSFER", "PARSE", "USER", "SCAN"]
+CHUNK = 50_000  # jobs generated in memory before they are written
 FORCED_FAILURES = [("DATA", "landsat8-parse"), ("SYSTEM", None), ("ALGORITHM", "landsat8-parse"),
                    ("ALGORITHM", None)]
 
@@ -54,13 +55,20 @@ class Seeder:
         self.recipes: list[tuple] = []
         self.files: list[tuple] = []
         self.input_links: list[tuple] = []
-        self.signature_files: list[int] = []
+        self.signature_files: list[tuple[int, str, int]] = []
+        self.next_id = {"event": 1, "recipe": 1, "file": 1, "exe": 1}
         self.failures_forced = 0
         self.forced_category: str | None = None
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
 
-    def run(self) -> None:
+    def _take(self, kind: str) -> int:
+        value = self.next_id[kind]
+        self.next_id[kind] = value + 1
+        return value
+
+    def run(self, conn) -> None:
+        """Generate every job, writing them to ``conn`` a chunk at a time (bounded memory)."""
         for i in range(5):  # a few reference signatures shared by every detector job
             self.signature_files.append(self._file(f"signature_{i:02d}.csv", "text/csv",
                                                    self.start, None))
@@ -75,16 +83,20 @@ class Seeder:
             in_recipe = recipe_left > 0
             recipe_left = max(0, recipe_left - 1)
             self._job(i, created, recipe if in_recipe else None)
+            if len(self.jobs) == CHUNK:
+                self._supersede()
+                self.flush(conn)
         self._supersede()
+        self.flush(conn)
 
     def _event(self, kind: str, occurred: int) -> int:
-        event_id = len(self.events) + 1
+        event_id = self._take("event")
         desc = {"user": "Anonymous"} if kind == "USER" else {"version": "1.0"}
         self.events.append((event_id, kind, occurred, json.dumps(desc)))
         return event_id
 
     def _recipe(self, created: int) -> tuple:
-        recipe_id = len(self.recipes) + 1
+        recipe_id = self._take("recipe")
         rtype = self.rng.choice(RECIPE_TYPES)
         batch = self.rng.choice(BATCHES)["id"] if self.rng.random() < 0.15 else None
         event_id = self._event("PARSE", created)
@@ -93,14 +105,15 @@ class Seeder:
         self.recipes.append(row)
         return row
 
-    def _file(self, name: str, media: str, created: int, source: tuple | None) -> int:
-        file_id = len(self.files) + 1
+    def _file(self, name: str, media: str, created: int,
+              source: tuple | None) -> tuple[int, str, int]:
+        file_id = self._take("file")
         size = self.rng.randrange(10_000, 4_000_000_000) if media != "text/csv" else 4096
         src = source or (None, None, None, None, None, None)
         self.files.append((file_id, name, 1, media, "SOURCE", size, f"ingest/{name}", created,
                            src[0], src[1], src[0], src[1], src[2], src[3], src[4], src[5],
                            created, json.dumps(["USA"] if self.rng.random() < .6 else ["CAN"])))
-        return file_id
+        return file_id, name, size
 
     def _status(self, i: int) -> str:
         if i >= self.n - len(ALL_STATUSES):  # the newest jobs cover every status, even at --jobs 10
@@ -134,14 +147,14 @@ class Seeder:
         size = 0.0
         for spec in jt.file_inputs:
             if spec["name"] == "signature":
-                fid = rng.choice(self.signature_files)
+                fid, fname, fsize = rng.choice(self.signature_files)
             else:
                 media = (spec.get("mediaTypes") or ["application/octet-stream"])[0]
                 fname = f"{(sensor or ('SCN',))[0]}_{job_id:07d}_{spec['name']}.dat"
-                fid = self._file(fname, media, created - US, source)
+                fid, fname, fsize = self._file(fname, media, created - US, source)
             files_in[spec["name"]] = [fid]
-            names_in[spec["name"]] = [self.files[fid - 1][1]]
-            size += self.files[fid - 1][5] / (1024 * 1024)
+            names_in[spec["name"]] = [fname]
+            size += fsize / (1024 * 1024)
             self.input_links.append((job_id, spec["name"], fid))
         json_in = {s["name"]: f"value-{job_id}" for s in jt.json_inputs if s.get("required")}
         event_id = recipe[3] if recipe else self._event(
@@ -203,7 +216,7 @@ class Seeder:
                 exit_code = int(err.name.rsplit("-", 1)[-1]) if err.name[-1].isdigit() else 1
             elif err and err.category == "SYSTEM":
                 exit_code = None if err.name.startswith(("pull", "task-launch")) else 137
-            exe_id = len(self.exes) + 1
+            exe_id = self._take("exe")
             lines = seeded_line_count(exe_id)
             self.exes.append((exe_id, row["id"], exe_num, exe_status,
                               f"scale_job_{exe_id:04d}_{row['id']:x}x{exe_num}",
@@ -252,7 +265,7 @@ class Seeder:
                     old["last_modified"] = max(old["last_modified"], new["created"])
                     new["superseded_job_id"] = old["id"]
 
-    def write(self, db: Database) -> None:
+    def flush(self, conn) -> None:
         job_rows = [(r["id"], r["job_type_id"], r["status"], r["event_id"], r["ingest_event_id"],
                      r["recipe_id"], r["batch_id"], r.get("is_superseded", 0),
                      r.get("superseded_job_id"), r.get("superseded_by_job_id"), r["node_id"],
@@ -261,20 +274,22 @@ class Seeder:
                      r["created"], r["queued"], r["started"], r["ended"],
                      r["last_status_change"], r.get("superseded"), r["last_modified"],
                      *(r["source"] or (None,) * 6)) for r in self.jobs]
-        with db.write() as conn:
-            conn.executemany("INSERT INTO events VALUES (?,?,?,?)", self.events)
-            conn.executemany("INSERT INTO recipes VALUES (?,?,?,?,?,?)", self.recipes)
-            conn.executemany("INSERT INTO files VALUES (" + ",".join("?" * 18) + ")", self.files)
-            conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)", self.input_links)
-            conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", job_rows)
-            conn.executemany("INSERT INTO executions VALUES (" + ",".join("?" * 16) + ")",
-                             self.exes)
-            conn.execute("INSERT INTO meta VALUES ('seed', ?)",
-                         (json.dumps({"jobs": self.n, "start": self.start}),))
+        conn.executemany("INSERT INTO events VALUES (?,?,?,?)", self.events)
+        conn.executemany("INSERT INTO recipes VALUES (?,?,?,?,?,?)", self.recipes)
+        conn.executemany("INSERT INTO files VALUES (" + ",".join("?" * 18) + ")", self.files)
+        conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)", self.input_links)
+        conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", job_rows)
+        conn.executemany("INSERT INTO executions VALUES (" + ",".join("?" * 16) + ")",
+                         self.exes)
+        for rows in (self.events, self.recipes, self.files, self.input_links, self.jobs,
+                     self.exes):
+            rows.clear()
 
 
 def seed_database(db: Database, catalog: Catalog, *, jobs: int, seed: int, start_us: int) -> None:
     seeder = Seeder(catalog, jobs, seed, start_us)
-    seeder.run()
-    seeder.write(db)
+    with db.write() as conn:  # one transaction, written in chunks
+        seeder.run(conn)
+        conn.execute("INSERT INTO meta VALUES ('seed', ?)",
+                     (json.dumps({"jobs": jobs, "start": start_us}),))
     db.finish_seed()
