@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import socket
-import sys
 import threading
 import time
 
 import uvicorn
 
 from server_stub.app import create_app
+
+START_TIMEOUT = 600.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -93,9 +93,15 @@ class StubProcess:
                                    daemon=True, name="scale-stub")
         self.process.start()
         child_lifeline.close()
-        if not parent.poll(60):
-            self.process.kill()
-            raise RuntimeError("stub process did not start within 60 s")
+        # Seeding a large database takes a while; a child that died is reported at once.
+        deadline = time.monotonic() + START_TIMEOUT
+        while not parent.poll(0.1):
+            if not self.process.is_alive():
+                raise RuntimeError(f"stub process exited (code {self.process.exitcode}) "
+                                   "before serving")
+            if time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError(f"stub process did not start within {START_TIMEOUT:.0f} s")
         self.url: str = parent.recv()
 
     def stop(self) -> None:
@@ -108,7 +114,3 @@ class StubProcess:
 
 def spawn_stub(**kwargs) -> StubProcess:
     return StubProcess(**kwargs)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(os.EX_USAGE)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from server_stub.cli import main
 from server_stub.runner import free_port, spawn_stub
@@ -79,3 +80,8 @@ def test_spawned_stub_exits_when_its_parent_dies(tmp_path):
         return False
 
     wait_for(gone, timeout=15, interval=0.1)
+
+
+def test_spawned_stub_that_cannot_start_says_so_at_once():
+    with pytest.raises(RuntimeError, match="exited"):
+        spawn_stub(jobs=0)
