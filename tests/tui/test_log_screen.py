@@ -160,6 +160,7 @@ async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
 
         await pilot.press("pageup")
         await settle(pilot, lambda: not view.following)
+        await settle(pilot, lambda: not app.animator.is_being_animated(view, "scroll_y"))
         top = view.scroll_y
         scale.write(f"third {i}" for i in range(25))
         await pilot.press("r")
@@ -277,7 +278,8 @@ async def test_find_highlights_counts_and_steps_through_matches():
     app, screen = open_log(numbered_log())
     async with app.run_test(size=(100, 20)) as pilot:
         await settle(pilot, lambda: screen.tail.phase == "complete")
-        await pilot.press("home", "slash", *"disk full", "enter")
+        screen.view.scroll_to(y=0, animate=False, immediate=True)  # the top, no animation
+        await pilot.press("slash", *"disk full", "enter")
         await pilot.pause()
         view = screen.view
         assert view.rows.match_count == 10
@@ -452,7 +454,9 @@ def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
 
     async def paused_on_a_match(pilot):
         await settle(pilot, lambda: screen.view.buffer.total == 1300)
-        await pilot.press("pageup", "slash", *"disk full", "enter", "n", "slash")
+        # scrolled up to row 900, without an animation a busy machine might not finish
+        screen.view.scroll_to(y=900, animate=False, immediate=True)
+        await pilot.press("slash", *"disk full", "enter", "n", "slash")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 18), run_before=paused_on_a_match)
