@@ -41,7 +41,7 @@ def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
     if not db.is_seeded():
         # Frozen data hangs off a fixed epoch; live data ends now so the demo looks current.
         start = FIXED_EPOCH_US if not simulate else now_us() - span_for(jobs)
-        seed_database(db, catalog, jobs=jobs, seed=seed, start_us=start)
+        seed_database(db, catalog, jobs=jobs, seed=seed, start_us=start, live=simulate)
     state = StubState(db=db, catalog=catalog, token=token, simulate=simulate,
                       pieces=Pieces(catalog))
     state.applier = CommandApplier(db, catalog)

@@ -40,8 +40,13 @@ def _weighted(rng: random.Random, mix: list[tuple[str, int]]) -> str:
 
 
 class Seeder:
-    def __init__(self, catalog: Catalog, jobs: int, seed: int, start_us: int) -> None:
+    def __init__(self, catalog: Catalog, jobs: int, seed: int, start_us: int,
+                 live: bool = False) -> None:
         self.catalog = catalog
+        # Live data (simulator on) ends "now" and must look current; frozen data keeps its
+        # original shape, which snapshot tests depend on (see README).
+        self.live = live
+        self.active_types = [t for t in catalog.job_types.values() if t.raw["is_active"]]
         self.n = jobs
         self.rng = random.Random(seed)
         self.start = start_us
@@ -61,6 +66,29 @@ class Seeder:
         self.forced_category: str | None = None
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
+
+    def _cap(self, us: int) -> int:
+        """Frozen data clips times at the end of history; live data shifts the job instead."""
+        return us if self.live else min(us, self.end)
+
+    def _shift_into_past(self, row: dict, first_exe: int) -> None:
+        """Move a live job whose story would end after "now" back so that it ends by now."""
+        times = [row[k] for k in ("queued", "started", "ended", "last_status_change",
+                                  "last_modified") if row[k] is not None]
+        over = max(times, default=0) - self.end
+        if over <= 0:
+            return
+        over += (row["id"] % 50 + 1) * US  # not every such job ends at the same instant
+        for key in ("created", "queued", "started", "ended", "last_status_change",
+                    "last_modified"):
+            if row[key] is not None:
+                row[key] -= over
+        for n in range(first_exe, len(self.exes)):
+            exe = list(self.exes[n])
+            for k in (5, 6, 7, 8, 15):  # created, queued, started, ended, seeded_until
+                if exe[k] is not None:
+                    exe[k] -= over
+            self.exes[n] = tuple(exe)
 
     def _take(self, kind: str) -> int:
         value = self.next_id[kind]
@@ -127,6 +155,10 @@ class Seeder:
         job_id = i + 1
         status = self._status(i)
         jt: JobType = rng.choices(self.types, weights=self.type_weights)[0]
+        if self.live and not jt.raw["is_active"] and i > self.n * 0.7:
+            # Retired types have no recent jobs: the same name's active version, or another.
+            jt = next((t for t in self.active_types if t.name == jt.name),
+                      self.active_types[jt.id % len(self.active_types)])
         self.forced_category = None
         if status == "FAILED" and self.failures_forced < len(FORCED_FAILURES):
             # The first failures cover every error category, even in a tiny seed.
@@ -168,7 +200,10 @@ class Seeder:
                "input_files": json.dumps(names_in, separators=(",", ":")),
                "input": json.dumps({"files": files_in, "json": json_in}),
                "source": source}
+        first_exe = len(self.exes)
         self._lifecycle(row, jt)
+        if self.live:
+            self._shift_into_past(row, first_exe)
         self.jobs.append(row)
 
     def _lifecycle(self, row: dict, jt: JobType) -> None:
@@ -178,7 +213,7 @@ class Seeder:
                    error_id=None, output=None)
         row["last_status_change"] = t
         if status in ("PENDING", "BLOCKED") or (status == "CANCELED" and rng.random() < 0.4):
-            row["last_modified"] = min(t + rng.randrange(1, 30) * US, self.end)
+            row["last_modified"] = self._cap(t + rng.randrange(1, 30) * US)
             row["last_status_change"] = row["last_modified"]
             return
         failed_before = 0
@@ -196,10 +231,10 @@ class Seeder:
             attempts = failed_before  # the newest exe_num has not been scheduled yet
         for exe_num in range(1, attempts + 1):
             last = exe_num == attempts
-            queued = min(t + rng.randrange(1, 10) * US, self.end)
-            started = min(queued + rng.randrange(2, 60) * US, self.end)
+            queued = self._cap(t + rng.randrange(1, 10) * US)
+            started = self._cap(queued + rng.randrange(2, 60) * US)
             dur = rng.randrange(10, 1800) * US
-            ended = min(started + dur, self.end)
+            ended = self._cap(started + dur)
             node = rng.choice(NODES)["id"]
             if not last or status == "QUEUED":
                 exe_status, err = "FAILED", rng.choice(self.retry_errors)
@@ -228,7 +263,7 @@ class Seeder:
             t = ended if ended is not None else started
         if status == "QUEUED":
             row["num_exes"] = attempts + 1
-            row["queued"] = min(t + rng.randrange(1, 10) * US, self.end)
+            row["queued"] = self._cap(t + rng.randrange(1, 10) * US)
             row.update(started=None, ended=None, node_id=None, error_id=None)
             t = row["queued"]
         if status == "CANCELED":
@@ -238,7 +273,7 @@ class Seeder:
                     for k, o in enumerate(jt.output_files)}
             row["output"] = json.dumps({"files": outs, "json": {}})
         row["last_status_change"] = t
-        row["last_modified"] = min(t + rng.randrange(0, 3) * US, self.end)
+        row["last_modified"] = self._cap(t + rng.randrange(0, 3) * US)
 
     def _final_error(self, jt: JobType, retried: int):
         errors = self.catalog.errors_for(jt)
@@ -286,8 +321,9 @@ class Seeder:
             rows.clear()
 
 
-def seed_database(db: Database, catalog: Catalog, *, jobs: int, seed: int, start_us: int) -> None:
-    seeder = Seeder(catalog, jobs, seed, start_us)
+def seed_database(db: Database, catalog: Catalog, *, jobs: int, seed: int, start_us: int,
+                  live: bool = False) -> None:
+    seeder = Seeder(catalog, jobs, seed, start_us, live)
     with db.write() as conn:  # one transaction, written in chunks
         seeder.run(conn)
         conn.execute("INSERT INTO meta VALUES ('seed', ?)",

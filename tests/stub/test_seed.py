@@ -54,3 +54,23 @@ def test_job_counts_table_stays_exact_as_jobs_change():
         kept = dict(conn.execute("SELECT status, n FROM job_counts WHERE n > 0").fetchall())
         real = dict(conn.execute("SELECT status, count(*) FROM jobs GROUP BY status").fetchall())
     assert kept == real
+
+
+def test_live_seed_ends_now_without_a_pile_up_or_retired_types_at_work(monkeypatch):
+    now = FIXED_EPOCH_US + 400 * 86_400_000_000
+    monkeypatch.setattr("server_stub.app.now_us", lambda: now)
+    state = open_state(jobs=2000, seed=9, simulate=True)
+    with state.db.read() as conn:
+        newest = conn.execute("SELECT max(last_modified), max(ended), max(started) FROM jobs"
+                              ).fetchone()
+        assert max(v for v in newest if v is not None) <= now
+        top = conn.execute("SELECT last_modified, count(*) FROM jobs GROUP BY last_modified "
+                           "ORDER BY last_modified DESC LIMIT 1").fetchone()
+        assert top[1] <= 2  # not a crowd of jobs all ending at the same instant
+        retired = [t.id for t in state.catalog.job_types.values() if not t.raw["is_active"]]
+        busy = conn.execute(f"SELECT count(*) FROM jobs WHERE job_type_id IN "
+                            f"({','.join(map(str, retired))}) AND status IN "
+                            "('RUNNING', 'QUEUED', 'PENDING', 'BLOCKED')").fetchone()[0]
+        assert busy == 0
+        assert conn.execute("SELECT count(*) FROM jobs WHERE status = 'COMPLETED' AND "
+                            "ended = started").fetchone()[0] == 0
