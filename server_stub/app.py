@@ -46,7 +46,7 @@ def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
                       pieces=Pieces(catalog))
     state.applier = CommandApplier(db, catalog)
     state.applier.drain()
-    state.simulator = Simulator(db, catalog, seed)
+    state.simulator = Simulator(db, catalog, seed, live=simulate)
     return state
 
 

@@ -20,8 +20,11 @@ SLOTS = len(NODES) * 2  # executions the cluster runs at once
 
 
 class Simulator:
-    def __init__(self, db: Database, catalog: Catalog, seed: int, interval: float = 1.0):
+    def __init__(self, db: Database, catalog: Catalog, seed: int, interval: float = 1.0,
+                 live: bool = False):
         self.db = db
+        # Live (the demo): runs last 20 s to 3 min of wall time. Ticked (tests): 2-7 steps.
+        self.live = live
         self.catalog = catalog
         self.seed = seed
         self.interval = interval
@@ -55,7 +58,7 @@ class Simulator:
             now = now_us()
             self._finish_or_log(conn, rng, now, changes)
             self._schedule(conn, rng, now, changes)
-            if arrivals and rng.random() < 0.5:
+            if arrivals and rng.random() < 0.2:  # about what 24 slots of ~100 s runs keep up with
                 self._arrive(conn, rng, now, changes)
         return changes
 
@@ -88,14 +91,18 @@ class Simulator:
 
     def _finish_or_log(self, conn, rng: random.Random, now: int, changes: dict) -> None:
         exes = conn.execute(
-            "SELECT e.id, e.job_id, e.exe_num, j.job_type_id, j.num_exes, j.max_tries, "
+            "SELECT e.id, e.job_id, e.exe_num, e.started, j.job_type_id, j.num_exes, j.max_tries, "
             "j.is_superseded FROM executions e JOIN jobs j ON j.id = e.job_id "
             "WHERE e.status = 'RUNNING' ORDER BY e.id").fetchall()
         for exe in exes:
             ran = self.ticks_run.get(exe["id"], 0) + 1
             self.ticks_run[exe["id"]] = ran
-            length = 2 + (exe["id"] * 2654435761 >> 7) % 6
-            if ran < length:
+            spread = (exe["id"] * 2654435761 >> 7) % 1000
+            if self.live:
+                running = (now - exe["started"]) < (20 + spread % 160) * 1_000_000
+            else:
+                running = ran < 2 + spread % 6
+            if running:
                 self._write_lines(conn, exe["id"], rng, now, changes)
                 continue
             self.ticks_run.pop(exe["id"], None)
