@@ -50,11 +50,12 @@ class Simulator:
             self.step(arrivals=True)
 
     def step(self, arrivals: bool = False) -> dict:
-        self.steps += 1
-        rng = random.Random(self.seed * 1_000_003 + self.steps)
         changes = {"started": 0, "completed": 0, "failed": 0, "retried": 0, "queued_new": 0,
                    "log_lines": 0}
+        # The write lock also serialises steps: the timer thread and /_stub/tick may overlap.
         with self.db.write() as conn:
+            self.steps += 1
+            rng = random.Random(self.seed * 1_000_003 + self.steps)
             now = now_us()
             self._finish_or_log(conn, rng, now, changes)
             self._schedule(conn, rng, now, changes)
