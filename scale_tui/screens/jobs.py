@@ -7,8 +7,6 @@ refresh is single-flight; the table keeps the cursor on the same job through all
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any
 
 from textual import on
@@ -16,21 +14,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
-from scale_tui import clock
-from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, ScaleError
+from scale_tui.api import Job, JobFilter
 from scale_tui.screens import jobs_view
 from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.jobs_feed import JobsFeed
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.connection import Connection
 from scale_tui.widgets.filter_bar import FilterBar
-from scale_tui.widgets.filter_form import FilterForm, FormErrors, to_job_filter
-from scale_tui.widgets.jobs_table import ORDER_FIELDS, JobsTable, job_cells
+from scale_tui.widgets.filter_form import FilterForm, FormErrors
+from scale_tui.widgets.jobs_table import ORDER_FIELDS, JobsTable
 from scale_tui.widgets.status_counts import StatusCounts
 
-log = logging.getLogger("scale_tui")
 
-
-class JobsScreen(ConsoleScreen):
+class JobsScreen(JobsFeed, ConsoleScreen):
     HELP_TITLE = "Jobs"
     HELP = """\
 Filters (f) apply as you change them; the window restricts last_modified: all, 1h, 6h, 24h, 7d
@@ -125,175 +121,6 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
     def on_screen_resume(self) -> None:
         if self.loop:
             self.loop.resume()
-
-    # ---- loading
-
-    def jobs_by_id(self, job_id: int) -> Job | None:
-        return next((job for job in self.jobs if job.id == job_id), None)
-
-    def current_query(self) -> JobFilter:
-        return to_job_filter(self.form)
-
-    async def _load(self) -> float | None:
-        try:
-            query = self.current_query()
-        except FormErrors as exc:
-            self.notify(str(exc), title="Filter not applied", severity="error")
-            return None
-        client, size = self.console.client, self.console.page_size
-        try:
-            try:
-                page = await client.list_jobs(query, page=self.page, page_size=size)
-            except NotFound:
-                if self.page == 1:
-                    raise
-                self.page = 1  # fewer jobs than before: the page is gone
-                page = await client.list_jobs(query, page=1, page_size=size)
-        except ScaleError as exc:
-            return self._failed(exc)
-        # The client parsed the page in this same step; give the loop a turn before drawing, so
-        # parsing and drawing a 1000-row page are two short stalls instead of one long one.
-        await asyncio.sleep(0)
-        self._succeeded()
-        self.total, self.jobs = page.count, list(page.results)
-        self._draw(key=(tuple(query.to_query()), self.page))
-        await self._load_counts(query)
-        if not self._job_type_names_loaded:
-            await self._load_job_type_names()
-        return self.console.refresh_interval
-
-    async def _load_counts(self, query: JobFilter) -> None:
-        """Count per status under the other filters: one `page_size=1` request each, one at a
-        time, at most every other refresh unless the filter changed (cheap on a real Scale)."""
-        key = tuple(query.replace(status=[]).to_query())
-        now = clock.now()
-        due = (self._counts_at is None or key != self._counts_key
-               or (now - self._counts_at).total_seconds() >= 2 * self.console.refresh_interval)
-        if not due:
-            return
-        if key != self._counts_key:
-            self.counts = {}
-        for status in JOB_STATUSES:
-            try:
-                result = await self.console.client.list_jobs(query.replace(status=[status]),
-                                                             page=1, page_size=1)
-            except ScaleError:
-                return  # the page itself refreshed; counts wait for the next round
-            self.counts[status] = result.count
-        self._counts_key, self._counts_at = key, now
-        self._show_counts()
-
-    def _succeeded(self) -> None:
-        recovered = not self.connection.healthy
-        self.last_refresh = clock.now()
-        self.connection.succeeded(self.last_refresh)
-        self._stop_ticker()
-        if recovered:
-            self.notify("Connected again; the list is live.", title="Scale")
-        self._show_header()
-
-    def _failed(self, error: ScaleError) -> float:
-        first = self.connection.healthy
-        delay = self.connection.failed(error, clock.now())
-        log.warning("refresh failed: %s", self.connection.problem)
-        if first:
-            kept = "; the last list stays on screen" if self.total is not None else ""
-            self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
-                        title="Cannot refresh jobs", severity="error", timeout=8)
-        if self._ticker is None:
-            self._ticker = self.set_interval(1.0, self._show_header, name="retry-countdown")
-        self._show_header()
-        self._show_empty()
-        return delay
-
-    def _stop_ticker(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-
-    async def _load_job_type_names(self) -> None:
-        """The job type choices, once, inside the refresh (so still one request at a time)."""
-        try:
-            names = await self.console.client.list_job_type_names()
-        except ScaleError as exc:
-            log.warning("job type names not loaded (next refresh retries): %s", exc)
-            return
-        self._job_type_names_loaded = True
-        self.filter_bar.set_job_type_names(names)
-
-    # ---- drawing
-
-    def _draw(self, *, key: tuple | None = None) -> None:
-        """Show the loaded page through the quick filter. Rows are marked as changed only when
-        the same query and page are shown again (a new filter is not a change in the jobs)."""
-        now, tz = clock.now(), self.console.tz
-        cells = [job_cells(job, now, tz) for job in self.jobs]
-        shown = [(job, row) for job, row in zip(self.jobs, cells, strict=True)
-                 if jobs_view.quick_match(row, self.quick)]
-        same = key is None or key == self._shown_key
-        if key is not None:
-            self._shown_key = key
-        self.table.show_jobs([job for job, _ in shown], now, tz, mark_changes=same,
-                             cells=[row for _, row in shown])
-        self._show_counts()
-        self._show_empty()
-
-    def _show_empty(self) -> None:
-        empty = self.query_one("#empty", Static)
-        if self.table.row_count:
-            empty.display = False
-            self.table.display = True
-            if self.focused is None:  # hiding the empty table dropped the focus
-                self.table.focus()
-            return
-        if self.console.server_problem:
-            message = self.console.server_problem + "\n\nPress q to quit."
-        elif not self.console.server_ready:
-            message = "Starting the demo server…"
-        elif not self.connection.healthy and self.total is None:
-            message = (f"{self.connection.problem}\n\n{self.connection.state_text(clock.now())}"
-                       ". Press r to retry now, q to quit.")
-        elif self.total is None:
-            message = "Loading jobs…"
-        elif self.jobs and self.quick:
-            message = f"No job on this page matches '{self.quick}' (escape clears the find)."
-        else:
-            message = (f"No jobs match: {self.current_query().describe()}.\n"
-                       "f edits the filters, x clears them.")
-        empty.update(message)
-        empty.display = True
-        self.table.display = False
-
-    def _show_header(self) -> None:
-        conn = self.connection
-        conn.paused = bool(self.loop and self.loop.paused)
-        state = conn.state_text(clock.now())
-        if not self.console.server_ready:
-            state = "starting the server…" if not self.console.server_problem else "no server"
-        self.query_one("#header").show(self.header_info(
-            state=state,
-            stale=conn.stale_text(self.clock_text(conn.last_ok)),
-            refreshed=self.clock_text(self.last_refresh) if self.last_refresh else "",
-        ))
-        if not conn.healthy and self.total is None:
-            self._show_empty()  # the countdown lives in the empty message too
-
-    def _show_counts(self) -> None:
-        text = jobs_view.page_text(self.page, self.total, self.console.page_size,
-                                   self.table.row_count, len(self.jobs), self.quick)
-        if self.table.marked:
-            text += f" · {len(self.table.marked)} marked"
-        self.query_one(StatusCounts).show(self.counts, self.form.statuses, text)
-
-    def _show_filter_summary(self) -> None:
-        try:
-            words = self.current_query().describe()
-        except FormErrors as exc:
-            words = f"not applied: {exc}"
-        order = self.form.order
-        arrow = "▼" if order.startswith("-") else "▲"
-        self.filter_bar.show_summary(f"Filter: {words} · sort {order.lstrip('-')} {arrow}"
-                                     "   (f edit, x clear)")
 
     # ---- filters and sorting
 
@@ -455,21 +282,3 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
     def on_jobs_changed(self, event) -> None:
         self.notify(event.summary, title="Accepted by Scale")
         self.loop.now()
-
-    def switch_server(self, form: FilterForm) -> None:
-        """Another profile: forget this server's jobs and state, load the new one's filter."""
-        self.connection = Connection()
-        self.total, self.jobs, self.counts = None, [], {}
-        self._shown_key = self._counts_key = self._counts_at = None
-        self.last_refresh = None
-        self.table.clear_marks()
-        self.table.show_jobs([], clock.now())
-        self.filter_bar.set_form(form)
-        self.form, self.page = form, 1
-        self.table.show_sort(form.order)
-        self._show_filter_summary()
-        self._show_header()
-        self._job_type_names_loaded = False
-        if self.loop:
-            self.loop.interval = self.console.refresh_interval
-            self.loop.restart()
