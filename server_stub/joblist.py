@@ -15,6 +15,15 @@ from server_stub.catalog import Catalog
 from server_stub.serialize import BATCH_BY_ID, NODE_BY_ID, Related
 from server_stub.timefmt import drf_json as _ts
 
+# What the list reads of a job, in this order (the first columns as in the table, so that
+# serialize.Related finds event, ingest event and recipe at 3, 4 and 5).
+LIST_COLUMNS = ("id, job_type_id, status, event_id, ingest_event_id, recipe_id, batch_id, "
+                "is_superseded, superseded_job_id, node_id, error_id, max_tries, num_exes, "
+                "input_file_size, input_files, created, queued, started, ended, "
+                "last_status_change, superseded, last_modified, source_started, source_ended, "
+                "source_sensor_class, source_sensor, source_collection, source_task")
+POSITION = {name.strip(): i for i, name in enumerate(LIST_COLUMNS.split(","))}
+
 _enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _STRINGS: dict[str, str] = {}  # sensor and task names repeat across thousands of rows
 
@@ -63,13 +72,12 @@ class PageEncoder:
 
     def tail(self, r) -> str:
         """Everything after ``"job_type":{...}``; depends on the row alone (cached in it)."""
-        # Unpacked by position (the jobs table's column order): sqlite3.Row lookups by name
-        # scan the column list and would cost more than the encoding itself.
+        # Unpacked by position (LIST_COLUMNS): sqlite3.Row lookups by name scan the column
+        # list and would cost more than the encoding itself.
         (_job_id, type_id, status, event_id, ingest_event_id, recipe_id, batch_id,
-         is_superseded, sup, _superseded_by, node_id, error_id, max_tries, num_exes, _priority,
-         size, input_files, _input, _output, _configuration, created, queued, started, ended,
-         last_status_change, superseded, last_modified, source_started, source_ended,
-         sensor_class, sensor, collection, task) = r
+         is_superseded, sup, node_id, error_id, max_tries, num_exes, size, input_files,
+         created, queued, started, ended, last_status_change, superseded, last_modified,
+         source_started, source_ended, sensor_class, sensor, collection, task) = r
         p = self.p
         events = self.events
         return "".join((

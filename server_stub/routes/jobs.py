@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from server_stub import serialize
-from server_stub.joblist import encode_page
+from server_stub.joblist import LIST_COLUMNS, POSITION, encode_page
 from server_stub.jobquery import JobQuery, list_filters
 from server_stub.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
 from server_stub.params import APIError, NotFound
@@ -15,7 +15,6 @@ from server_stub.web import json_response
 
 router = APIRouter()
 EXE_COLUMNS = "e.*, j.job_type_id AS job_type_id"
-JOB_COLUMNS = {"id": 0, "created": 20, "last_modified": 26}  # positions in SELECT * FROM jobs
 
 
 def count_jobs(state, conn, q: JobQuery) -> int:
@@ -55,12 +54,12 @@ async def list_jobs(request: Request) -> Response:
         # Skipping rows in the subquery walks only the index; the outer query reads 1 page.
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
-        rows = cursor.execute(f"SELECT * FROM jobs WHERE id IN (SELECT id FROM jobs WHERE "
-                              f"{inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
+        rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN (SELECT id FROM "
+                              f"jobs WHERE {inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
                               f"ORDER BY {q.order}",
                               [*args, *seek_args, size, skip]).fetchall()
         state.seeker.remember(where, args, q.order, state.db.generation, offset, rows,
-                              JOB_COLUMNS)
+                              POSITION)
         results = encode_page(conn, state, rows)
     return json_response(envelope(request, count, number, size, results))
 

@@ -8,15 +8,16 @@ import random
 import pytest
 
 from server_stub import serialize
-from server_stub.joblist import PageEncoder
+from server_stub.joblist import LIST_COLUMNS, PageEncoder
 
 
 def test_list_rows_equal_serializer_output(fresh):
     state = fresh.stub.state
     with state.db.read() as conn:
-        rows = conn.execute("SELECT * FROM jobs").fetchall()
+        rows = conn.execute("SELECT * FROM jobs ORDER BY id").fetchall()
+        listed = conn.execute(f"SELECT {LIST_COLUMNS} FROM jobs ORDER BY id").fetchall()
         rel = serialize.Related(conn, state.catalog, rows)
-        fast = json.loads(PageEncoder(state.pieces, rel).rows(rows))
+        fast = json.loads(PageEncoder(state.pieces, rel).rows(listed))
         plain = [serialize.job(r, rel) for r in rows]
     assert fast == plain
     assert [list(j) for j in fast] == [list(j) for j in plain]
