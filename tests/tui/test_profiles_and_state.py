@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scale_tui.config import Profile
 from scale_tui.screens.jobs import JobsScreen
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
 
 
 async def test_last_filter_comes_back_on_the_next_start(make_app):
@@ -40,3 +40,16 @@ async def test_switching_profile_talks_to_the_new_server_from_a_clean_list(stub_
         assert (app.profile_name, app.client.base_url.rstrip("/")) == ("second", stub_url)
         assert jobs.form.statuses == ()  # the second profile's own (empty) filter
         assert jobs.total == 300 and 9001 not in jobs.table.job_ids
+
+
+async def test_read_only_profile_is_badged_and_refuses_actions(make_app):
+    scale = FakeScale([job_payload(1, status="FAILED")])
+    app = make_app(client=scale.client(), name="prod", read_only=True)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot, app)
+        assert "READ-ONLY" in plain_text(app.screen.query_one("#header"))
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert isinstance(app.screen, JobsScreen)  # no confirmation opened
+        assert any("read-only" in n.message for n in app._notifications)
+        assert not [r for r in scale.requests if r.method == "POST"]
