@@ -75,7 +75,7 @@ def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
                                include_in_schema=prefix == "/v6")
     app.include_router(control.router)
 
-    app.add_middleware(ScaleFront, fastapi_app=app, state=state)
+    app.add_middleware(ScaleFront, state=state)
 
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> Response:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import collections
 import html
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 
 JSON = "application/json"
 
@@ -82,20 +82,26 @@ def check_token(request: Request, token: str | None) -> Response | None:
     return None
 
 
-def slash_redirect(app, request: Request) -> Response | None:
-    """Django's APPEND_SLASH: 301 to the slashed path, query kept, for any method."""
+# Scale's URL patterns (job/urls.py and friends) as Django matches them: ids are digits.
+SCALE_URLS = re.compile(r"""^/v[67]/(
+      jobs/ | jobs/(cancel|requeue)/ | jobs/\d+/ | jobs/\d+/input_files/
+    | jobs/\d+/executions/ | jobs/\d+/executions/\d+/
+    | job-executions/ | job-executions/\d+/ | job-executions/\d+/logs/(combined|stdout|stderr)/
+    | job-type-names/ | job-types/ | job-types/status/ | job-types/[^/]+/ | job-types/[^/]+/[^/]+/
+    | version/
+)$""", re.VERBOSE)
+
+
+def slash_redirect(request: Request) -> Response | None:
+    """Django's APPEND_SLASH: 301 to the slashed path, query kept, for any method, when the
+    slashed path is one of Scale's URLs."""
     path = request.url.path
-    if path.endswith("/"):
+    if path.endswith("/") or not SCALE_URLS.match(path + "/"):
         return None
-    scope = {**request.scope, "path": path + "/"}
-    for route in app.router.routes:
-        match, _ = route.matches(scope)
-        if match in (Match.FULL, Match.PARTIAL):
-            location = absolute_path(request) + "/"
-            if request.url.query:
-                location += "?" + request.url.query
-            return Response(status_code=301, headers={"location": location})
-    return None
+    location = absolute_path(request) + "/"
+    if request.url.query:
+        location += "?" + request.url.query
+    return Response(status_code=301, headers={"location": location})
 
 
 class ScaleFront:
@@ -106,9 +112,8 @@ class ScaleFront:
 
     PREFIXES = ("/v6/", "/v7/")
 
-    def __init__(self, app, *, fastapi_app, state) -> None:
+    def __init__(self, app, *, state) -> None:
         self.app = app
-        self.fastapi_app = fastapi_app
         self.state = state
 
     async def __call__(self, scope, receive, send) -> None:
@@ -116,7 +121,7 @@ class ScaleFront:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        redirect = slash_redirect(self.fastapi_app, request)
+        redirect = slash_redirect(request)
         if redirect is not None:
             await redirect(scope, receive, send)
             return

@@ -24,6 +24,13 @@ def test_log_path_without_slash_redirects(http):
     assert http.get("/v6/job-executions/1/logs/combined").status_code == 301
 
 
+@pytest.mark.parametrize("path", ["/v6/jobs/abc", "/v6/job-executions/1/logs/other",
+                                  "/v6/nothing"])
+def test_no_redirect_when_the_slashed_path_would_not_match_either(http, path):
+    r = http.get(path)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
 @pytest.mark.parametrize("path", ["/v6/jobs/abc/", "/v6/jobs/1x/executions/", "/v5/jobs/",
                                   "/v6/job-executions/1/logs/other/", "/v6/nothing/"])
 def test_unrouted_paths_get_djangos_html_404(http, path):
