@@ -6,6 +6,7 @@ Paths always end in a slash (real Scale answers 301 otherwise, reference §0).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from collections.abc import AsyncIterator
@@ -35,6 +36,8 @@ from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PAGE_SIZE = 1000
+_PARSE_INLINE_BYTES = 256 * 1024
+"""Log responses larger than this are parsed in a worker thread."""
 
 
 class UnexpectedResponse(ScaleAPIError):
@@ -209,7 +212,11 @@ class ScaleClient:
         if response.status_code == 204 or not response.content:
             return []
         try:
-            return parse_log_response(response.content)
+            if len(response.content) < _PARSE_INLINE_BYTES:
+                return parse_log_response(response.content)
+            # A full 10,000-line page takes ~85 ms to parse: off the caller's event loop, so a
+            # console following a chatty log keeps drawing.
+            return await asyncio.to_thread(parse_log_response, response.content)
         except ValueError as exc:
             raise _unexpected(response, str(exc)) from None
 
