@@ -256,13 +256,16 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
     def _action_context(self):
         from scale_tui.screens.actions import ActionContext
 
+        # An invalid typed filter means "no server-side scope", never JobFilter() (= every job);
+        # the same while the bar holds a bad value back: the form on screen is not what is listed.
         try:
-            query = self.current_query()
+            query: JobFilter | None = None if self.filter_bar.errors else self.current_query()
         except FormErrors:
-            query = JobFilter()
+            query = None
         return ActionContext(cursor_job_id=self.table.cursor_job_id,
                              marked=tuple(sorted(self.table.marked)), filter=query,
-                             matching=self.total)
+                             matching=self.total, listed=tuple(self.table.job_ids),
+                             quick_filter=self.quick)
 
     def action_cancel(self) -> None:
         from scale_tui.screens.actions import request_action
