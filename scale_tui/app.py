@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import UTC
@@ -30,7 +31,15 @@ MIN_REFRESH = 1.0
 
 
 def make_client(profile: Profile) -> ScaleClient:
-    verify: Any = str(profile.ca_bundle) if profile.ca_bundle else profile.verify_tls
+    """The client for `profile`. verify_tls = false wins over a ca_bundle; a bundle that cannot
+    be read falls back to the system CAs (never to no verification), and resolve_profile has
+    already warned about it, so the console opens and the connection error says the rest."""
+    try:
+        verify = profile.tls_verify()
+    except (OSError, ssl.SSLError) as exc:
+        log.warning("ca_bundle %s not usable (%s); verifying with the system CAs",
+                    profile.ca_bundle, exc)
+        verify = True
     return ScaleClient(profile.url, token=profile.resolved_token(), verify=verify)
 
 

@@ -1,0 +1,53 @@
+"""The console's client verifies TLS exactly as the profile says: verify_tls = false is never
+overridden by a ca_bundle, a bundle is used when verifying, and a bad bundle never turns
+verification off."""
+
+from __future__ import annotations
+
+import ssl
+
+import certifi
+import pytest
+
+from scale_tui import app as app_module
+from scale_tui.config import Profile
+
+
+@pytest.fixture
+def sent_verify(monkeypatch):
+    """The `verify` make_client hands to ScaleClient."""
+    seen: list = []
+
+    class Recording:
+        def __init__(self, url, *, token=None, verify=True, **kwargs):
+            seen.append(verify)
+
+    monkeypatch.setattr(app_module, "ScaleClient", Recording)
+    return seen
+
+
+def test_verify_tls_false_wins_over_a_ca_bundle(sent_verify):
+    app_module.make_client(Profile(url="https://lab:8000", verify_tls=False,
+                                   ca_bundle=certifi.where()))
+    assert sent_verify == [False]
+
+
+def test_ca_bundle_is_used_when_verifying(sent_verify):
+    app_module.make_client(Profile(url="https://scale:8000", ca_bundle=certifi.where()))
+    [verify] = sent_verify
+    assert isinstance(verify, ssl.SSLContext)
+    assert verify.verify_mode == ssl.CERT_REQUIRED and verify.check_hostname
+    assert verify.get_ca_certs()  # the bundle's CAs are loaded
+
+
+def test_no_bundle_verifies_with_the_system_cas(sent_verify):
+    app_module.make_client(Profile(url="https://scale:8000"))
+    assert sent_verify == [True]
+
+
+def test_unreadable_bundle_still_verifies(sent_verify, tmp_path):
+    junk = tmp_path / "not-a-pem.crt"
+    junk.write_text("not a certificate")
+    app_module.make_client(Profile(url="https://scale:8000", ca_bundle=tmp_path / "missing.pem"))
+    app_module.make_client(Profile(url="https://scale:8000", ca_bundle=junk))
+    assert sent_verify == [True, True]
