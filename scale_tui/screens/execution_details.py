@@ -10,14 +10,14 @@ from textual.widgets import Footer, Static
 
 from scale_tui import clock
 from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
-from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.connection import describe_error
 
 
-class ExecutionDetailsScreen(ConsoleScreen):
+class ExecutionDetailsScreen(RefreshingScreen):
     HELP_TITLE = "Execution details"
+    REFRESH_GROUP = "execution-details"
     BINDINGS = [
         Binding("escape", "back", "Back", id="execution.back"),
         Binding("l", "log", "Log", id="execution.log"),
@@ -29,7 +29,6 @@ class ExecutionDetailsScreen(ConsoleScreen):
         self.job_id = job_id
         self.exe_num = exe_num
         self.execution: ExecutionDetails | None = None
-        self.loop: RefreshLoop | None = None
 
     def compose(self) -> ComposeResult:
         yield self.make_header(context=f"job {self.job_id} · execution {self.exe_num}")
@@ -43,18 +42,7 @@ class ExecutionDetailsScreen(ConsoleScreen):
                 yield Static(id=f"execution-{name.lower()}")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
-                                group="execution-details")
-        self.loop.now()
-
-    def on_screen_suspend(self) -> None:
-        self.loop.suspend()
-
-    def on_screen_resume(self) -> None:
-        self.loop.resume()
-
-    async def _load(self) -> float | None:
+    async def load(self) -> float | None:
         try:
             exe = await self.console.client.get_job_execution(self.job_id, self.exe_num)
         except NotFound:
@@ -78,12 +66,6 @@ class ExecutionDetailsScreen(ConsoleScreen):
         self.query_one("#execution-output", Static).update(
             view.json_view(exe.output, "(no output yet)"))
         return self.console.refresh_interval if exe.status == RUNNING else None
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.loop.now()
 
     def action_log(self) -> None:
         if self.execution is None or self.execution.id is None:

@@ -11,8 +11,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from scale_tui import clock
 from scale_tui.api import FINAL_STATUSES, JobDetails, NotFound, ScaleError
-from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.connection import describe_error
 from scale_tui.widgets.formatting import format_size, format_time
@@ -21,8 +20,9 @@ INPUT_FILES_PAGE = 25
 SECTIONS = ("executions", "input", "output", "configuration", "manifest", "raw")
 
 
-class JobDetailsScreen(ConsoleScreen):
+class JobDetailsScreen(RefreshingScreen):
     HELP_TITLE = "Job details"
+    REFRESH_GROUP = "job-details"
     HELP = """\
 Sections: 1 executions, 2 input, 3 output, 4 configuration, 5 manifest, 6 raw JSON.
 In executions, enter opens one and l opens its log; elsewhere l opens the newest execution's log.
@@ -55,7 +55,6 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
         self.executions = []
         self.files_page = 1
         self.files_total = 0
-        self.loop: RefreshLoop | None = None
 
     def compose(self) -> ComposeResult:
         yield self.make_header(context=f"job {self.job_id}")
@@ -76,18 +75,9 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
 
     def on_mount(self) -> None:
         table = self.query_one("#executions-table", DataTable)
-        table.add_columns(*view.EXECUTION_COLUMNS)
-        self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
-                                group="job-details")
-        self.loop.now()
+        table.add_columns(*view.EXECUTION_COLUMNS)  # RefreshingScreen.on_mount then loads
 
-    def on_screen_suspend(self) -> None:
-        self.loop.suspend()
-
-    def on_screen_resume(self) -> None:
-        self.loop.resume()
-
-    async def _load(self) -> float | None:
+    async def load(self) -> float | None:
         client = self.console.client
         try:
             job = await client.get_job(self.job_id)
@@ -163,12 +153,6 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
         box.update(_files_table(page.results, self.files_page, page.count, self.console.tz))
 
     # ---- keys
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.loop.now()
 
     def action_section(self, name: str) -> None:
         self.query_one(TabbedContent).active = name

@@ -1,0 +1,87 @@
+"""Leaving a details screen while it is still loading: the late answer is dropped quietly."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+import pytest
+
+from scale_tui.api import ScaleClient
+from scale_tui.screens.execution_details import ExecutionDetailsScreen
+from scale_tui.screens.job_details import JobDetailsScreen
+from scale_tui.screens.jobs import JobsScreen
+from tests.tui.conftest import settle
+
+FAILED_JOB = 299  # stub seed 7: FAILED, 3 executions
+
+
+class Gated(httpx.AsyncBaseTransport):
+    """The stub, except that requests whose path matches `pattern` wait for `release()`."""
+
+    def __init__(self, url: str, pattern: str) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.url = httpx.URL(url)
+        self.pattern = re.compile(pattern)
+        self.gate = asyncio.Event()
+        self.waiting = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.pattern.fullmatch(request.url.path):
+            self.waiting += 1
+            await self.gate.wait()
+        request.url = request.url.copy_with(scheme=self.url.scheme, host=self.url.host,
+                                            port=self.url.port)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def wait_for(pilot, condition, tries: int = 500) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never held")
+
+
+@pytest.mark.parametrize("held", [
+    r"/v6/jobs/\d+/",  # the job itself
+    r"/v6/jobs/\d+/executions/",  # the executions, after the job arrived
+    r"/v6/jobs/\d+/input_files/",  # the input files worker
+    r"/v6/jobs/\d+/executions/\d+/",  # execution details
+])
+async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, held):
+    transport = Gated(stub_url, held)
+    client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
+    app = make_app(stub_url, client=client)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        original = app.notify
+        app.notify = lambda message, **kw: (notes.append(f"{kw.get('title')}: {message}"),
+                                            original(message, **kw))[1]
+        await settle(pilot, app)
+        jobs = app.screen
+        assert isinstance(jobs, JobsScreen)
+        if "executions/\\d+" in held:
+            app.open_execution(FAILED_JOB, 3)
+            screen_type = ExecutionDetailsScreen
+        else:
+            app.open_job(FAILED_JOB)
+            screen_type = JobDetailsScreen
+        await wait_for(pilot, lambda: transport.waiting > 0)
+        details = app.screen
+        assert isinstance(details, screen_type)
+        failed = []
+        app.pop_screen()  # escape, and the answer arrives while the screen is being removed
+        transport.gate.set()
+        for _ in range(20):
+            await pilot.pause()
+            failed += [w for w in app.workers if w.state.name == "ERROR"]
+        await settle(pilot, app)
+        assert app.screen is jobs
+        assert not failed
+        assert not [n for n in notes if "went wrong" in n or "NoMatches" in n], notes
+        assert details.loop is None or details.loop._timer is None  # nothing re-armed
