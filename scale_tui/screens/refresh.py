@@ -34,6 +34,11 @@ class RefreshLoop:
     def running(self) -> bool:
         return self.worker is not None and self.worker.is_running
 
+    @property
+    def owed(self) -> bool:
+        """A refresh came due while suspended or paused: it runs on resume."""
+        return self._pending
+
     def now(self) -> None:
         """Refresh at once unless one is already in flight."""
         if not self.running:

@@ -20,6 +20,17 @@ def forget_requests(url: str) -> None:
     httpx.delete(f"{url}/_stub/requests")
 
 
+async def wait_for_query(pilot, app, url: str, param: tuple[str, str], tries: int = 500):
+    """The last page request, once one carrying `param` has reached the stub: on a busy machine
+    a filter can take longer than a settle() to travel from the form to the server."""
+    for _ in range(tries):
+        if any(param in q for q in jobs_requests(url)):
+            await settle(pilot, app)
+            return jobs_requests(url)[-1]
+        await pilot.pause(0.02)
+    raise AssertionError(f"no page request with {param} reached the stub")
+
+
 async def test_first_page_is_newest_modified_first(stub_url, make_app):
     app = make_app(stub_url, page_size=100)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -88,8 +99,7 @@ async def test_typed_filters_reach_the_query(stub_url, make_app):
         bar.query_one("#f-window").value = "2026-01-01T02:00:00Z/2026-01-01T05:00:00Z"
         bar.query_one("#f-window").focus()
         await pilot.press("enter")  # submits at once instead of waiting for a pause in typing
-        await settle(pilot, app)
-        query = jobs_requests(stub_url)[-1]
+        query = await wait_for_query(pilot, app, stub_url, ("batch_id", "3"))
         assert ("batch_id", "3") in query and ("batch_id", "4") in query
         assert ("source_sensor", "wv2") in query
         assert ("started", "2026-01-01T02:00:00Z") in query

@@ -7,6 +7,15 @@ import asyncio
 from tests.tui.conftest import FakeScale, job_payload, settle
 
 
+async def wait_for(pilot, condition, tries: int = 1000) -> None:
+    """Run the app until `condition()` holds: a condition, not a time, on a busy machine."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never held")
+
+
 async def test_cursor_stays_on_same_job_after_a_refresh_that_reorders_rows(make_app):
     scale = FakeScale([job_payload(i, minute=i) for i in range(10, 0, -1)])
     app = make_app(client=scale.client())
@@ -123,17 +132,19 @@ async def test_live_refresh_continues_after_coming_back_from_details(make_app):
     app.refresh_interval = 0.3  # below the 1 s floor users get, to keep the test short
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot, app)
+        jobs = app.screen
         await pilot.press("enter")  # details (404 here, which is fine) hide the jobs screen
-        await asyncio.sleep(0.4)
+        await wait_for(pilot, lambda: jobs.loop.owed)  # a refresh came due while away
         hidden = len(scale.list_requests())
         await asyncio.sleep(0.4)
         assert len(scale.list_requests()) == hidden  # nobody sees the list: no polling
+        # Hold the answer: the owed refresh stays in flight, so no timer can add a request
+        # before we count (one request at a time), however slow the machine.
+        scale.hold()
         await pilot.press("escape")
-        await settle(pilot, app)
-        back = len(scale.list_requests())
-        assert back >= hidden + 1  # the refresh that came due while away, at once
-        for _ in range(40):
-            await asyncio.sleep(0.05)
-            if len(scale.list_requests()) > back:
-                break
-        assert len(scale.list_requests()) > back  # and the timer runs again
+        await wait_for(pilot, lambda: len(scale.list_requests()) > hidden)
+        await pilot.pause(0.1)
+        assert len(scale.list_requests()) == hidden + 1  # the owed refresh, at once
+        scale.release()
+        await wait_for(pilot, lambda: len(scale.list_requests()) > hidden + 1)
+        assert scale.max_in_flight == 1  # and the timer runs again, one request at a time

@@ -453,10 +453,21 @@ def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
     app, screen = open_log(scale, log_buffer=1000)
 
     async def paused_on_a_match(pilot):
-        await settle(pilot, lambda: screen.view.buffer.total == 1300)
+        view = screen.view
+        # Every line in, laid out, and the follow done going to the end: on a busy machine each
+        # of these can come a frame later than the lines, and each changes where find starts.
+        await settle(pilot, lambda: view.buffer.total == 1300 and view.size.height > 0
+                     and view.following and view.scroll_y == view.max_scroll_y > 900,
+                     tries=2000)
+        await pilot.pause()
         # scrolled up to row 900, without an animation a busy machine might not finish
-        screen.view.scroll_to(y=900, animate=False, immediate=True)
+        view.scroll_to(y=900, animate=False, immediate=True)
+        await settle(pilot, lambda: view.scroll_y == 900 and not view.following, tries=2000)
+        await pilot.pause()
+        assert view.scroll_y == 900  # nothing pending scrolled it back to the end
         await pilot.press("slash", *"disk full", "enter", "n", "slash")
+        await settle(pilot, lambda: view.current_match is not None
+                     and screen.query_one(FindBar).has_focus_within, tries=2000)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 18), run_before=paused_on_a_match)
