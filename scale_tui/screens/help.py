@@ -10,6 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+# Textual's own screen keys (focus moves): the same on every screen, so not this screen's first.
+_EVERYWHERE = frozenset({"app.focus_next", "app.focus_previous"})
+
 
 def describe_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(group, [(keys, description), ...]), ...] for the bindings active on `screen`."""
@@ -20,7 +23,7 @@ def describe_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
         if not binding.description or key.startswith("super+"):
             continue
         node = active.node
-        if node is app:
+        if node is app or binding.action in _EVERYWHERE:
             group = "Everywhere"
         elif node is screen:
             group = getattr(screen, "HELP_TITLE", "") or "This screen"

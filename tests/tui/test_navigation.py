@@ -140,6 +140,22 @@ async def test_help_lists_every_key_of_the_jobs_screen(stub_url, make_app):
         assert isinstance(app.screen, JobsScreen)
 
 
+async def test_help_starts_with_the_screens_own_keys(stub_url, make_app):
+    from scale_tui.screens.help import describe_keys
+
+    app = make_app(stub_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.open_job(FAILED_JOB)
+        await settle(pilot, app)
+        groups = dict(describe_keys(app.screen))
+        first_group, keys = describe_keys(app.screen)[0]
+        assert first_group == "Job details"
+        assert keys[0] == ("esc", "Back")  # not Textual's tab / shift+tab
+        assert ("tab", "Focus Next") in groups["Everywhere"]
+        assert all(description != "Focus Next" for _, description in keys)
+
+
 async def test_every_binding_has_an_id_for_the_keymap():
     from scale_tui.app import ScaleApp
     from scale_tui.widgets.filter_bar import FilterBar
