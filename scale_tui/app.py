@@ -16,8 +16,10 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import NoActiveWorker, get_current_worker
 
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.config import Profile
@@ -142,6 +144,22 @@ class ScaleApp(App):
             await self.client.aclose()
 
     # ---- navigation (the contract other screens call)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Pop the current screen, cancelling its workers first. Textual removes a popped
+        screen's widgets before it cancels its workers, so an answer arriving in between would
+        be drawn into widgets already gone (NoMatches; in a worker that exits on error, the end
+        of the console). A worker that pops its own screen (a dialog sending, then dismissing)
+        is left to finish."""
+        leaving = self.screen
+        try:
+            current = get_current_worker()
+        except NoActiveWorker:
+            current = None
+        for worker in list(self.workers):
+            if worker.node is leaving and worker is not current:
+                worker.cancel()
+        return super().pop_screen()
 
     def open_job(self, job_id: int) -> None:
         from scale_tui.screens.job_details import JobDetailsScreen

@@ -1,4 +1,5 @@
-"""Leaving a details screen while it is still loading: the late answer is dropped quietly."""
+"""Leaving a screen while it is still loading (details, a log, a confirmation counting): the
+late answer is dropped quietly, and the console keeps running."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import httpx
 import pytest
 
 from scale_tui.api import ScaleClient
+from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
+from scale_tui.screens.log import LogScreen
 from tests.tui.conftest import settle
 
 FAILED_JOB = 299  # stub seed 7: FAILED, 3 executions
@@ -85,3 +88,45 @@ async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, hel
         assert not failed
         assert not [n for n in notes if "went wrong" in n or "NoMatches" in n], notes
         assert details.loop is None or details.loop._timer is None  # nothing re-armed
+
+
+@pytest.mark.parametrize("held", [
+    r"/v6/jobs/\d+/executions/\d+/",  # the log screen asks whether the execution has ended
+    r"/v6/job-executions/\d+/logs/combined/",  # the log itself
+])
+async def test_escape_while_a_log_loads_keeps_the_console_running(stub_url, make_app, held):
+    transport = Gated(stub_url, held)
+    client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
+    app = make_app(stub_url, client=client)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        jobs = app.screen
+        app.open_log(329, job_id=FAILED_JOB, exe_num=3)  # stub seed 7: its newest execution
+        await wait_for(pilot, lambda: transport.waiting > 0)
+        assert isinstance(app.screen, LogScreen)
+        app.pop_screen()  # escape, and the answer arrives while the screen is being removed
+        transport.gate.set()
+        for _ in range(20):
+            await pilot.pause()
+        assert app.is_running  # a NoMatches in the follow worker used to end the console
+        assert app.screen is jobs
+
+
+async def test_escape_while_a_confirmation_counts(stub_url, make_app):
+    transport = Gated(stub_url, r"/v6/jobs/")  # the counts behind the dialog
+    client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
+    app = make_app(stub_url, client=client)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transport.gate.set()
+        await settle(pilot, app)
+        jobs = app.screen
+        transport.gate.clear()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmAction)
+                       and transport.waiting > 0)
+        app.screen.action_back()  # escape, and the counts arrive while the dialog goes
+        transport.gate.set()
+        for _ in range(20):
+            await pilot.pause()
+        assert app.is_running
+        assert app.screen is jobs
