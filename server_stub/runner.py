@@ -8,10 +8,6 @@ import socket
 import threading
 import time
 
-import uvicorn
-
-from server_stub.app import create_app
-
 START_TIMEOUT = 600.0
 
 
@@ -25,6 +21,12 @@ class StubServer:
     """uvicorn on a free loopback port in a background thread; a context manager."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, **app_kwargs) -> None:
+        # Imported here, not at module level: `scale-tui --demo` imports this module only to
+        # spawn the child, and FastAPI + uvicorn cost the console ~0.8 s of start-up.
+        import uvicorn
+
+        from server_stub.app import create_app
+
         self.host = host
         self.port = port or free_port(host)
         self.app = create_app(**app_kwargs)
