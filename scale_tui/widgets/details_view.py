@@ -204,12 +204,25 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         code = task.get("exit_code")
         table.add_row(
             Text(str(task.get("type") or task.get("task_id") or DASH)),
-            Text(str(task.get("status") or DASH)),
+            Text(_task_state(task, code)),
             Text(DASH if code is None else str(code), style="bold red" if code else ""),
             format_clock(_ts(task.get("launched")), tz), format_clock(started, tz),
             format_clock(ended, tz), _span(started, ended),
         )
     return table
+
+
+def _task_state(task: dict, code: Any) -> str:
+    """Scale's task results carry no status: it follows from the launch flags and exit code."""
+    if task.get("status"):  # not in Scale's v1.0 task results, but shown if a server sends one
+        return str(task["status"])
+    if code is not None:
+        return "ok" if code == 0 else "failed"
+    if task.get("ended"):
+        return "ended"
+    if task.get("was_started"):
+        return "started"
+    return "launched" if task.get("was_launched") else "not launched"
 
 
 def _ts(value: Any) -> datetime | None:

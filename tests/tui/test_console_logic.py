@@ -141,3 +141,32 @@ def test_node_names_are_shortened_but_addresses_are_not():
     assert short_host("scale-agent-03.cluster.local") == "scale-agent-03"
     assert short_host("10.4.4.10") == "10.4.4.10"
     assert short_host(None) == "-"
+
+
+def test_task_results_show_each_tasks_outcome_from_its_exit_code_and_flags():
+    """Scale's task results (v1.0) have no status field: the table derives one per task."""
+    from rich.console import Console
+
+    from scale_tui.api import ExecutionDetails
+    from scale_tui.widgets.details_view import task_results_table
+
+    exe = ExecutionDetails.model_validate({
+        "id": 5, "status": "FAILED", "exe_num": 1,
+        "task_results": {"version": "1.0", "tasks": [
+            {"task_id": "a_pull", "type": "pull", "was_launched": True, "was_started": True,
+             "started": "2026-01-01T00:00:00Z", "ended": "2026-01-01T00:00:05Z"},
+            {"task_id": "a_pre", "type": "pre", "was_launched": True, "was_started": True,
+             "exit_code": 0},
+            {"task_id": "a_main", "type": "main", "was_launched": True, "was_started": True,
+             "exit_code": 137},
+            {"task_id": "a_post", "type": "post", "was_launched": True, "was_started": False},
+        ]},
+    })
+    console = Console(width=100, record=True, color_system=None)
+    console.print(task_results_table(exe))
+    rows = {line.split()[0]: line.split()[1:3] for line in console.export_text().splitlines()[1:]
+            if line.strip()}
+    assert rows["pull"][0] == "ended"
+    assert rows["pre"][:2] == ["ok", "0"]
+    assert rows["main"][:2] == ["failed", "137"]
+    assert rows["post"][0] == "launched"
