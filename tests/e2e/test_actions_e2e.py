@@ -22,21 +22,13 @@ from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.queue_job import QueueJobScreen
 from scale_tui.widgets.filter_form import FilterForm
+from tests.pilot import wait_until
 
 
 @pytest.fixture(autouse=True)
 def isolated_state(monkeypatch, tmp_path):
     monkeypatch.setenv("SCALE_TUI_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setattr(action_screens, "VERIFY_DELAY", None)
-
-
-async def settle(pilot, condition, tries: int = 300) -> None:
-    """Run the app until `condition()` holds (a real server answers in its own time)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def stub_posts(url: str, path: str) -> list[dict]:
@@ -50,7 +42,7 @@ def drain(url: str) -> None:
 
 async def show_status(pilot, jobs: JobsScreen, *statuses: str) -> None:
     jobs.set_form(FilterForm(statuses=statuses))
-    await settle(
+    await wait_until(
         pilot,
         lambda: (
             jobs.total is not None
@@ -64,9 +56,9 @@ async def show_status(pilot, jobs: JobsScreen, *statuses: str) -> None:
 async def confirm(pilot) -> None:
     dialog = pilot.app.screen
     assert isinstance(dialog, ConfirmAction)
-    await settle(pilot, lambda: not dialog.query_one("#confirm", Button).disabled)
+    await wait_until(pilot, lambda: not dialog.query_one("#confirm", Button).disabled)
     dialog.query_one("#confirm", Button).press()
-    await settle(pilot, lambda: not isinstance(pilot.app.screen, ConfirmAction))
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmAction))
 
 
 def console(url: str) -> ScaleApp:
@@ -80,15 +72,15 @@ async def test_cancel_a_running_job_from_the_list(fresh_stub):
         await show_status(pilot, jobs, "RUNNING")
         job_id = jobs.table.cursor_job_id
         await pilot.press("c")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmAction))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmAction))
         counts = pilot.app.screen.query_one("#counts")
-        await settle(pilot, lambda: "matching right now" in str(counts.render()))
+        await wait_until(pilot, lambda: "matching right now" in str(counts.render()))
         assert f"Job {job_id}: 1 matching right now." == str(counts.render())
         await confirm(pilot)
         assert stub_posts(url, "/v6/jobs/cancel/") == [{"job_ids": [job_id]}]
         drain(url)
         await show_status(pilot, jobs, "CANCELED")
-        await settle(pilot, lambda: job_id in jobs.table.job_ids)
+        await wait_until(pilot, lambda: job_id in jobs.table.job_ids)
         assert next(j.status for j in jobs.jobs if j.id == job_id) == "CANCELED"
 
 
@@ -99,14 +91,14 @@ async def test_requeue_a_failed_job_with_a_priority(fresh_stub):
         await show_status(pilot, jobs, "FAILED")
         job_id = jobs.table.cursor_job_id
         await pilot.press("R")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmAction))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmAction))
         dialog = pilot.app.screen
         dialog.query_one("#priority", Input).value = "7"
         await confirm(pilot)
         assert stub_posts(url, "/v6/jobs/requeue/") == [{"job_ids": [job_id], "priority": 7}]
         drain(url)
         await show_status(pilot, jobs, "QUEUED")
-        await settle(pilot, lambda: job_id in jobs.table.job_ids)
+        await wait_until(pilot, lambda: job_id in jobs.table.job_ids)
         # Scale puts a requeue's priority on the queue entry, not in the job's configuration,
         # so the request log above is where the priority is checked.
         assert (await pilot.app.client.get_job(job_id)).status == "QUEUED"
@@ -116,19 +108,19 @@ async def test_queue_a_new_job_opens_it_and_lists_it(fresh_stub):
     url = fresh_stub.url
     async with console(url).run_test(size=(160, 50)) as pilot:
         jobs = pilot.app.screen
-        await settle(pilot, lambda: jobs.total is not None)
+        await wait_until(pilot, lambda: jobs.total is not None)
         await pilot.press("J")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, QueueJobScreen))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QueueJobScreen))
         dialog = pilot.app.screen
         options = dialog.query_one("#job-types", OptionList)
-        await settle(pilot, lambda: options.option_count > 0)
+        await wait_until(pilot, lambda: options.option_count > 0)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         options.highlighted = ids.index("cem\x001.0")
-        await settle(pilot, lambda: dialog.query("#input-1"))
+        await wait_until(pilot, lambda: dialog.query("#input-1"))
         dialog.query_one("#input-0", Input).value = "3"
         dialog.query_one("#input-1", Input).value = "4"
         dialog.query_one("#queue", Button).press()
-        await settle(pilot, lambda: type(pilot.app.screen).__name__ == "JobDetailsScreen")
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "JobDetailsScreen")
         [body] = stub_posts(url, "/v6/jobs/")
         assert body["input"] == {"files": {"image": [3], "signature": [4]}, "json": {}}
         new_id = pilot.app.screen.job_id
@@ -136,7 +128,7 @@ async def test_queue_a_new_job_opens_it_and_lists_it(fresh_stub):
             await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5)
         await pilot.press("escape")
         await show_status(pilot, jobs, "QUEUED")
-        await settle(pilot, lambda: new_id in jobs.table.job_ids)  # newest first: on page 1
+        await wait_until(pilot, lambda: new_id in jobs.table.job_ids)  # newest first: on page 1
         assert next(j.status for j in jobs.jobs if j.id == new_id) == "QUEUED"
 
 

@@ -15,6 +15,7 @@ from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
+from tests.pilot import wait_until
 from tests.tui.conftest import settle
 
 FAILED_JOB = 299  # stub seed 7: FAILED, 3 executions
@@ -42,14 +43,6 @@ class Gated(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-async def wait_for(pilot, condition, tries: int = 500) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
 @pytest.mark.parametrize("held", [
     r"/v6/jobs/\d+/",  # the job itself
     r"/v6/jobs/\d+/executions/",  # the executions, after the job arrived
@@ -74,7 +67,7 @@ async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, hel
         else:
             app.open_job(FAILED_JOB)
             screen_type = JobDetailsScreen
-        await wait_for(pilot, lambda: transport.waiting > 0)
+        await wait_until(pilot, lambda: transport.waiting > 0)
         details = app.screen
         assert isinstance(details, screen_type)
         failed = []
@@ -102,7 +95,7 @@ async def test_escape_while_a_log_loads_keeps_the_console_running(stub_url, make
         await settle(pilot, app)
         jobs = app.screen
         app.open_log(329, job_id=FAILED_JOB, exe_num=3)  # stub seed 7: its newest execution
-        await wait_for(pilot, lambda: transport.waiting > 0)
+        await wait_until(pilot, lambda: transport.waiting > 0)
         assert isinstance(app.screen, LogScreen)
         app.pop_screen()  # escape, and the answer arrives while the screen is being removed
         transport.gate.set()
@@ -122,7 +115,7 @@ async def test_escape_while_a_confirmation_counts(stub_url, make_app):
         jobs = app.screen
         transport.gate.clear()
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmAction)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmAction)
                        and transport.waiting > 0)
         app.screen.action_back()  # escape, and the counts arrive while the dialog goes
         transport.gate.set()

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.pilot import wait_until
 from tests.tui.conftest import FakeScale, job_payload, settle
-
-
-async def wait_for(pilot, condition, tries: int = 1000) -> None:
-    """Run the app until `condition()` holds: a condition, not a time, on a busy machine."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
 
 
 async def test_cursor_stays_on_same_job_after_a_refresh_that_reorders_rows(make_app):
@@ -134,7 +126,7 @@ async def test_live_refresh_continues_after_coming_back_from_details(make_app):
         await settle(pilot, app)
         jobs = app.screen
         await pilot.press("enter")  # details (404 here, which is fine) hide the jobs screen
-        await wait_for(pilot, lambda: jobs.loop.owed)  # a refresh came due while away
+        await wait_until(pilot, lambda: jobs.loop.owed)  # a refresh came due while away
         hidden = len(scale.list_requests())
         await asyncio.sleep(0.4)
         assert len(scale.list_requests()) == hidden  # nobody sees the list: no polling
@@ -142,9 +134,9 @@ async def test_live_refresh_continues_after_coming_back_from_details(make_app):
         # before we count (one request at a time), however slow the machine.
         scale.hold()
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(scale.list_requests()) > hidden)
+        await wait_until(pilot, lambda: len(scale.list_requests()) > hidden)
         await pilot.pause(0.1)
         assert len(scale.list_requests()) == hidden + 1  # the owed refresh, at once
         scale.release()
-        await wait_for(pilot, lambda: len(scale.list_requests()) > hidden + 1)
+        await wait_until(pilot, lambda: len(scale.list_requests()) > hidden + 1)
         assert scale.max_in_flight == 1  # and the timer runs again, one request at a time

@@ -23,6 +23,7 @@ from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
 from scale_tui.widgets.log_find import FindBar
 from scale_tui.widgets.log_view import LogView
+from tests.pilot import wait_until
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ES_CAP = 10_000
@@ -103,15 +104,6 @@ def client_for(scale: FakeScale) -> ScaleClient:
                        max_tries=1)
 
 
-async def settle(pilot, condition, *, tries: int = 200) -> None:
-    """Let the app run until ``condition()`` holds (each try yields to the event loop briefly)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")
-
-
 def status_text(screen: LogScreen) -> str:
     return str(screen.query_one("#log-status").render())
 
@@ -136,7 +128,7 @@ async def test_fifty_thousand_lines_load_with_none_lost_or_repeated():
     scale.write((f"tile {i}" for i in range(50_000)), per_ms=7)
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete", tries=1000)
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         assert messages(screen.view) == [f"tile {i}" for i in range(50_000)]
         starts = [r.url.params.get("started") for r in scale.log_requests]
         assert starts[0] is None and len(starts) >= 6  # paged forward past the cap
@@ -149,22 +141,22 @@ async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
         view = screen.view
-        await settle(pilot, lambda: view.buffer.total == 100)
+        await wait_until(pilot, lambda: view.buffer.total == 100)
         assert view.is_vertical_scroll_end and view.following
 
         scale.write(f"second {i}" for i in range(10))
         await pilot.press("r")
-        await settle(pilot, lambda: view.buffer.total == 110)
+        await wait_until(pilot, lambda: view.buffer.total == 110)
         await pilot.pause()
         assert view.is_vertical_scroll_end  # at the bottom: new lines come into view
 
         await pilot.press("pageup")
-        await settle(pilot, lambda: not view.following)
-        await settle(pilot, lambda: not app.animator.is_being_animated(view, "scroll_y"))
+        await wait_until(pilot, lambda: not view.following)
+        await wait_until(pilot, lambda: not app.animator.is_being_animated(view, "scroll_y"))
         top = view.scroll_y
         scale.write(f"third {i}" for i in range(25))
         await pilot.press("r")
-        await settle(pilot, lambda: view.buffer.total == 135)
+        await wait_until(pilot, lambda: view.buffer.total == 135)
         await pilot.pause()
         assert view.scroll_y == top  # the lines being read stay put
         assert "paused · 25 new lines · End or f resumes" in status_text(screen)
@@ -177,7 +169,7 @@ async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
         await pilot.press("f")  # pause where we are, to read while lines arrive
         scale.write(f"fourth {i}" for i in range(3))
         await pilot.press("r")
-        await settle(pilot, lambda: view.buffer.total == 138)
+        await wait_until(pilot, lambda: view.buffer.total == 138)
         assert "paused · 3 new lines" in status_text(screen)
         await pilot.press("f")
         await pilot.pause()
@@ -189,14 +181,14 @@ async def test_polling_stops_when_the_execution_has_ended_and_nothing_is_new():
     scale.write(["working"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.view.buffer.total == 1)
+        await wait_until(pilot, lambda: screen.view.buffer.total == 1)
         scale.write(["last words"], stream="stderr")
         scale.status = "FAILED"
         await pilot.press("r")
-        await settle(pilot, lambda: screen.view.buffer.total == 2)
+        await wait_until(pilot, lambda: screen.view.buffer.total == 2)
         assert screen.tail.phase == "following"  # lines came: not over until a poll brings none
         await pilot.press("r")
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         assert messages(screen.view) == ["working", "last words"]
         assert "log complete (FAILED)" in status_text(screen)
         polls = len(scale.log_requests)
@@ -209,13 +201,13 @@ async def test_a_204_before_the_execution_starts_says_waiting():
     scale = FakeScale(started=False)
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: len(scale.log_requests) >= 1)
+        await wait_until(pilot, lambda: len(scale.log_requests) >= 1)
         await pilot.pause()
         assert status_text(screen).startswith("waiting for the execution to start")
         scale.started = True
         scale.write(["hello"])
         await pilot.press("r")
-        await settle(pilot, lambda: screen.view.buffer.total == 1)
+        await wait_until(pilot, lambda: screen.view.buffer.total == 1)
         assert status_text(screen).startswith("following (RUNNING)")
 
 
@@ -224,18 +216,18 @@ async def test_network_errors_show_back_off_and_keep_every_line():
     scale.write(f"kept {i}" for i in range(30))
     app, screen = open_log(scale, known_end=False)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.view.buffer.total == 30)
+        await wait_until(pilot, lambda: screen.view.buffer.total == 30)
         scale.down = True
         await pilot.press("r")
-        await settle(pilot, lambda: "error:" in status_text(screen))
+        await wait_until(pilot, lambda: "error:" in status_text(screen))
         assert "retrying in 4 s" in status_text(screen)  # 2 s interval, doubled
         await pilot.press("r")
-        await settle(pilot, lambda: "retrying in 8 s" in status_text(screen))
+        await wait_until(pilot, lambda: "retrying in 8 s" in status_text(screen))
         assert messages(screen.view) == [f"kept {i}" for i in range(30)]
         scale.down = False
         scale.write(["after the outage"])
         await pilot.press("r")
-        await settle(pilot, lambda: screen.view.buffer.total == 31)
+        await wait_until(pilot, lambda: screen.view.buffer.total == 31)
         assert "error" not in status_text(screen)
         assert messages(screen.view)[-1] == "after the outage"
 
@@ -245,7 +237,7 @@ async def test_an_unknown_execution_stops_polling_and_says_so():
     app = LogApp(client_for(scale), LogScreen(404))
     async with app.run_test(size=(100, 20)) as pilot:
         screen = app.screen
-        await settle(pilot, lambda: screen.tail.phase == "stopped")
+        await wait_until(pilot, lambda: screen.tail.phase == "stopped")
         assert "Not found" in status_text(screen)
         assert "retrying" not in status_text(screen)
 
@@ -256,7 +248,7 @@ async def test_lines_beyond_ten_thousand_at_one_instant_are_reported_missing():
     scale.write(["a later line"])  # 10,005th: next millisecond
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete", tries=500)
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         assert messages(screen.view)[:2] == ["same instant 0", "same instant 1"]
         assert messages(screen.view)[-1] == "a later line"
         assert screen.view.buffer.total == 10_000 + 1  # what Scale can give
@@ -277,7 +269,7 @@ def numbered_log() -> FakeScale:
 async def test_find_highlights_counts_and_steps_through_matches():
     app, screen = open_log(numbered_log())
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         screen.view.scroll_to(y=0, animate=False, immediate=True)  # the top, no animation
         await pilot.press("slash", *"disk full", "enter")
         await pilot.pause()
@@ -295,7 +287,7 @@ async def test_find_highlights_counts_and_steps_through_matches():
 async def test_filter_shows_only_matching_lines_and_off_again():
     app, screen = open_log(numbered_log())
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("slash", *"ERROR", "escape", "ampersand")
         view = screen.view
         shown = [view.buffer[seq].message for seq in view.rows.shown()]
@@ -308,7 +300,7 @@ async def test_filter_shows_only_matching_lines_and_off_again():
 async def test_bad_regex_is_reported_inline_and_the_pattern_kept():
     app, screen = open_log(numbered_log())
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("slash", "ctrl+r", *"step (")
         info = str(screen.query_one("#find-info").render())
         assert "bad regex" in info and "missing )" in info
@@ -321,7 +313,7 @@ async def test_stream_key_shows_one_stream_without_a_request():
     scale = numbered_log()
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         requests = len(scale.log_requests)
         await pilot.press("s")  # stdout
         assert screen.view.rows.line_count == 190
@@ -342,7 +334,7 @@ async def test_dropped_lines_are_announced_and_save_writes_what_is_kept(tmp_path
     scale.write(f"n {i}" for i in range(2500))
     app, screen = open_log(scale, log_buffer=1000)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         banner = str(screen.query_one("#log-dropped").render())
         assert banner == "1,500 older lines dropped; save keeps the last 1,000"
         await pilot.press("S")
@@ -350,7 +342,7 @@ async def test_dropped_lines_are_announced_and_save_writes_what_is_kept(tmp_path
         await pilot.press("enter")
         await pilot.pause()
         saved = tmp_path / "execution-41-combined.log"
-        await settle(pilot, saved.exists)
+        await wait_until(pilot, saved.exists)
         assert saved.read_text().splitlines() == [f"n {i}" for i in range(1500, 2500)]
 
 
@@ -359,7 +351,7 @@ async def test_save_to_a_bad_path_says_why_and_keeps_the_typed_path(tmp_path):
     blocker.write_text("")
     app, screen = open_log(numbered_log())
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("S")
         await pilot.pause()
         dialog = app.screen
@@ -377,7 +369,7 @@ async def test_copy_sends_the_line_or_the_log_as_shown():
     scale.write(["plain", "\x1b[2Jclear screen"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("c")
         assert app.clipboard == "␛[2Jclear screen"
         await pilot.press("C")
@@ -391,7 +383,7 @@ async def test_a_megabyte_line_is_cut_on_screen_and_saved_whole(tmp_path, monkey
     scale.write(["before", huge, "after"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         view = screen.view
         view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
         await pilot.pause()
@@ -402,7 +394,7 @@ async def test_a_megabyte_line_is_cut_on_screen_and_saved_whole(tmp_path, monkey
         await pilot.pause()
         await pilot.press("enter")
         saved = tmp_path / "execution-41-combined.log"
-        await settle(pilot, lambda: saved.exists() and saved.stat().st_size > 1_000_000)
+        await wait_until(pilot, lambda: saved.exists() and saved.stat().st_size > 1_000_000)
         assert saved.read_text().splitlines() == ["before", huge, "after"]
 
 
@@ -411,7 +403,7 @@ async def test_bytes_that_are_not_utf8_show_as_replacement_characters():
     scale.write(["ok", f"bad {BAD_UTF8.decode()} bytes", "still ok"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         assert messages(screen.view) == ["ok", "bad \ufffd\ufffd( bytes", "still ok"]
         row = "".join(seg.text for seg in screen.view.render_line(1))
         assert "bad \ufffd\ufffd( bytes" in row
@@ -436,7 +428,7 @@ def test_markup_and_escapes_render_literally(snap_compare):
     app, screen = open_log(hostile_log())
 
     async def loaded(pilot):
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("t")
         await pilot.pause()
 
@@ -456,18 +448,17 @@ def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
         view = screen.view
         # Every line in, laid out, and the follow done going to the end: on a busy machine each
         # of these can come a frame later than the lines, and each changes where find starts.
-        await settle(pilot, lambda: view.buffer.total == 1300 and view.size.height > 0
-                     and view.following and view.scroll_y == view.max_scroll_y > 900,
-                     tries=2000)
+        await wait_until(pilot, lambda: view.buffer.total == 1300 and view.size.height > 0
+                     and view.following and view.scroll_y == view.max_scroll_y > 900)
         await pilot.pause()
         # scrolled up to row 900, without an animation a busy machine might not finish
         view.scroll_to(y=900, animate=False, immediate=True)
-        await settle(pilot, lambda: view.scroll_y == 900 and not view.following, tries=2000)
+        await wait_until(pilot, lambda: view.scroll_y == 900 and not view.following)
         await pilot.pause()
         assert view.scroll_y == 900  # nothing pending scrolled it back to the end
         await pilot.press("slash", *"disk full", "enter", "n", "slash")
-        await settle(pilot, lambda: view.current_match is not None
-                     and screen.query_one(FindBar).has_focus_within, tries=2000)
+        await wait_until(pilot, lambda: view.current_match is not None
+                     and screen.query_one(FindBar).has_focus_within)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 18), run_before=paused_on_a_match)
@@ -476,7 +467,7 @@ def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
 async def test_no_escape_byte_reaches_the_rendered_lines():
     app, screen = open_log(hostile_log())
     async with app.run_test(size=(110, 16)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         rendered = "".join(
             seg.text for y in range(5) for seg in screen.view.render_line(y)
         )
@@ -492,7 +483,7 @@ async def test_wrap_shows_a_long_line_on_several_rows(width):
     scale.write(["short", "y" * 300])
     app, screen = open_log(scale)
     async with app.run_test(size=(width, 16)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete")
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("w")
         rows = screen.view.rows
         text_width = rows.wrap_width
@@ -511,7 +502,7 @@ async def test_a_big_buffer_is_searched_when_typing_pauses_and_enter_does_not_wa
     scale.write(f"row {i} {'needle' if i % 1000 == 0 else 'hay'}" for i in range(30_000))
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
-        await settle(pilot, lambda: screen.tail.phase == "complete", tries=500)
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
         await pilot.press("slash", *"needle")
         assert screen.view.rows.match_count == 0  # not searched on every keystroke
         await pilot.press("enter")
