@@ -7,7 +7,8 @@ import httpx
 from scale_tui.api import ScaleClient
 from scale_tui.screens.log import LogScreen
 from server_stub import logtext
-from tests.tui.test_log_screen import LogApp, settle, status_text
+from tests.pilot import wait_until
+from tests.tui.test_log_screen import LogApp, status_text
 
 # The stub's seed gives every 500th execution (7, 507, ...) a 50,000-line log; with 300 jobs,
 # execution 7 is job 7's first and only run, COMPLETED.
@@ -33,7 +34,7 @@ async def test_a_fifty_thousand_line_log_loads_from_the_stub_exactly_once_each(s
         screen = LogScreen(BIG_EXECUTION, job_id=7, exe_num=1)
         app = LogApp(client, screen)
         async with app.run_test(size=(100, 20)) as pilot:
-            await settle(pilot, lambda: screen.tail.phase == "complete", tries=2000)
+            await wait_until(pilot, lambda: screen.tail.phase == "complete", timeout=60)
             assert [line.message for line in screen.view.buffer] == expected
             assert "log complete (COMPLETED)" in status_text(screen)
 
