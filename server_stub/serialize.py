@@ -47,8 +47,9 @@ class Related:
 def _by_id(conn: sqlite3.Connection, sql: str, ids: set) -> dict:
     if not ids:
         return {}
-    rows = conn.execute(f"{sql} WHERE id IN ({','.join(map(str, ids))})").fetchall()
-    return {r[0]: tuple(r) for r in rows}
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples, without a sqlite3.Row for each
+    return {r[0]: r for r in cursor.execute(f"{sql} WHERE id IN ({','.join(map(str, ids))})")}
 
 
 def job(row, rel: Related) -> dict:

@@ -36,6 +36,7 @@ def _day(day: int) -> str:
 
 # Every time of day, "HH:MM:SS", built once: formatting is the list endpoint's hottest path.
 _CLOCK = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+_MILLE = [f"{n:03d}" for n in range(1000)]  # halves of the microseconds: cheaper than :06d
 
 
 def drf(us: int | None) -> str | None:
@@ -57,7 +58,8 @@ def drf_json(us: int | None) -> str:
     day, sec = divmod(seconds, 86_400)
     date = _DAYS.get(day) or _day(day)
     if micros:
-        return f'"{date}{_CLOCK[sec]}.{micros:06d}Z"'
+        high, low = divmod(micros, 1000)
+        return f'"{date}{_CLOCK[sec]}.{_MILLE[high]}{_MILLE[low]}Z"'
     return f'"{date}{_CLOCK[sec]}Z"'
 
 
