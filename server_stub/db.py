@@ -71,7 +71,13 @@ CREATE INDEX IF NOT EXISTS ix_commands_pending ON commands (id) WHERE applied IS
 """
 
 # Exact per-status counts, kept by triggers, so the common list queries need no count(*).
+# And, as Django's auto_now does for Scale, every change to a job moves its last_modified on:
+# (id, last_modified) then names one version of a row, which the list's row cache relies on.
 TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS jobs_touch AFTER UPDATE ON jobs
+  WHEN NEW.last_modified <= OLD.last_modified BEGIN
+  UPDATE jobs SET last_modified = OLD.last_modified + 1 WHERE id = NEW.id;
+END;
 CREATE TRIGGER IF NOT EXISTS jobs_count_ins AFTER INSERT ON jobs BEGIN
   INSERT INTO job_counts (status, n) VALUES (NEW.status, 1)
     ON CONFLICT (status) DO UPDATE SET n = n + 1;

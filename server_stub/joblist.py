@@ -1,8 +1,10 @@
 """The job list's rows encoded straight to JSON text, from pre-encoded pieces.
 
 A page of 100 jobs is ~160 KB, mostly the same job types and errors repeated; encoding those
-once and splicing the text halves the server's work per page. ``serialize.job`` stays the
-readable definition of a row; ``test_list_rows_equal_serializer_output`` holds the two equal.
+once and splicing the text halves the server's work per page. Encoded rows are kept by
+``(id, last_modified)``, so a page served before costs an index walk and a join, and the page
+after one just served is encoded ahead (``read_ahead``). ``serialize.job`` stays the readable
+definition of a row; ``test_list_rows_equal_serializer_output`` holds the two equal.
 """
 
 from __future__ import annotations
@@ -106,37 +108,76 @@ class PageEncoder:
 
 
 class RowCache:
-    """Encoded row tails keyed by the whole row: any change to a row is a different key.
+    """Encoded rows (UTF-8 JSON) keyed by ``(id, last_modified)``.
 
-    The tail depends only on the row (events and recipes never change, job types and errors
-    are fixed), so a hit is always right. Bounded; the oldest entries go first.
+    Every update moves a job's last_modified on (db.TRIGGERS), and a row's text depends only on
+    the row (events and recipes never change, job types and errors are fixed), so a hit is
+    always right. Bounded; the oldest entries go first.
     """
 
     def __init__(self, size: int = 50_000) -> None:
         self.size = size
-        self.tails: dict[tuple, str] = {}
+        self.rows: dict[tuple[int, int], bytes] = {}
 
-    def get(self, row: tuple) -> str | None:
-        return self.tails.get(row)
+    def get(self, key: tuple[int, int]) -> bytes | None:
+        return self.rows.get(key)
 
-    def put(self, row: tuple, tail: str) -> None:
-        if len(self.tails) >= self.size:
-            for old in list(itertools.islice(self.tails, self.size // 10)):
-                del self.tails[old]
-        self.tails[row] = tail
+    def put(self, key: tuple[int, int], text: bytes) -> None:
+        if len(self.rows) >= self.size:
+            for old in list(itertools.islice(self.rows, self.size // 10)):
+                self.rows.pop(old, None)
+        self.rows[key] = text
 
 
-def encode_page(conn, state, rows: list[tuple]) -> str:
-    """The page's JSON, reusing cached row tails and caching the ones it had to build."""
-    job_type, cache = state.pieces.job_type, state.row_cache
-    tails = [cache.get(r) for r in rows]
-    missing = [r for r, t in zip(rows, tails, strict=True) if t is None]
+# The columns of page_keys' rows, for pageseek.
+KEY_POSITION = {"id": 0, "last_modified": 1, "created": 2}
+
+
+def page_keys(conn, state, q, offset: int, size: int) -> list[tuple[int, int]]:
+    """``(id, last_modified)`` of the jobs on one page of query ``q`` (a jobquery.JobQuery)."""
+    where, args = q.sql_where(), q.args
+    seek, seek_args, skip = state.seeker.plan(where, args, q.order, offset, state.db.generation)
+    inner = f"{where} AND {seek}" if seek else where
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    # Skipping rows in the subquery walks only the index; the outer query reads one page's keys.
+    keys = cursor.execute(f"SELECT id, last_modified, created FROM jobs WHERE id IN "
+                          f"(SELECT id FROM jobs WHERE {inner} ORDER BY {q.order} "
+                          f"LIMIT ? OFFSET ?) ORDER BY {q.order}",
+                          [*args, *seek_args, size, skip]).fetchall()
+    state.seeker.remember(where, args, q.order, state.db.generation, offset, keys, KEY_POSITION)
+    return [(k[0], k[1]) for k in keys]
+
+
+def encode_page(conn, state, keys: list[tuple[int, int]]) -> bytes:
+    """The JSON list of the jobs named by ``keys``, in that order.
+
+    Only rows not in ``state.row_cache`` are read whole, encoded and cached.
+    """
+    cache = state.row_cache
+    texts = [cache.get(k) for k in keys]
+    missing = [k[0] for k, t in zip(keys, texts, strict=True) if t is None]
     if missing:
-        encoder = PageEncoder(state.pieces, Related(conn, state.catalog, missing))
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
+        rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN "
+                              f"({','.join(map(str, missing))})").fetchall()
+        encoder = PageEncoder(state.pieces, Related(conn, state.catalog, rows))
         built = {}
-        for r in missing:
-            built[r] = encoder.tail(r)
-            cache.put(r, built[r])
-        tails = [t or built[r] for r, t in zip(rows, tails, strict=True)]
-    return "[" + ",".join(f'{{"id":{r[0]},"job_type":{job_type[r[1]]}{t}'
-                          for r, t in zip(rows, tails, strict=True)) + "]"
+        for r in rows:
+            text = built[r[0]] = encoder.row(r).encode()
+            cache.put((r[0], r[POSITION["last_modified"]]), text)
+        texts = [t or built[k[0]] for k, t in zip(keys, texts, strict=True)]
+    return b"[" + b",".join(texts) + b"]"
+
+
+async def read_ahead(state, q, offset: int, size: int) -> None:
+    """Encode the page at ``offset`` before it is asked for.
+
+    Run on the event loop after a page's body is sent (a starlette BackgroundTask), while the
+    client reads it: a client following ``next`` then finds the next page's rows ready. The
+    connection's next request waits for it (uvicorn serves one request per connection at a time),
+    so the work is never done twice. When the rows are cached already it costs one index query.
+    """
+    with state.db.read() as conn:
+        encode_page(conn, state, page_keys(conn, state, q, offset, size))

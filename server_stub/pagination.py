@@ -6,6 +6,7 @@ parsed, ``page`` replaced (or removed for page 1), and re-encoded sorted by key.
 
 from __future__ import annotations
 
+import json
 from math import ceil
 from urllib.parse import parse_qs, urlencode
 
@@ -56,14 +57,14 @@ def _with_page(base: str, query_string: str, number: int | None) -> str:
 
 
 def envelope(count: int, number: int, size: int, base: str, query_string: str,
-             results_json: str) -> str:
-    """The page body as JSON text; ``results_json`` is already serialised."""
-    import json
-
+             results_json: str | bytes) -> str | bytes:
+    """The page body as JSON text; ``results_json`` is already serialised (str or UTF-8)."""
     last = num_pages(count, size)
     nxt = _with_page(base, query_string, number + 1) if number < last else None
     prev = None
     if number > 1:
         prev = _with_page(base, query_string, None if number == 2 else number - 1)
-    return (f'{{"count":{count},"next":{json.dumps(nxt)},"previous":{json.dumps(prev)},'
-            f'"results":{results_json}}}')
+    head = f'{{"count":{count},"next":{json.dumps(nxt)},"previous":{json.dumps(prev)},"results":'
+    if isinstance(results_json, bytes):
+        return b"".join((head.encode(), results_json, b"}"))
+    return f"{head}{results_json}}}"

@@ -18,10 +18,12 @@ from starlette.responses import Response
 JSON = "application/json"
 
 
-def json_response(data: Any, status: int = 200, headers: dict | None = None) -> Response:
+def json_response(data: Any, status: int = 200, headers: dict | None = None,
+                  background=None) -> Response:
     body = data if isinstance(data, (bytes, str)) else json.dumps(
         data, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status_code=status, media_type=JSON, headers=headers)
+    return Response(body, status_code=status, media_type=JSON, headers=headers,
+                    background=background)
 
 
 def detail(status: int, text: str) -> Response:

@@ -72,11 +72,12 @@ def page_of(request: Request, count: int) -> tuple[int, int]:
     return pagination.page_number(query, count, size), size
 
 
-def envelope(request: Request, count: int, number: int, size: int, results: list | str) -> str:
-    """The page body; ``results`` may already be JSON text."""
+def envelope(request: Request, count: int, number: int, size: int,
+             results: list | str | bytes) -> str | bytes:
+    """The page body; ``results`` may already be JSON text (str or UTF-8 bytes)."""
     from server_stub.web import absolute_path
 
-    results_json = results if isinstance(results, str) else json.dumps(
+    results_json = results if isinstance(results, (str, bytes)) else json.dumps(
         results, ensure_ascii=False, separators=(",", ":"))
     return pagination.envelope(count, number, size, absolute_path(request),
                                request.url.query, results_json)

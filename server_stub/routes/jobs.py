@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from server_stub import serialize
-from server_stub.joblist import LIST_COLUMNS, POSITION, encode_page
+from server_stub.joblist import encode_page, page_keys, read_ahead
 from server_stub.jobquery import JobQuery, list_filters
 from server_stub.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
+from server_stub.pagination import DEFAULT_PAGE_SIZE
 from server_stub.params import APIError, NotFound
 from server_stub.routes.common import check_format, envelope, page_of, params, path_id, stub
 from server_stub.web import json_response
@@ -47,21 +49,11 @@ async def list_jobs(request: Request) -> Response:
         count = count_jobs(state, conn, q)
         number, size = page_of(request, count)
         offset = (number - 1) * size
-        where, args = q.sql_where(), q.args
-        seek, seek_args, skip = state.seeker.plan(where, args, q.order, offset,
-                                                  state.db.generation)
-        inner = f"{where} AND {seek}" if seek else where
-        # Skipping rows in the subquery walks only the index; the outer query reads 1 page.
-        cursor = conn.cursor()
-        cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
-        rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN (SELECT id FROM "
-                              f"jobs WHERE {inner} ORDER BY {q.order} LIMIT ? OFFSET ?) "
-                              f"ORDER BY {q.order}",
-                              [*args, *seek_args, size, skip]).fetchall()
-        state.seeker.remember(where, args, q.order, state.db.generation, offset, rows,
-                              POSITION)
-        results = encode_page(conn, state, rows)
-    return json_response(envelope(request, count, number, size, results))
+        results = encode_page(conn, state, page_keys(conn, state, q, offset, size))
+    ahead = None
+    if offset + size < count and size <= DEFAULT_PAGE_SIZE:
+        ahead = BackgroundTask(read_ahead, state, q, offset + size, size)
+    return json_response(envelope(request, count, number, size, results), background=ahead)
 
 
 def job_details(conn, state, job_id: int) -> dict:

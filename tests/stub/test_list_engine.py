@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_cached_list_rows_follow_every_change(fresh):
 
     running = fresh.get("/v6/jobs/", params={"status": "RUNNING"}).json()["results"][0]
     assert listed(running["id"]) == running  # second read comes from the cached row text
-    assert fresh.stub.state.row_cache.tails
+    assert fresh.stub.state.row_cache.rows
     fresh.post("/v6/jobs/cancel/", json={"job_ids": [running["id"]]})
     fresh.post("/_stub/drain")
     after = listed(running["id"])
@@ -61,14 +62,64 @@ def test_cached_list_rows_follow_every_change(fresh):
     assert {k: after[k] for k in same} == {k: details[k] for k in same}
 
 
-def test_row_cache_misses_on_any_change_and_stays_bounded():
+def test_row_cache_is_keyed_by_id_and_last_modified_and_stays_bounded():
     from server_stub.joblist import RowCache
 
     cache = RowCache(size=10)
-    row = (1, 2, "RUNNING", None)
-    cache.put(row, "tail")
-    assert cache.get((1, 2, "RUNNING", None)) == "tail"
-    assert cache.get((1, 2, "CANCELED", None)) is None
+    cache.put((1, 100), b"row")
+    assert cache.get((1, 100)) == b"row"
+    assert cache.get((1, 101)) is None
     for i in range(100):
-        cache.put((i, 0), str(i))
-    assert len(cache.tails) <= 10 and cache.get((99, 0)) == "99"
+        cache.put((i, 0), str(i).encode())
+    assert len(cache.rows) <= 10 and cache.get((99, 0)) == b"99"
+
+
+def test_every_update_moves_last_modified_on(fresh):
+    """What keeps the row cache exact: a write that leaves last_modified alone, or sets it to
+    the same instant, still gives the row a new (id, last_modified)."""
+    db = fresh.stub.state.db
+    job = fresh.get("/v6/jobs/", params={"status": "COMPLETED"}).json()["results"][0]
+    with db.read() as conn:
+        before = conn.execute("SELECT last_modified FROM jobs WHERE id = ?",
+                              (job["id"],)).fetchone()[0]
+    with db.write() as conn:
+        conn.execute("UPDATE jobs SET num_exes = num_exes + 5 WHERE id = ?", (job["id"],))
+    listed = fresh.get("/v6/jobs/", params={"job_id": job["id"]}).json()["results"][0]
+    assert listed["num_exes"] == job["num_exes"] + 5
+    with db.write() as conn:
+        conn.execute("UPDATE jobs SET max_tries = 9, last_modified = ? WHERE id = ?",
+                     (before + 1, job["id"]))
+    with db.read() as conn:
+        after = conn.execute("SELECT last_modified FROM jobs WHERE id = ?",
+                             (job["id"],)).fetchone()[0]
+    assert after == before + 2
+    listed = fresh.get("/v6/jobs/", params={"job_id": job["id"]}).json()["results"][0]
+    assert listed["num_exes"] == job["num_exes"] + 5 and listed["max_tries"] == 9
+
+
+def test_the_page_after_a_fresh_page_is_encoded_ahead(fresh):
+    cache = fresh.stub.state.row_cache
+    cache.rows.clear()
+    params = {"order": "-last_modified", "page_size": 20}
+    fresh.get("/v6/jobs/", params=params)
+    with fresh.stub.state.db.read() as conn:
+        page2 = conn.execute("SELECT id, last_modified FROM jobs ORDER BY last_modified DESC, "
+                             "id DESC LIMIT 20 OFFSET 20").fetchall()
+    deadline = time.monotonic() + 10
+    while not all(tuple(k) in cache.rows for k in page2):  # it runs after the body is sent
+        assert time.monotonic() < deadline, "page 2 was not encoded ahead"
+        time.sleep(0.01)
+    ahead = fresh.get("/v6/jobs/", params={**params, "page": 2}).json()
+    cache.rows.clear()
+    assert fresh.get("/v6/jobs/", params={**params, "page": 2}).json() == ahead
+    assert [j["id"] for j in ahead["results"]] == [k[0] for k in page2]
+
+
+def test_big_pages_are_not_read_ahead(fresh):
+    """Encoding 1000 rows on speculation would hold the event loop from other clients."""
+    cache = fresh.stub.state.row_cache
+    cache.rows.clear()
+    page = fresh.get("/v6/jobs/", params={"page_size": 150}).json()
+    assert page["next"] is not None
+    time.sleep(0.3)
+    assert len(cache.rows) == 150
