@@ -150,25 +150,27 @@ def page_keys(conn, state, q, offset: int, size: int) -> list[tuple[int, int]]:
 
 
 def encode_page(conn, state, keys: list[tuple[int, int]]) -> bytes:
-    """The JSON list of the jobs named by ``keys``, in that order.
+    """The JSON list of the jobs named by ``keys``, in that order."""
+    return b"[" + b",".join(encode_rows(conn, state, keys)) + b"]"
 
-    Only rows not in ``state.row_cache`` are read whole, encoded and cached.
-    """
+
+def encode_rows(conn, state, keys: list[tuple[int, int]]) -> list[bytes]:
+    """Each job's JSON; only rows not in ``state.row_cache`` are read whole, encoded, cached."""
     cache = state.row_cache
     texts = [cache.get(k) for k in keys]
     missing = [k[0] for k, t in zip(keys, texts, strict=True) if t is None]
-    if missing:
-        cursor = conn.cursor()
-        cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
-        rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN "
-                              f"({','.join(map(str, missing))})").fetchall()
-        encoder = PageEncoder(state.pieces, Related(conn, state.catalog, rows))
-        built = {}
-        for r in rows:
-            text = built[r[0]] = encoder.row(r).encode()
-            cache.put((r[0], r[POSITION["last_modified"]]), text)
-        texts = [t or built[k[0]] for k, t in zip(keys, texts, strict=True)]
-    return b"[" + b",".join(texts) + b"]"
+    if not missing:
+        return texts
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
+    rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN "
+                          f"({','.join(map(str, missing))})").fetchall()
+    encoder = PageEncoder(state.pieces, Related(conn, state.catalog, rows))
+    built = {}
+    for r in rows:
+        text = built[r[0]] = encoder.row(r).encode()
+        cache.put((r[0], r[POSITION["last_modified"]]), text)
+    return [t or built[k[0]] for k, t in zip(keys, texts, strict=True)]
 
 
 async def read_ahead(state, q, offset: int, size: int) -> None:
@@ -180,4 +182,4 @@ async def read_ahead(state, q, offset: int, size: int) -> None:
     so the work is never done twice. When the rows are cached already it costs one index query.
     """
     with state.db.read() as conn:
-        encode_page(conn, state, page_keys(conn, state, q, offset, size))
+        encode_rows(conn, state, page_keys(conn, state, q, offset, size))
