@@ -46,6 +46,7 @@ class Pieces:
 
     def __init__(self, catalog: Catalog) -> None:
         self.job_type = {jt.id: _enc(jt.base) for jt in catalog.job_types.values()}
+        self.job_type_bytes = {i: text.encode() for i, text in self.job_type.items()}
         self.job_type_rev = {jt.id: _enc({"id": jt.id, "job_type": {"id": jt.id},
                                           "revision_num": jt.raw["revision_num"]})
                              for jt in catalog.job_types.values()}
@@ -108,7 +109,8 @@ class PageEncoder:
 
 
 class RowCache:
-    """Encoded rows (UTF-8 JSON) keyed by ``(id, last_modified)``.
+    """Encoded rows keyed by ``(id, last_modified)``: the job type's JSON (shared, not copied)
+    and the UTF-8 JSON of the rest of the row after it.
 
     Every update moves a job's last_modified on (db.TRIGGERS), and a row's text depends only on
     the row (events and recipes never change, job types and errors are fixed), so a hit is
@@ -117,16 +119,16 @@ class RowCache:
 
     def __init__(self, size: int = 50_000) -> None:
         self.size = size
-        self.rows: dict[tuple[int, int], bytes] = {}
+        self.rows: dict[tuple[int, int], tuple[bytes, bytes]] = {}
 
-    def get(self, key: tuple[int, int]) -> bytes | None:
+    def get(self, key: tuple[int, int]) -> tuple[bytes, bytes] | None:
         return self.rows.get(key)
 
-    def put(self, key: tuple[int, int], text: bytes) -> None:
+    def put(self, key: tuple[int, int], entry: tuple[bytes, bytes]) -> None:
         if len(self.rows) >= self.size:
             for old in list(itertools.islice(self.rows, self.size // 10)):
                 self.rows.pop(old, None)
-        self.rows[key] = text
+        self.rows[key] = entry
 
 
 # The columns of page_keys' rows, for pageseek.
@@ -151,26 +153,32 @@ def page_keys(conn, state, q, offset: int, size: int) -> list[tuple[int, int]]:
 
 def encode_page(conn, state, keys: list[tuple[int, int]]) -> bytes:
     """The JSON list of the jobs named by ``keys``, in that order."""
-    return b"[" + b",".join(encode_rows(conn, state, keys)) + b"]"
+    parts = []
+    for (job_id, _), (job_type, tail) in zip(keys, encode_rows(conn, state, keys), strict=True):
+        parts += (b',{"id":%d,"job_type":' % job_id, job_type, tail)
+    if parts:
+        parts[0] = parts[0][1:]  # no comma before the first row
+    return b"".join((b"[", *parts, b"]"))
 
 
-def encode_rows(conn, state, keys: list[tuple[int, int]]) -> list[bytes]:
-    """Each job's JSON; only rows not in ``state.row_cache`` are read whole, encoded, cached."""
+def encode_rows(conn, state, keys: list[tuple[int, int]]) -> list[tuple[bytes, bytes]]:
+    """Each job's cache entry; only rows not in ``state.row_cache`` are read whole and encoded."""
     cache = state.row_cache
-    texts = [cache.get(k) for k in keys]
-    missing = [k[0] for k, t in zip(keys, texts, strict=True) if t is None]
+    entries = [cache.get(k) for k in keys]
+    missing = [k[0] for k, e in zip(keys, entries, strict=True) if e is None]
     if not missing:
-        return texts
+        return entries
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: the encoder unpacks rows by position
     rows = cursor.execute(f"SELECT {LIST_COLUMNS} FROM jobs WHERE id IN "
                           f"({','.join(map(str, missing))})").fetchall()
     encoder = PageEncoder(state.pieces, Related(conn, state.catalog, rows))
+    job_types = state.pieces.job_type_bytes
     built = {}
     for r in rows:
-        text = built[r[0]] = encoder.row(r).encode()
-        cache.put((r[0], r[POSITION["last_modified"]]), text)
-    return [t or built[k[0]] for k, t in zip(keys, texts, strict=True)]
+        entry = built[r[0]] = (job_types[r[1]], encoder.tail(r).encode())
+        cache.put((r[0], r[POSITION["last_modified"]]), entry)
+    return [e or built[k[0]] for k, e in zip(keys, entries, strict=True)]
 
 
 async def read_ahead(state, q, offset: int, size: int) -> None:
