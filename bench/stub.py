@@ -7,7 +7,9 @@ first, so client and server do not share a GIL. Every measurement is bounded in 
 time (``--cap`` seconds); the script prints medians and the targets beside them. Latency is
 "until the whole body arrived"; the client's JSON parse is shown beside it, and every
 pages/s figure includes it. "First visit" and "first pass" are pages whose rows the stub has
-not encoded before (see joblist.encode_page) and, for deep pages, an OFFSET walk.
+not encoded before (see joblist.encode_rows). The first pass walks forward as a client following
+``next`` does, so the stub's read-ahead has each page encoded while the client parses the one
+before; the first visits walk deep pages backwards, so they pay the encoding and an OFFSET walk.
 """
 
 from __future__ import annotations
