@@ -9,6 +9,7 @@ dropping the lines already returned.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -151,7 +152,13 @@ class LogFollower:
             lines = await self.client.get_execution_log(
                 self.execution_id, self.stream, started=self._started
             )
-            self._pending.extend(self._accept(lines))
+            if len(lines) < _DEDUP_INLINE_LINES:
+                fresh = _new_lines(lines, self.last_timestamp, self._seen_at_last)
+            else:  # ~14 ms for a full page: off the caller's event loop, like the parse
+                fresh = await asyncio.to_thread(
+                    _new_lines, lines, self.last_timestamp, self._seen_at_last
+                )
+            self._accept(*fresh)
             self.caught_up = len(lines) < LOG_PAGE_CAP
             if self.caught_up:
                 break
@@ -164,19 +171,38 @@ class LogFollower:
         self.total += len(new)
         return new
 
-    def _accept(self, lines: list[LogLine]) -> list[LogLine]:
-        fresh = []
-        for line in lines:
-            if self.last_timestamp is not None and line.timestamp < self.last_timestamp:
-                continue  # before what we asked for: already returned
-            key = line.key
-            if key in self._seen_at_last:
-                continue
-            if self.last_timestamp is None or line.timestamp > self.last_timestamp:
-                self.last_timestamp = line.timestamp
-                self._seen_at_last.clear()
-            self._seen_at_last.add(key)
-            fresh.append(line)
+    def _accept(
+        self, fresh: list[LogLine], last: datetime | None, seen: set[tuple[datetime, int, str, str]]
+    ) -> None:
+        self._pending.extend(fresh)
+        self.last_timestamp = last
+        self._seen_at_last = seen
         if fresh:
-            self._started = self.last_timestamp
-        return fresh
+            self._started = last
+
+
+_DEDUP_INLINE_LINES = 1_000
+
+
+def _new_lines(
+    lines: list[LogLine], last: datetime | None, seen: set[tuple[datetime, int, str, str]]
+) -> tuple[list[LogLine], datetime | None, set[tuple[datetime, int, str, str]]]:
+    """The lines not returned before, and the follower's new (last timestamp, keys seen at it).
+
+    Changes nothing (``seen`` is copied): if the caller is cancelled while this runs in a
+    thread, the follower's state is as before and the next poll asks for the same lines again.
+    """
+    seen = set(seen)
+    fresh = []
+    for line in lines:
+        if last is not None and line.timestamp < last:
+            continue  # before what we asked for: already returned
+        key = line.key
+        if key in seen:
+            continue
+        if last is None or line.timestamp > last:
+            last = line.timestamp
+            seen.clear()
+        seen.add(key)
+        fresh.append(line)
+    return fresh, last, seen

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine, ServerError
+from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine, ServerError, logs
 from scale_tui.api.logs import LogFormatError, parse_es_timestamp, parse_log_response
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -191,3 +192,24 @@ async def test_a_failed_page_delays_lines_but_never_loses_them(client, fake, log
         await follower.poll()
     fake.on("GET", LOG_PATH, log.handle)
     assert await follower.poll() == log.lines
+
+
+async def test_a_poll_cancelled_while_its_lines_are_sorted_out_loses_none(client, log, monkeypatch):
+    # A big page is de-duplicated in a thread; the console may cancel the poll meanwhile (the
+    # screen closes, the stream changes). The follower's state must be as if it never ran.
+    log.lines += [line(s, o) for s in range(10) for o in range(2)]
+    follower = LogFollower(client, 31)
+    assert len(await follower.poll()) == 20
+    log.lines += [line(s / 10, o) for s in range(100, 2_100) for o in range(2)]
+    real = logs._new_lines
+
+    def then_cancelled(*args):
+        real(*args)
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(logs, "_new_lines", then_cancelled)
+    with pytest.raises(asyncio.CancelledError):
+        await follower.poll()
+    monkeypatch.undo()
+    assert await follower.poll() == log.lines[20:]  # each new line once, the old ones not again
+    assert await follower.poll() == []
