@@ -21,27 +21,8 @@ from textual.widgets.data_table import RowKey
 
 from scale_tui.api import RUNNING, Job
 from scale_tui.widgets.formatting import format_duration, format_short_time, status_text
+from scale_tui.widgets.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, fit_columns
 
-# (column key, header label, Scale `order` field for a server-side sort on it). What an operator
-# scans first comes first, so a narrow terminal cuts off the least useful columns.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("id", "ID", "id"),
-    ("job_type", "Job type", "job_type"),
-    ("status", "Status", "status"),
-    ("error", "Error", "error__category"),
-    ("node", "Node", "node__hostname"),
-    ("last_modified", "Modified", "last_modified"),
-    ("duration", "Duration", "duration"),
-    ("num_exes", "Tries", "num_exes"),
-    ("created", "Created", "created"),
-)
-# Long values are cut in the table (the details screen shows them whole).
-MAX_WIDTH = {"job_type": 22, "error": 24, "node": 14}
-# Every column has a fixed width (room for the sort arrow in its header): the layout does not
-# jump between refreshes, and no cell ever needs measuring (see `_update_dimensions`).
-WIDTHS = {"id": 7, "job_type": 22, "status": 11, "error": 24, "node": 14, "last_modified": 10,
-          "duration": 10, "num_exes": 7, "created": 11}
-COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
 MARK_COLUMN = "mark"
 # Cells whose change means "this job changed" (a running job's duration grows on its own).
@@ -62,10 +43,10 @@ def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
         tries += f"/{job.max_tries}"
     return (
         str(job.id),
-        _cut(job.job_type_label or "-", MAX_WIDTH["job_type"]),
+        _cut(job.job_type_label or "-", WIDTHS["job_type"]),
         status,
-        _cut(job.error_text, MAX_WIDTH["error"]),
-        _cut(short_host(job.node.hostname if job.node else None), MAX_WIDTH["node"]),
+        _cut(job.error_text, WIDTHS["error"]),
+        _cut(short_host(job.node.hostname if job.node else None), WIDTHS["node"]),
         format_short_time(job.last_modified, now, tz),
         format_duration(span),
         tries,
@@ -96,7 +77,7 @@ def render_cell(column: str, value: str) -> Text:
         return text
     if column in ("duration", "num_exes"):
         return Text(value, justify="right", no_wrap=True)
-    return Text(value, no_wrap=True)
+    return Text(value, no_wrap=True, overflow="ellipsis")  # in a column narrower than its value
 
 
 class JobsTable(DataTable):
@@ -120,12 +101,56 @@ class JobsTable(DataTable):
         self._cell_versions: dict[tuple[str, str], int] = {}
         self._cell_cache: dict[tuple, object] = {}
         self.sort_order = "-last_modified"
+        self._widths: dict[str, int] = dict(WIDTHS)  # the columns shown, and their widths
 
     def on_mount(self) -> None:
+        self._add_columns(self._widths)
+        self.show_sort(self.sort_order)
+
+    def _add_columns(self, widths: dict[str, int]) -> None:
         self.add_column(" ", key=MARK_COLUMN, width=2)
         for key, label, _ in COLUMNS:
-            self.add_column(label, key=key, width=WIDTHS[key])
-        self.show_sort(self.sort_order)
+            if key in widths:
+                self.add_column(label, key=key, width=widths[key])
+
+    def on_resize(self, event) -> None:
+        # The vertical scrollbar's room is kept whether or not this page needs it, so that a
+        # page of more rows does not change the layout.
+        self.fit(event.size.width - self.styles.scrollbar_size_vertical)
+
+    def fit(self, width: int) -> None:
+        """Show the columns that fit `width` cells (see `jobs_columns.fit_columns`)."""
+        widths = fit_columns(width)
+        if widths == self._widths:
+            return
+        shown_before, self._widths = list(self._widths), widths
+        if list(widths) == shown_before:
+            for key, column_width in widths.items():
+                self.columns[key].width = column_width  # type: ignore[index]
+            self._cell_cache.clear()
+            self._require_update_dimensions = True
+            self.refresh()
+            return
+        # Columns come or go: rebuild the table from the cells it keeps, in the same order.
+        cursor_key = str(self.cursor_job_id) if self.row_count else None
+        cursor_index = self.cursor_row
+        order = [row.key.value for row in self.ordered_rows]
+        with self.app.batch_update():
+            self.clear(columns=True)
+            self._marks.clear()
+            self._cell_versions.clear()
+            self._cell_cache.clear()
+            self._add_columns(widths)
+            for key in order:
+                self.add_row(Text(""), *self._shown_cells(self._values[key]), key=key)
+            self._redraw_marks()
+            self.show_sort(self.sort_order)
+            self._restore_cursor(cursor_key, cursor_index)
+
+    def _shown_cells(self, cells: Cells) -> list[Text]:
+        return [render_cell(column, value) for column, value in zip(COLUMN_KEYS, cells,
+                                                                    strict=True)
+                if column in self._widths]
 
     @property
     def cursor_job_id(self) -> int | None:
@@ -171,9 +196,7 @@ class JobsTable(DataTable):
             for key, cells in rows.items():
                 old = self._values.get(key)
                 if old is None:
-                    self.add_row(Text(""), *(render_cell(c, v) for c, v in zip(COLUMN_KEYS, cells,
-                                                                                 strict=True)),
-                                 key=key)
+                    self.add_row(Text(""), *self._shown_cells(cells), key=key)
                     if mark_changes:
                         changed.append(key)
                 elif old != cells:
@@ -188,7 +211,7 @@ class JobsTable(DataTable):
 
     def _update_row(self, key: str, old: Cells, new: Cells) -> None:
         for column, before, after in zip(COLUMN_KEYS, old, new, strict=True):
-            if before != after:
+            if before != after and column in self._widths:
                 self._set_cell(key, column, render_cell(column, after))
 
     def _set_cell(self, key: str, column: str, value: Text) -> None:
