@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -54,7 +55,7 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
     if not text.strip():
         return []
     try:
-        data = json.loads(text)
+        data = json.loads(text) if len(text) < _STEPWISE_CHARS else _loads_stepwise(text)
     except ValueError as exc:
         raise LogFormatError(f"log response is not JSON: {exc}") from None
     if isinstance(data, list):
@@ -70,6 +71,65 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
     lines = [line for src in sources if (line := _line(src, times)) is not None]
     lines.sort(key=lambda line: (line.timestamp, line.order))  # already sorted: linear time
     return lines
+
+
+_STEPWISE_CHARS = 256 * 1024
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _loads_stepwise(text: str) -> Any:
+    """``json.loads(text)``, decoding the arrays of the top two levels an element at a time.
+
+    One ``json.loads`` of a 10,000-line response holds the GIL for ~30 ms, so parsing it in a
+    worker thread still froze the console for that long. Between the small decodes here the
+    interpreter can switch threads. Anything unusual is left to ``json.loads``, for its error.
+    """
+    try:
+        value, end = _value(text, _SPACE.match(text, 0).end(), depth=0)
+        if _SPACE.match(text, end).end() == len(text):
+            return value
+    except (ValueError, IndexError):
+        pass
+    return json.loads(text)
+
+
+def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
+    char = text[pos]
+    if char == "[" and depth <= 2:
+        items: list[Any] = []
+        pos = _SPACE.match(text, pos + 1).end()
+        if text[pos] == "]":
+            return items, pos + 1
+        while True:
+            item, pos = _DECODER.raw_decode(text, pos)
+            items.append(item)
+            pos = _SPACE.match(text, pos).end()
+            if text[pos] == "]":
+                return items, pos + 1
+            if text[pos] != ",":
+                raise ValueError("expected , or ]")
+            pos = _SPACE.match(text, pos + 1).end()
+    if char == "{" and depth < 2:
+        obj: dict[str, Any] = {}
+        pos = _SPACE.match(text, pos + 1).end()
+        if text[pos] == "}":
+            return obj, pos + 1
+        while True:
+            if text[pos] != '"':
+                raise ValueError("expected a key")
+            key, pos = json.decoder.scanstring(text, pos + 1)
+            pos = _SPACE.match(text, pos).end()
+            if text[pos] != ":":
+                raise ValueError("expected :")
+            obj[key], pos = _value(text, _SPACE.match(text, pos + 1).end(), depth + 1)
+            pos = _SPACE.match(text, pos).end()
+            if text[pos] == "}":
+                return obj, pos + 1
+            if text[pos] != ",":
+                raise ValueError("expected , or }")
+            pos = _SPACE.match(text, pos + 1).end()
+    return _DECODER.raw_decode(text, pos)
 
 
 def _line(source: Any, times: dict[str, datetime | None]) -> LogLine | None:

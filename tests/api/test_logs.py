@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine, ServerError, logs
 from scale_tui.api.logs import LogFormatError, parse_es_timestamp, parse_log_response
@@ -213,3 +215,38 @@ async def test_a_poll_cancelled_while_its_lines_are_sorted_out_loses_none(client
     monkeypatch.undo()
     assert await follower.poll() == log.lines[20:]  # each new line once, the old ones not again
     assert await follower.poll() == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children,
+                                                                        max_size=4),
+    max_leaves=20,
+)
+
+
+@given(value=json_values, indent=st.sampled_from([None, 0, 2]))
+def test_stepwise_decoding_gives_what_json_loads_gives(value, indent):
+    text = json.dumps(value, indent=indent)
+    assert logs._loads_stepwise(text) == json.loads(text)
+    assert logs._loads_stepwise(f" \n{text}\t ") == value
+
+
+@pytest.mark.parametrize("bad", ['{"hits": {"hits": [1, 2}}', '{"a" 1}', "[1 2]", '{"a": 1} x',
+                                 '{"hits": [1,]}', "{'a': 1}", ""])
+def test_stepwise_decoding_fails_as_json_loads_does(bad):
+    with pytest.raises(ValueError) as expected:
+        json.loads(bad)
+    with pytest.raises(ValueError) as got:
+        logs._loads_stepwise(bad)
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_big_response_is_decoded_stepwise_and_still_read_whole():
+    lines = [line(s / 100, o, f"line {s}/{o} " + "x" * 40) for s in range(1_500) for o in range(3)]
+    body = json.dumps(es_response(lines)).encode()
+    assert len(body) > logs._STEPWISE_CHARS
+    assert parse_log_response(body) == lines
+    with pytest.raises(LogFormatError):
+        parse_log_response(body[:-1])
