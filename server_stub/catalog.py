@@ -167,6 +167,9 @@ BATCHES = [{"id": i, "title": title, "description": desc,
                ("WV2 backlog", "Catch-up of WorldView-2 scenes from the outage"),
                ("Detector regression", "Rerun of SAM/CEM detections with new signatures"),
            ], start=1)]
+# A batch's configuration priority (Scale's BatchConfiguration), used when a job of the batch is
+# requeued without a priority. Kept apart from BATCHES, which is what the job list shows.
+BATCH_PRIORITY = {2: 50}  # the WorldView-2 backlog goes ahead of the default 100
 RECIPE_TYPES = [
     {"id": 1, "name": "landsat8-pipeline", "title": "Landsat 8 Pipeline",
      "description": "Parse, correct and orthorectify a Landsat 8 scene", "revision_num": 2},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 
-from server_stub.catalog import Catalog
+from server_stub.catalog import BATCH_PRIORITY, Catalog
 from server_stub.db import Database
 from server_stub.jobquery import JobQuery
 from server_stub.timefmt import now_us
@@ -66,8 +66,10 @@ def apply_requeue(conn, catalog: Catalog, body: dict, now: int) -> int:
     updates = []
     for r in requeue:
         jt = catalog.job_types[r["job_type_id"]]
-        priority = given or (json.loads(r["configuration"]).get("priority")
-                             if r["configuration"] else None) or jt.configuration["priority"]
+        # Scale's order: a truthy priority in the request, the batch's, the job's configuration.
+        priority = (given or BATCH_PRIORITY.get(r["batch_id"])
+                    or (json.loads(r["configuration"]).get("priority")
+                        if r["configuration"] else None) or jt.configuration["priority"])
         updates.append((r["num_exes"] + jt.max_tries, priority, now, now, now, r["id"]))
     conn.executemany("UPDATE jobs SET status = 'QUEUED', max_tries = ?, priority = ?, "
                      "node_id = NULL, error_id = NULL, queued = ?, started = NULL, ended = NULL, "

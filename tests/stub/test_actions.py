@@ -159,3 +159,19 @@ def test_queue_new_job_errors(fresh, body, status, detail):
     r = fresh.post("/v6/jobs/", json=body)
     assert r.status_code == status
     assert r.json() == {"detail": detail}
+
+
+def test_requeue_priority_comes_from_the_request_then_the_batch_then_the_job(fresh):
+    """Reference §4.2: a truthy request priority, else the batch's, else the configuration's."""
+    failed = [j for j in jobs_by_status(fresh, "FAILED") if not j["is_superseded"]][:3]
+    with fresh.stub.state.db.write() as conn:  # the seed's few batch jobs are not requeueable
+        conn.executemany("UPDATE jobs SET batch_id = 2 WHERE id = ?",
+                         [(j["id"],) for j in failed[:2]])
+    fresh.post("/v6/jobs/requeue/", json={"job_ids": [failed[0]["id"], failed[2]["id"]],
+                                         "priority": 0})  # 0 counts as not given
+    fresh.post("/v6/jobs/requeue/", json={"job_ids": [failed[1]["id"]], "priority": 7})
+    fresh.post("/_stub/drain")
+    with fresh.stub.state.db.read() as conn:
+        got = [conn.execute("SELECT status, priority FROM jobs WHERE id = ?",
+                            (j["id"],)).fetchone() for j in failed]
+    assert [tuple(row) for row in got] == [("QUEUED", 50), ("QUEUED", 7), ("QUEUED", 100)]
