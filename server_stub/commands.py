@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 
+from server_stub import recipes
 from server_stub.catalog import BATCH_PRIORITY, Catalog
 from server_stub.db import Database
 from server_stub.jobquery import JobQuery
@@ -55,6 +56,7 @@ def apply_cancel(conn, body: dict, now: int) -> int:
                      f"last_status_change = ?, last_modified = ? "
                      f"WHERE id IN ({','.join(map(str, chunk))})", (now, now))
     _end_running_executions(conn, ids, now)
+    recipes.block_after(conn, recipes.recipes_of(conn, ids), now)
     return len(ids)
 
 
@@ -78,6 +80,9 @@ def apply_requeue(conn, catalog: Catalog, body: dict, now: int) -> int:
     _end_running_executions(conn, [r["id"] for r in requeue], now)
     conn.executemany("UPDATE jobs SET status = 'PENDING', last_status_change = ?, "
                      "last_modified = ? WHERE id = ?", [(now, now, r["id"]) for r in uncancel])
+    touched = recipes.recipes_of(conn, [r["id"] for r in (*requeue, *uncancel)])
+    recipes.unblock(conn, touched, now)
+    recipes.block_after(conn, touched, now)  # an uncanceled job an earlier one still holds back
     return len(requeue) + len(uncancel)
 
 

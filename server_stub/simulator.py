@@ -11,7 +11,7 @@ import json
 import random
 import threading
 
-from server_stub import logs, logtext
+from server_stub import logs, logtext, recipes
 from server_stub.catalog import NODES, Catalog
 from server_stub.db import Database
 from server_stub.timefmt import now_us
@@ -136,6 +136,7 @@ class Simulator:
                      "last_status_change = ?, last_modified = ? WHERE id = ? AND num_exes = ?",
                      (now, json.dumps({"files": outs, "json": {}}), now, now, exe["job_id"],
                       exe["exe_num"]))
+        recipes.queue_next(conn, exe["job_id"], now)
 
     def _fail(self, conn, exe, rng: random.Random, now: int) -> bool:
         jt = self.catalog.job_types[exe["job_type_id"]]
@@ -157,6 +158,7 @@ class Simulator:
                          "last_status_change = ?, last_modified = ? WHERE id = ? "
                          "AND num_exes = ?", (error.id, now, now, now, exe["job_id"],
                                               exe["exe_num"]))
+            recipes.block_after(conn, recipes.recipes_of(conn, [exe["job_id"]]), now)
         return retry
 
     def _arrive(self, conn, rng: random.Random, now: int, changes: dict) -> None:
