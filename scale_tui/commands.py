@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import re
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scale_tui.api import (
     InvalidFilter,
-    Job,
     JobFilter,
     LogFollower,
-    LogLine,
     ScaleClient,
     ScaleError,
 )
+from scale_tui.script_output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
 
 OK, API_ERROR, BAD_INPUT = 0, 1, 2
 FOLLOW_INTERVAL = 2.0  # seconds between log polls (Scale's own UI uses 5)
-# C0 controls and ESC would let log text drive the user's terminal; tabs are harmless.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -163,37 +156,7 @@ async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO)
     ca_bundle = getattr(profile, "ca_bundle", None)
     verify = getattr(profile, "verify_tls", True) and (str(ca_bundle) if ca_bundle else True)
     async with ScaleClient(profile.url, token=profile.resolved_token(), verify=verify) as scale:
-        return await handler(scale, args, profile, _Printer(out, err, args, profile))
-
-
-class _Printer:
-    def __init__(self, out: TextIO, err: TextIO, args: argparse.Namespace, profile: Any) -> None:
-        self.out, self.err = out, err
-        self.json = getattr(args, "output", "table") == "json"
-        self.zone = _zone(getattr(profile, "timezone", "UTC"))
-        # Escape control characters only for a terminal; a pipe or file gets the log as it is.
-        self.safe = getattr(out, "isatty", lambda: True)()
-
-    def line(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
-
-    def note(self, text: str) -> None:
-        print(text, file=self.err, flush=True)
-
-    def data(self, value: Any) -> None:
-        self.line(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-    def time(self, value: datetime | None) -> str:
-        return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
-
-    def table(self, headers: list[str], rows: list[list[str]]) -> None:
-        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-        for row in [headers, *rows]:
-            cells = (self.log_text(c).ljust(w) for c, w in zip(row, widths, strict=True))
-            self.line("  ".join(cells).rstrip())
-
-    def log_text(self, text: str) -> str:
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if self.safe else text
+        return await handler(scale, args, profile, Printer(out, err, args, profile))
 
 
 # Messages name the API field; a CLI user typed a flag.
@@ -209,49 +172,7 @@ def _in_flags(message: str) -> str:
     return f"{_FLAGS[field]}{sep}{rest}" if sep and field in _FLAGS else message
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _span(value: timedelta | None) -> str:
-    if value is None:
-        return "-"
-    seconds = int(value.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
-
-
-def _job_row(job: Job, p: _Printer) -> list[str]:
-    return [
-        str(job.id),
-        job.status or "-",
-        job.job_type_label or "-",
-        job.error_text or "-",
-        job.node.hostname if job.node and job.node.hostname else "-",
-        p.time(job.created),
-        p.time(job.last_modified),
-        _span(job.duration),
-        str(job.num_exes or 0),
-    ]
-
-
-JOB_COLUMNS = [
-    "ID",
-    "STATUS",
-    "JOB TYPE",
-    "ERROR",
-    "NODE",
-    "CREATED",
-    "LAST MODIFIED",
-    "DURATION",
-    "EXES",
-]
-
-
-async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     jf = job_filter(args)
     page_size = args.page_size if args.page_size is not None else getattr(profile, "page_size", 100)
     if args.all_pages:
@@ -261,28 +182,28 @@ async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _
         page = await scale.list_jobs(jf, page=args.page, page_size=page_size)
         jobs, count = page.results, page.count
     if p.json:
-        p.data({"count": count, "results": [_dump(job) for job in jobs]})
+        p.data({"count": count, "results": [dump(job) for job in jobs]})
     elif not jobs:
         p.note(f"No jobs match: {jf.describe()}")
     else:
-        p.table(JOB_COLUMNS, [_job_row(job, p) for job in jobs])
+        p.table(JOB_COLUMNS, [job_row(job, p) for job in jobs])
         if count > len(jobs):
             p.note(f"{len(jobs)} of {count} jobs (page {args.page}); --all for every page")
     return OK
 
 
-async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     job = await scale.get_job(args.job_id)
     executions = (await scale.list_job_executions(args.job_id, page_size=1000)).results
     if p.json:
-        p.data(_dump(job) | {"executions": [_dump(e) for e in executions]})
+        p.data(dump(job) | {"executions": [dump(e) for e in executions]})
         return OK
     facts = [
         ("Job", str(job.id)), ("Status", job.status or "-"), ("Job type", job.job_type_label),
         ("Error", job.error_text or "-"), ("Node", job.node.hostname if job.node else "-"),
         ("Created", p.time(job.created)), ("Queued", p.time(job.queued)),
         ("Started", p.time(job.started)), ("Ended", p.time(job.ended)),
-        ("Last modified", p.time(job.last_modified)), ("Duration", _span(job.duration)),
+        ("Last modified", p.time(job.last_modified)), ("Duration", span(job.duration)),
         ("Executions", f"{job.num_exes or 0} of at most {job.max_tries or '-'}"),
     ]  # fmt: skip
     if job.error and job.error.description:
@@ -307,7 +228,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
                     e.node.hostname if e.node and e.node.hostname else "-",
                     p.time(e.started),
                     p.time(e.ended),
-                    _span(e.duration),
+                    span(e.duration),
                     e.error_text or "-",
                 ]
                 for e in executions
@@ -317,7 +238,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
     return OK
 
 
-async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     if (args.execution_id is None) == (args.log_job is None):
         raise InvalidFilter("give either an EXECUTION_ID or --job JOB_ID")
     still_running: Callable[[], Any] | None = None
@@ -346,7 +267,7 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
     reported = 0
     while True:
         for line in await follower.poll():
-            _print_line(line, args, p)
+            print_line(line, args, p)
         for moment in follower.skipped[reported:]:
             p.note(
                 f"warning: over 10,000 lines share the time {p.time(moment)}; "
@@ -360,32 +281,14 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
         if still_running is not None and not await still_running():
             # The execution ended: one last look for lines written just before the end.
             for line in await follower.poll():
-                _print_line(line, args, p)
+                print_line(line, args, p)
             if follower.caught_up:
                 return OK
             continue
         await asyncio.sleep(FOLLOW_INTERVAL)
 
 
-def _print_line(line: LogLine, args: argparse.Namespace, p: _Printer) -> None:
-    if p.json:
-        p.line(
-            json.dumps(
-                {
-                    "timestamp": line.timestamp.isoformat(),
-                    "order": line.order,
-                    "stream": line.stream,
-                    "message": line.message,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    prefix = f"{p.time(line.timestamp)} " if args.timestamps else ""
-    p.line(prefix + p.log_text(line.message))
-
-
-async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _Printer) -> int:
+async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     verb = args.command
     if getattr(profile, "read_only", False):
         p.note(f"scale-tui {verb}: this profile is read-only; nothing was sent")
@@ -418,10 +321,6 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: _P
     else:
         p.line(f"Scale accepted: {what}. It applies the change within moments.")
     return OK
-
-
-def _dump(model: Any) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True)
 
 
 _HANDLERS = {"jobs": _jobs, "job": _job, "log": _log, "cancel": _act, "requeue": _act}

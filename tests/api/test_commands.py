@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from scale_tui import commands
+from scale_tui import commands, script_output
 from scale_tui.config import Profile
 
 
@@ -134,8 +134,8 @@ def test_log_text_is_escaped_only_for_a_terminal():
             return True
 
     args = parse(["log", "1"])
-    tty = commands._Printer(Tty(), io.StringIO(), args, Profile())
-    pipe = commands._Printer(io.StringIO(), io.StringIO(), args, Profile())
+    tty = script_output.Printer(Tty(), io.StringIO(), args, Profile())
+    pipe = script_output.Printer(io.StringIO(), io.StringIO(), args, Profile())
     text = "\x1b]52;c;evil\x07 \x1b[31mred\ttab"
     assert tty.log_text(text) == "\\x1b]52;c;evil\\x07 \\x1b[31mred\ttab"
     assert pipe.log_text(text) == text
