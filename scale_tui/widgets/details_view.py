@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.json import JSON
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -44,6 +45,23 @@ def pairs_table(rows: Iterable[Row], columns: int = 2) -> Table:
     if line:
         table.add_row(*line, *[""] * (2 * columns - len(line)))
     return table
+
+
+class Pairs:
+    """Label/value pairs, two to a line where there is room, else one to a line: at 80 columns
+    two pairs would fold host names and times in the middle."""
+
+    def __init__(self, rows: list[Row], two_from: int = 100) -> None:
+        self.rows, self.two_from = rows, two_from
+
+    def _table(self, width: int) -> Table:
+        return pairs_table(self.rows, 2 if width >= self.two_from else 1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._table(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self._table(options.max_width))
 
 
 def _span(a: datetime | None, b: datetime | None) -> str:
@@ -92,7 +110,7 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
         if job.error.description:
             error.append("\n       " + job.error.description)
         parts += [error, Text()]
-    parts.append(pairs_table(rows))
+    parts.append(Pairs(rows))
     return Group(*parts)
 
 
@@ -168,7 +186,7 @@ def execution_summary(exe: ExecutionDetails, now: datetime, tz: tzinfo = UTC) ->
         if exe.error.description:
             error.append("\n       " + exe.error.description)
         parts += [error, Text()]
-    parts.append(pairs_table(rows))
+    parts.append(Pairs(rows))
     return Group(*parts)
 
 
