@@ -176,11 +176,12 @@ class JobsFeed:
             self._show_empty()  # the countdown lives in the empty message too
 
     def _show_counts(self) -> None:
-        text = jobs_view.page_text(self.page, self.total, self.console.page_size,
-                                   self.table.row_count, len(self.jobs), self.quick)
+        texts = [jobs_view.page_text(self.page, self.total, self.console.page_size,
+                                     self.table.row_count, len(self.jobs), self.quick,
+                                     short=short) for short in (False, True)]
         if self.table.marked:
-            text += f" · {len(self.table.marked)} marked"
-        self.query_one(StatusCounts).show(self.counts, self.form.statuses, text)
+            texts = [f"{text} · {len(self.table.marked)} marked" for text in texts]
+        self.query_one(StatusCounts).show(self.counts, self.form.statuses, *texts)
 
     def _show_filter_summary(self) -> None:
         try:

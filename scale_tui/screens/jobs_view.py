@@ -57,10 +57,12 @@ def page_count(total: int, page_size: int) -> int:
 
 
 def page_text(page: int, total: int | None, page_size: int, shown: int, loaded: int,
-              quick: str) -> str:
+              quick: str, *, short: bool = False) -> str:
+    """What the status line says of the page; `short` for a narrow terminal."""
     if total is None:
         return "loading…"
-    text = f"{total} jobs · page {page}/{page_count(total, page_size)}"
+    pages = page_count(total, page_size)
+    text = f"{total} · p{page}/{pages}" if short else f"{total} jobs · page {page}/{pages}"
     if quick:
-        text += f" · find '{quick}': {shown} of {loaded}"
+        text += f" · find {shown}/{loaded}" if short else f" · find '{quick}': {shown} of {loaded}"
     return text

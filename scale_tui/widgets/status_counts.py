@@ -29,19 +29,25 @@ class StatusCounts(Static):
         self.counts: dict[str, int | None] = {}
         self.selected: tuple[str, ...] = ()
         self.page_text = ""
+        self.page_text_short = ""
 
     def show(self, counts: Mapping[str, int | None] | None = None,
-             selected: Sequence[str] | None = None, page_text: str | None = None) -> None:
+             selected: Sequence[str] | None = None, page_text: str | None = None,
+             page_text_short: str | None = None) -> None:
+        """`page_text_short` is what to say of the page when the line does not fit otherwise."""
         if counts is not None:
             self.counts = dict(counts)
         if selected is not None:
             self.selected = tuple(selected)
         if page_text is not None:
             self.page_text = page_text
-        short = 0 < self.size.width < 110
+            self.page_text_short = page_text_short or page_text
+        line = render_counts(self.counts, self.selected, self.page_text)
+        room = self.content_size.width
+        if 0 < room < line.cell_len:
+            line = render_counts(self.counts, self.selected, self.page_text_short, short=True)
         # One fixed line: skip the screen re-layout (it would repaint the whole jobs table).
-        self.update(render_counts(self.counts, self.selected, self.page_text, short=short),
-                    layout=False)
+        self.update(line, layout=False)
 
     def on_resize(self) -> None:
         self.show()
@@ -58,7 +64,8 @@ def render_counts(counts: Mapping[str, int | None], selected: Sequence[str],
         if selected and status in selected:
             style += " underline"
         text.append(label, style=style)
-        text.append(f" {'…' if count is None else _short(count)}  ",
+        gap = " " if short else "  "
+        text.append(f" {'…' if count is None else _short(count)}{gap}",
                     style="bold" if chosen else "dim")
     if page_text:
         text.append("│ " + page_text)

@@ -137,6 +137,19 @@ def test_page_line_says_where_we_are():
     assert "find 'x': 3 of 100" in jobs_view.page_text(1, 250, 100, 3, 100, "x")
 
 
+def test_the_status_line_keeps_the_page_at_80_columns():
+    from scale_tui.api import JOB_STATUSES
+    from scale_tui.widgets.status_counts import render_counts
+
+    counts = dict(zip(JOB_STATUSES, (12, 8, 34, 19, 61, 99_999, 43), strict=True))
+    page = jobs_view.page_text(1, 100_176, 100, 100, 100, "", short=True)
+    assert page == "100176 · p1/1002"
+    line = render_counts(counts, (), page, short=True)
+    assert line.cell_len <= 78 and line.plain.endswith("│ 100176 · p1/1002")
+    quick = jobs_view.page_text(1, 250, 100, 3, 100, "tile", short=True)
+    assert quick == "250 · p1/3 · find 3/100"
+
+
 def test_node_names_are_shortened_but_addresses_are_not():
     assert short_host("scale-agent-03.cluster.local") == "scale-agent-03"
     assert short_host("10.4.4.10") == "10.4.4.10"
