@@ -138,6 +138,10 @@ KEY_POSITION = {"id": 0, "last_modified": 1, "created": 2}
 def page_keys(conn, state, q, offset: int, size: int) -> list[tuple[int, int]]:
     """``(id, last_modified)`` of the jobs on one page of query ``q`` (a jobquery.JobQuery)."""
     where, args = q.sql_where(), q.args
+    ahead = state.keys_ahead.pop((where, tuple(args), q.order, offset, size,
+                                  state.db.generation), None)
+    if ahead is not None:  # read ahead for this very page, and nothing was written since
+        return ahead
     seek, seek_args, skip = state.seeker.plan(where, args, q.order, offset, state.db.generation)
     inner = f"{where} AND {seek}" if seek else where
     cursor = conn.cursor()
@@ -187,7 +191,13 @@ async def read_ahead(state, q, offset: int, size: int) -> None:
     Run on the event loop after a page's body is sent (a starlette BackgroundTask), while the
     client reads it: a client following ``next`` then finds the next page's rows ready. The
     connection's next request waits for it (uvicorn serves one request per connection at a time),
-    so the work is never done twice. When the rows are cached already it costs one index query.
+    so the work is never done twice, and its page keys are handed to that request. When the
+    rows are cached already it costs one index query.
     """
     with state.db.read() as conn:
-        encode_rows(conn, state, page_keys(conn, state, q, offset, size))
+        keys = page_keys(conn, state, q, offset, size)
+        encode_rows(conn, state, keys)
+    if len(state.keys_ahead) >= 64:  # one per client walking pages; these are never stale
+        state.keys_ahead.clear()
+    state.keys_ahead[q.sql_where(), tuple(q.args), q.order, offset, size,
+                     state.db.generation] = keys

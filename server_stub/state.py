@@ -22,5 +22,6 @@ class StubState:
     pieces: object = None  # joblist.Pieces
     seeker: PageSeeker = field(default_factory=PageSeeker)
     row_cache: RowCache = field(default_factory=RowCache)
+    keys_ahead: dict = field(default_factory=dict)  # joblist.read_ahead -> joblist.page_keys
     applier: object = None  # commands.CommandApplier
     simulator: object = None  # simulator.Simulator

@@ -106,10 +106,13 @@ def test_the_page_after_a_fresh_page_is_encoded_ahead(fresh):
         page2 = conn.execute("SELECT id, last_modified FROM jobs ORDER BY last_modified DESC, "
                              "id DESC LIMIT 20 OFFSET 20").fetchall()
     deadline = time.monotonic() + 10
-    while not all(tuple(k) in cache.rows for k in page2):  # it runs after the body is sent
+    handed = fresh.stub.state.keys_ahead
+    while not (handed and all(tuple(k) in cache.rows for k in page2)):  # after the body is sent
         assert time.monotonic() < deadline, "page 2 was not encoded ahead"
         time.sleep(0.01)
+    assert [key[3] for key in handed] == [20]  # page 2's keys wait for its request
     ahead = fresh.get("/v6/jobs/", params={**params, "page": 2}).json()
+    assert 20 not in [key[3] for key in handed]  # taken (page 3's may be there now)
     cache.rows.clear()
     assert fresh.get("/v6/jobs/", params={**params, "page": 2}).json() == ahead
     assert [j["id"] for j in ahead["results"]] == [k[0] for k in page2]
