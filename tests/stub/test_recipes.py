@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from tests.stub.test_actions import job, jobs_by_status
 
 
@@ -86,3 +88,21 @@ def test_when_a_job_ends_the_next_one_is_queued_or_blocked(fresh):
     else:
         assert ended == "FAILED"
         assert statuses(fresh, [following, last]) == ["BLOCKED", "BLOCKED"]
+
+
+def test_a_job_that_fails_for_good_blocks_the_jobs_after_it(fresh, monkeypatch):
+    class Unlucky(random.Random):
+        def random(self) -> float:  # the simulator's draws: fail, and with an error not retried
+            return 0.99
+
+    first = early_failed(fresh)
+    following, last = chain(fresh, first)
+    fresh.post("/v6/jobs/requeue/", json={"job_ids": [first["id"]]})
+    fresh.post("/_stub/drain")
+    monkeypatch.setattr(random, "Random", Unlucky)
+    for _ in range(30):
+        fresh.post("/_stub/tick")
+        if job(fresh, first["id"])["status"] == "FAILED":
+            break
+    assert job(fresh, first["id"])["status"] == "FAILED"
+    assert statuses(fresh, [following, last]) == ["BLOCKED", "BLOCKED"]
