@@ -264,6 +264,11 @@ class LogScreen(Screen):
         else:
             self._apply_pattern()
 
+    def on_log_view_pattern_failed(self, event: LogView.PatternFailed) -> None:
+        # The user's text stays in the find bar; the bar shows why nothing is found.
+        self.pattern = event.pattern
+        self._show_find_result()
+
     def _apply_pattern(self) -> None:
         self._search_timer = None
         self.view.set_pattern(self.pattern, filtering=self.filtering)

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from scale_tui.widgets.log_buffer import MESSAGE, STREAM, LogBuffer
 from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
-from scale_tui.widgets.log_search import LogPattern
+from scale_tui.widgets.log_search import LogPattern, PatternTooSlow
 
 __all__ = ["LogRows", "more_marker"]
 
@@ -51,7 +51,15 @@ class LogRows:
         """Recompute everything; after a change of stream, pattern, filter or wrap width."""
         self._seqs, self._starts, self._rows_end, self._head = [], [], 0, 0
         self._matches, self._match_head = [], 0
-        self._add(self.buffer.first_seq)
+        try:
+            self._add(self.buffer.first_seq)
+        except PatternTooSlow as exc:
+            self._set_pattern_aside(exc)
+            self.rebuild()
+
+    def _set_pattern_aside(self, error: PatternTooSlow) -> None:
+        """A regex that ran out of time stops finding; `pattern.error` says why."""
+        self.pattern = LogPattern(self.pattern.text, self.pattern.regex, error=str(error))
 
     def extend(self, new: range) -> tuple[int, int]:
         """Take in lines the buffer just appended.
@@ -62,7 +70,12 @@ class LogRows:
         removed = self._trim()
         before = len(self._seqs)
         if new:
-            self._add(new.start)
+            try:
+                self._add(new.start)
+            except PatternTooSlow as exc:  # on the new lines: everything is shown again
+                self._set_pattern_aside(exc)
+                self.rebuild()
+                return removed, len(new)
         return removed, len(self._seqs) - before
 
     def _add(self, start: int) -> None:

@@ -70,6 +70,13 @@ class LogView(ScrollView, can_focus=True):
     wrap: var[bool] = var(False)
     following: var[bool] = var(True, init=False)
 
+    class PatternFailed(Message):
+        """The find pattern was set aside (a regex that ran out of time); it carries the error."""
+
+        def __init__(self, pattern: LogPattern) -> None:
+            super().__init__()
+            self.pattern = pattern
+
     class FollowChanged(Message):
         """Following started or stopped, or lines arrived while paused."""
 
@@ -98,7 +105,9 @@ class LogView(ScrollView, can_focus=True):
         if not new:
             return
         self._widest = max(self._widest, _widest(batch[-len(new) :]))
+        pattern = self.rows.pattern
         removed_rows, added = self.rows.extend(new)
+        self._report_pattern(pattern)
         if self.current_match is not None and self.current_match not in self.buffer:
             self.current_match = None
         self._update_virtual_size()
@@ -124,8 +133,16 @@ class LogView(ScrollView, can_focus=True):
         if self.current_match is not None and not pattern.active:
             self.current_match = None
         self._rebuild()
+        self._report_pattern(pattern)
         if self.current_match is not None and not self.rows.match_position(self.current_match):
             self.current_match = None
+
+    def _report_pattern(self, before: LogPattern) -> None:
+        """Tell the screen when the rows set a too-slow regex aside."""
+        after = self.rows.pattern
+        if after is not before and after.error:
+            self.current_match = None
+            self.post_message(self.PatternFailed(after))
 
     def lines(self) -> list[LogLineLike]:
         """Every buffered line of the chosen stream, filter or not: what save and copy write."""

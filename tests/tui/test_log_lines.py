@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scale_tui.api import LogLine
+from scale_tui.widgets import log_search
 from scale_tui.widgets.log_buffer import MESSAGE, LogBuffer
 from scale_tui.widgets.log_rows import LogRows, rows_needed
 from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
 from scale_tui.widgets.log_save import resolve_save_path, write_log
-from scale_tui.widgets.log_search import LogPattern
+from scale_tui.widgets.log_search import LogPattern, PatternTooSlow
 from scale_tui.widgets.log_status import TailState, backoff, dropped_notice
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -87,6 +89,35 @@ def test_bad_regex_is_reported_with_the_text_kept():
     assert pattern.text == "tile ("
     assert pattern.error is not None and "missing )" in pattern.error
     assert LogPattern.compile("tile (").active  # the same text is fine as plain text
+
+
+def test_a_regex_that_backtracks_without_end_gives_up_in_time(monkeypatch):
+    monkeypatch.setattr(log_search, "SEARCH_BUDGET", 0.2)
+    pattern = LogPattern.compile(r"(a|aa)+$", regex=True)  # exponential on "aaa...ab"
+    started = time.monotonic()
+    with pytest.raises(PatternTooSlow):
+        pattern.matching(["ok"] * 10 + ["a" * 60 + "b"])
+    assert time.monotonic() - started < 2
+    assert pattern.spans("a" * 60 + "b") == []  # drawn without highlight, not hung
+    assert pattern.matching(["aa", "ab"]) == [0]  # harmless lines still match
+
+
+def test_rows_set_a_too_slow_regex_aside_and_show_every_line(monkeypatch):
+    monkeypatch.setattr(log_search, "SEARCH_BUDGET", 0.2)
+    slow = LogPattern.compile(r"(a|aa)+$", regex=True)
+    buffer = LogBuffer(1000)
+    buffer.extend(line(i) for i in range(20))
+    rows = LogRows(buffer)
+    rows.pattern, rows.filtering = slow, True
+    rows.rebuild()
+    assert rows.line_count == 0 and rows.pattern is slow  # nothing matches, in good time
+    rows.extend(buffer.extend([line(20, "a" * 60 + "b")]))  # then the slow line arrives
+    assert rows.line_count == 21  # filter off: every line is shown again
+    assert not rows.pattern.active and "too slow" in rows.pattern.error
+    assert rows.pattern.text == slow.text
+    rows.pattern = slow
+    rows.rebuild()
+    assert rows.line_count == 21 and rows.pattern.error
 
 
 # -- buffer and rows -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from textual.app import App
 from scale_tui.api import ScaleClient
 from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
+from scale_tui.widgets import log_search
 from scale_tui.widgets.log_find import FindBar
 from scale_tui.widgets.log_view import LogView
 from tests.pilot import wait_until
@@ -307,6 +308,22 @@ async def test_bad_regex_is_reported_inline_and_the_pattern_kept():
         assert screen.query_one("#find-input").value == "step ("
         await pilot.press(")")
         assert "200 lines" in str(screen.query_one("#find-info").render())
+
+
+async def test_a_too_slow_regex_is_reported_inline_and_the_screen_keeps_working(monkeypatch):
+    monkeypatch.setattr(log_search, "SEARCH_BUDGET", 0.2)
+    scale = numbered_log()
+    scale.write(["a" * 60 + "b"])  # "(a|aa)+$" backtracks for ages on this line
+    app, screen = open_log(scale)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_until(pilot, lambda: screen.tail.phase == "complete")
+        await pilot.press("slash", "ctrl+r", *"(a|aa)+$", "enter")
+        await wait_until(pilot, lambda: "too slow" in str(
+            screen.query_one("#find-info").render()))
+        assert screen.query_one("#find-input").value == "(a|aa)+$"  # nothing typed is lost
+        assert screen.view.rows.line_count == 201
+        await pilot.press("slash", *["backspace"] * 8, *"disk", "enter")
+        assert "10 lines" in str(screen.query_one("#find-info").render())
 
 
 async def test_stream_key_shows_one_stream_without_a_request():
