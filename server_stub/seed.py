@@ -67,12 +67,10 @@ class Seeder:
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
 
-    def _cap(self, us: int) -> int:
-        """Frozen data clips times at the end of history; live data shifts the job instead."""
-        return us if self.live else min(us, self.end)
 
     def _shift_into_past(self, row: dict, first_exe: int) -> None:
-        """Move a live job whose story would end after "now" back so that it ends by now."""
+        """Move a job whose story would end after the end of history ("now" when live) back so
+        that it ends by then, with its executions."""
         times = [row[k] for k in ("queued", "started", "ended", "last_status_change",
                                   "last_modified") if row[k] is not None]
         over = max(times, default=0) - self.end
@@ -202,8 +200,7 @@ class Seeder:
                "source": source}
         first_exe = len(self.exes)
         self._lifecycle(row, jt)
-        if self.live:
-            self._shift_into_past(row, first_exe)
+        self._shift_into_past(row, first_exe)
         self.jobs.append(row)
 
     def _lifecycle(self, row: dict, jt: JobType) -> None:
@@ -213,7 +210,7 @@ class Seeder:
                    error_id=None, output=None)
         row["last_status_change"] = t
         if status in ("PENDING", "BLOCKED") or (status == "CANCELED" and rng.random() < 0.4):
-            row["last_modified"] = self._cap(t + rng.randrange(1, 30) * US)
+            row["last_modified"] = t + rng.randrange(1, 30) * US
             row["last_status_change"] = row["last_modified"]
             return
         failed_before = 0
@@ -231,10 +228,10 @@ class Seeder:
             attempts = failed_before  # the newest exe_num has not been scheduled yet
         for exe_num in range(1, attempts + 1):
             last = exe_num == attempts
-            queued = self._cap(t + rng.randrange(1, 10) * US)
-            started = self._cap(queued + rng.randrange(2, 60) * US)
+            queued = t + rng.randrange(1, 10) * US
+            started = queued + rng.randrange(2, 60) * US
             dur = rng.randrange(10, 1800) * US
-            ended = self._cap(started + dur)
+            ended = started + dur
             node = rng.choice(NODES)["id"]
             if not last or status == "QUEUED":
                 exe_status, err = "FAILED", rng.choice(self.retry_errors)
@@ -263,7 +260,7 @@ class Seeder:
             t = ended if ended is not None else started
         if status == "QUEUED":
             row["num_exes"] = attempts + 1
-            row["queued"] = self._cap(t + rng.randrange(1, 10) * US)
+            row["queued"] = t + rng.randrange(1, 10) * US
             row.update(started=None, ended=None, node_id=None, error_id=None)
             t = row["queued"]
         if status == "CANCELED":
@@ -273,7 +270,7 @@ class Seeder:
                     for k, o in enumerate(jt.output_files)}
             row["output"] = json.dumps({"files": outs, "json": {}})
         row["last_status_change"] = t
-        row["last_modified"] = self._cap(t + rng.randrange(0, 3) * US)
+        row["last_modified"] = t + rng.randrange(0, 3) * US
 
     def _final_error(self, jt: JobType, retried: int):
         errors = self.catalog.errors_for(jt)
