@@ -143,7 +143,9 @@ def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
     """``JobExecutionDetailsSerializerV6``: the list fields plus tasks, resources, config."""
     out = execution(row, catalog)
     jt = catalog.job_types[row["job_type_id"]]
-    out["task_results"] = task_results(row) if row["status"] != "RUNNING" else None
+    error = catalog.errors.get(row["error_id"])
+    out["task_results"] = (task_results(row, error.name if error else None)
+                           if row["status"] != "RUNNING" else None)
     out["resources"] = {"resources": jt.resources}
     out["configuration"] = {"version": "2.0", "tasks": [
         {"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
@@ -157,26 +159,41 @@ def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
     return out
 
 
-def task_results(row) -> dict:
-    """pull, pre, main and post with times and exit codes, split over the execution's run."""
+TASKS = ("pull", "pre", "main", "post")
+# Where in the run each task ends, as a fraction of it.
+_TASK_ENDS = {"pull": 0.1, "pre": 0.2, "main": 0.9, "post": 1.0}
+# The task a failure ends in, by Scale's error name; any other error ends the main task.
+FAILED_TASK = {"pull": "pull", "pull-timeout": "pull", "task-launch": "pull",
+               "docker-task-launch": "pull", "launch-timeout": "pull",
+               "pre-timeout": "pre", "post-timeout": "post"}
+
+
+def task_results(row, error_name: str | None = None) -> dict:
+    """pull, pre, main and post with times and exit codes, split over the execution's run.
+
+    A failed execution stops at the task its error names (a pre-task timeout is the pre task's;
+    an algorithm error the main task's), which gets the execution's exit code; a canceled one
+    has no post task.
+    """
     start, end = row["started"], row["ended"] or row["started"]
     span = max(end - start, 4)
-    cuts = [start, start + span // 10, start + span // 5, start + span * 9 // 10, end]
     code = row["exit_code"]
-    failed_early = row["status"] == "FAILED" and code is None
-    tasks = []
-    for n, kind in enumerate(("pull", "pre", "main", "post")):
-        if failed_early and kind != "pull":
-            break
-        if row["status"] == "CANCELED" and kind == "post":
-            break
-        exit_code = code if kind == "main" else (None if kind == "pull" else 0)
-        if failed_early:
-            exit_code = None
+    last = "post"
+    if row["status"] == "FAILED":
+        last = FAILED_TASK.get(error_name or "", "pull" if code is None else "main")
+    elif row["status"] == "CANCELED":
+        last = "main"
+    tasks, begun = [], start
+    for kind in TASKS[:TASKS.index(last) + 1]:
+        ended = end if kind == last else start + int(span * _TASK_ENDS[kind])
+        # The task the run stopped in has the execution's exit code; the ones before it did well.
+        stopped = kind == last and row["status"] != "COMPLETED"
+        exit_code = code if stopped else (None if kind == "pull" else 0)
         tasks.append({"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
-                      "was_launched": True, "launched": drf(cuts[n]), "was_started": True,
-                      "started": drf(cuts[n] + 1000), "ended": drf(cuts[n + 1]),
+                      "was_launched": True, "launched": drf(begun), "was_started": True,
+                      "started": drf(begun + 1000), "ended": drf(ended),
                       "exit_code": exit_code})
+        begun = ended
     return {"version": "1.0", "tasks": tasks}
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import pytest
+
 LIST_FIELDS = [
     "id", "job_type", "status", "job_type_rev", "event", "ingest_event", "recipe", "batch",
     "is_superseded", "superseded_job", "node", "error", "max_tries", "num_exes",
@@ -139,3 +143,32 @@ def test_job_type_status_counts(http, all_jobs):
 
 def test_version(http):
     assert http.get("/v6/version/").json()["version"]
+
+
+def exe_row(status: str, exit_code: int | None) -> dict:
+    return {"status": status, "exit_code": exit_code, "started": 1_000_000_000,
+            "ended": 1_100_000_000, "cluster_id": "scale_job_0001_1x1"}
+
+
+@pytest.mark.parametrize(("status", "code", "error", "tasks", "codes"), [
+    ("COMPLETED", 0, None, ["pull", "pre", "main", "post"], [None, 0, 0, 0]),
+    ("FAILED", 1, "algorithm-unknown", ["pull", "pre", "main"], [None, 0, 1]),
+    ("FAILED", 137, "pre-timeout", ["pull", "pre"], [None, 137]),
+    ("FAILED", 137, "post-timeout", ["pull", "pre", "main", "post"], [None, 0, 0, 137]),
+    ("FAILED", None, "pull", ["pull"], [None]),
+    ("CANCELED", None, None, ["pull", "pre", "main"], [None, 0, None]),
+])
+def test_task_results_stop_at_the_task_the_error_names(status, code, error, tasks, codes):
+    from server_stub.serialize import task_results
+
+    got = task_results(exe_row(status, code), error)["tasks"]
+    assert [t["type"] for t in got] == tasks
+    assert [t["exit_code"] for t in got] == codes
+    assert got[-1]["ended"] == "1970-01-01T00:18:20Z"  # the last task ends with the execution
+    assert all(a["ended"] == b["launched"] for a, b in pairwise(got))  # back to back
+
+
+def test_a_pre_task_timeout_shows_in_the_task_results(http):
+    exe = http.get("/v6/jobs/299/executions/3/").json()
+    assert exe["error"]["name"] == "pre-timeout"
+    assert [t["type"] for t in exe["task_results"]["tasks"]] == ["pull", "pre"]
