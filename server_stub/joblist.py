@@ -197,7 +197,8 @@ async def read_ahead(state, q, offset: int, size: int) -> None:
     with state.db.read() as conn:
         keys = page_keys(conn, state, q, offset, size)
         encode_rows(conn, state, keys)
-    if len(state.keys_ahead) >= 64:  # one per client walking pages; these are never stale
+        # Keyed by the generation the keys were read in (a write may follow the lock's release).
+        handed = (q.sql_where(), tuple(q.args), q.order, offset, size, state.db.generation)
+    if len(state.keys_ahead) >= 64:  # one per client walking pages
         state.keys_ahead.clear()
-    state.keys_ahead[q.sql_where(), tuple(q.args), q.order, offset, size,
-                     state.db.generation] = keys
+    state.keys_ahead[handed] = keys
