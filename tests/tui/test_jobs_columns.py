@@ -59,3 +59,18 @@ async def test_a_resize_keeps_rows_cursor_and_marks(make_app):
         await settle(pilot, app)
         assert [c.key.value for c in table.columns.values()][-1] == "created"
         assert table.cursor_job_id == 6
+
+
+async def test_a_resize_that_keeps_the_columns_only_widens_them(make_app):
+    scale = FakeScale([job_payload(i, minute=i) for i in range(3, 0, -1)])
+    app = make_app(client=scale.client())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        table = app.screen.table
+        keys = [c.key.value for c in table.columns.values()]
+        narrow = table.columns["error"].width  # type: ignore[index]
+        await pilot.resize_terminal(126, 30)
+        await settle(pilot, app)
+        assert [c.key.value for c in table.columns.values()] == keys
+        assert table.columns["error"].width > narrow  # type: ignore[index]
+        assert table.get_row("3")  # the rows were not rebuilt away
