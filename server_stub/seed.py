@@ -157,6 +157,9 @@ class Seeder:
             # Retired types have no recent jobs: the same name's active version, or another.
             jt = next((t for t in self.active_types if t.name == jt.name),
                       self.active_types[jt.id % len(self.active_types)])
+        if (self.live and jt.raw["is_paused"] and i > self.n * 0.95
+                and i < self.n - len(ALL_STATUSES) and status in ("RUNNING", "COMPLETED")):
+            status = "QUEUED"  # a paused type's recent jobs wait in the queue (it was paused)
         self.forced_category = None
         if status == "FAILED" and self.failures_forced < len(FORCED_FAILURES):
             # The first failures cover every error category, even in a tiny seed.

@@ -74,3 +74,25 @@ def test_live_seed_ends_now_without_a_pile_up_or_retired_types_at_work(monkeypat
         assert busy == 0
         assert conn.execute("SELECT count(*) FROM jobs WHERE status = 'COMPLETED' AND "
                             "ended = started").fetchone()[0] == 0
+
+
+def test_live_seed_has_the_paused_type_queued_not_running_at_the_end():
+    state = open_state(jobs=2000, seed=9, simulate=True)
+    paused = [t.id for t in state.catalog.job_types.values() if t.raw["is_paused"]]
+    with state.db.read() as conn:
+        recent = dict(conn.execute(
+            f"SELECT status, count(*) FROM jobs WHERE job_type_id IN "
+            f"({','.join(map(str, paused))}) AND id > 1900 AND id <= 1993 GROUP BY status"
+        ).fetchall())
+    assert recent.get("QUEUED", 0) >= 1
+    assert "RUNNING" not in recent and "COMPLETED" not in recent
+
+
+def test_frozen_seed_ends_without_a_pile_up_or_zero_length_runs():
+    state = open_state(jobs=300, seed=7, simulate=False)
+    with state.db.read() as conn:
+        top = conn.execute("SELECT last_modified, count(*) FROM jobs GROUP BY last_modified "
+                           "ORDER BY last_modified DESC LIMIT 1").fetchone()
+        assert top[1] <= 2
+        assert conn.execute("SELECT count(*) FROM executions WHERE ended = started"
+                            ).fetchone()[0] == 0
