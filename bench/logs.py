@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import resource
 import statistics
@@ -77,6 +78,28 @@ async def append_rate(total: int = 1_000_000, batch: int = 10_000, *, busy: bool
     return {"lines_per_s": total / elapsed, "peak_rss_mb": peak_mb}
 
 
+@contextlib.asynccontextmanager
+async def loop_stalls(gaps: list[float]):
+    """While inside, append to `gaps` how late each tick of a 5 ms ticker on this loop was."""
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last - 0.005)
+            last = now
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0.05)  # the ticker is running before the work starts
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
 async def burst_stall(burst: int = 10_000) -> dict:
     """Longest gap between ticks of a 5 ms ticker while one burst is appended and drawn."""
     app = ViewApp()
@@ -86,23 +109,10 @@ async def burst_stall(burst: int = 10_000) -> dict:
         await pilot.pause()
         lines = make_lines(50_000, burst)
         gaps: list[float] = []
-        stop = asyncio.Event()
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while not stop.is_set():
-                await asyncio.sleep(0.005)
-                now = time.perf_counter()
-                gaps.append(now - last - 0.005)
-                last = now
-
-        task = asyncio.create_task(ticker())
-        await asyncio.sleep(0.05)
-        view.append(lines)
-        await pilot.pause()
-        await asyncio.sleep(0.05)
-        stop.set()
-        await task
+        async with loop_stalls(gaps):
+            view.append(lines)
+            await pilot.pause()
+            await asyncio.sleep(0.05)
     return {"stall_ms": max(gaps) * 1000}
 
 
@@ -149,24 +159,11 @@ async def screen_burst_stall(burst: int = 10_000) -> dict:
                              for i in range(burst)])
                     conn.close()
                     gaps: list[float] = []
-                    done = asyncio.Event()
-
-                    async def ticker() -> None:
-                        last_tick = time.perf_counter()
-                        while not done.is_set():
+                    async with loop_stalls(gaps):
+                        screen.action_poll_now()
+                        while screen.view.buffer.total < 50_000 + burst:
                             await asyncio.sleep(0.005)
-                            now = time.perf_counter()
-                            gaps.append(now - last_tick - 0.005)
-                            last_tick = now
-
-                    task = asyncio.create_task(ticker())
-                    await asyncio.sleep(0.05)
-                    screen.action_poll_now()
-                    while screen.view.buffer.total < 50_000 + burst:
-                        await asyncio.sleep(0.005)
-                    await pilot.pause()
-                    done.set()
-                    await task
+                        await pilot.pause()
         finally:
             stub.stop()
     return {"stall_ms": max(gaps) * 1000}
