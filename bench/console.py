@@ -34,9 +34,10 @@ CHILD_FLAG = "--first-rows-child"
 
 def first_rows_child(url: str) -> None:
     """Run in a fresh process: print the wall-clock moment the jobs table first has rows."""
-    from scale_tui.app import ScaleApp
+    from scale_tui.app import ScaleApp, freeze_startup_heap
     from scale_tui.config import Profile
 
+    freeze_startup_heap()  # as `scale-tui` does before the console runs
     app = ScaleApp("bench", Profile(url=url, refresh_interval=300))
 
     async def watch(pilot) -> None:
@@ -96,11 +97,12 @@ async def settle(pilot, app) -> None:
 
 
 async def measure_in_process(url: str, runs: int) -> dict[str, list[float]]:
-    from scale_tui.app import ScaleApp
+    from scale_tui.app import ScaleApp, freeze_startup_heap
     from scale_tui.config import Profile
 
     results: dict[str, list[float]] = {"filter": [], "stall_100": [], "stall_100_10": [],
                                        "stall_1000": []}
+    freeze_startup_heap()  # as `scale-tui` does before the console runs
     app = ScaleApp("bench", Profile(url=url, refresh_interval=300))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)

@@ -211,6 +211,9 @@ def poll_bytes() -> dict:
 
 
 def child(measure: str) -> dict:
+    from scale_tui.app import freeze_startup_heap
+
+    freeze_startup_heap()  # as `scale-tui` does before the console runs
     if measure == "append":
         return asyncio.run(append_rate())
     if measure == "append-busy":

@@ -104,9 +104,11 @@ def run_console(args: argparse.Namespace) -> int:
     _setup_logging(args.log_file)
     if not args.demo:
         name, profile, warnings = _resolve(args)
-        from scale_tui.app import ScaleApp
+        from scale_tui.app import ScaleApp, freeze_startup_heap
 
-        ScaleApp(name, profile, warnings=warnings).run()
+        app = ScaleApp(name, profile, warnings=warnings)
+        freeze_startup_heap()
+        app.run()
         return 0
     return _run_demo(args)
 
@@ -135,13 +137,15 @@ def _run_demo(args: argparse.Namespace) -> int:
     thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
     thread.start()
     try:
-        from scale_tui.app import ScaleApp
+        from scale_tui.app import ScaleApp, freeze_startup_heap
         from scale_tui.config import DEMO_PROFILE
 
         _name, profile, warnings = _resolve(args)
         demo = profile.model_copy(update={"url": "http://127.0.0.1", "token": None,
                                           "token_env": None})
-        ScaleApp(DEMO_PROFILE, demo, warnings=warnings, server=url).run()
+        app = ScaleApp(DEMO_PROFILE, demo, warnings=warnings, server=url)
+        freeze_startup_heap()
+        app.run()
     finally:
         # Also on ctrl+c and on a crash (the child also exits by itself if we are killed).
         thread.join()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scale_tui import app as app_module
 from scale_tui import cli
 from scale_tui.app import ScaleApp
 
@@ -25,10 +26,15 @@ def spawned(monkeypatch):
 
 
 def run_headless_until(monkeypatch, condition, then=None):
-    """Run the console without a terminal; exit (or call `then`) once `condition(app)` holds."""
-    seen = {}
+    """Run the console without a terminal; exit (or call `then`) once `condition(app)` holds.
+
+    `seen["steps"]` records the heap freeze (not done for real: it would keep this test
+    process's garbage forever) and the run, in order."""
+    seen = {"steps": []}
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: seen["steps"].append("freeze"))
 
     def run(self, *args, **kwargs):
+        seen["steps"].append("run")
         async def watch(pilot):
             while not condition(self):
                 await pilot.pause(0.05)
@@ -50,6 +56,7 @@ def has_rows(app) -> bool:
 def test_demo_shows_jobs_and_stops_its_stub_on_exit(spawned, monkeypatch, isolated):
     seen = run_headless_until(monkeypatch, has_rows)
     assert cli.main(["--demo"]) == 0
+    assert seen["steps"] == ["freeze", "run"]  # imports kept out of full collections
     assert seen["app"].profile.url.startswith("http://127.0.0.1:")
     assert len(spawned) == 1
     assert not spawned[0].process.is_alive()
