@@ -98,24 +98,16 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
     char = text[pos]
     if char == "[" and depth <= 2:
         items: list[Any] = []
-        pos = _SPACE.match(text, pos + 1).end()
-        if text[pos] == "]":
-            return items, pos + 1
-        while True:
+        done, pos = _open(text, pos, "]")
+        while not done:
             item, pos = _DECODER.raw_decode(text, pos)
             items.append(item)
-            pos = _SPACE.match(text, pos).end()
-            if text[pos] == "]":
-                return items, pos + 1
-            if text[pos] != ",":
-                raise ValueError("expected , or ]")
-            pos = _SPACE.match(text, pos + 1).end()
+            done, pos = _after_member(text, pos, "]")
+        return items, pos
     if char == "{" and depth < 2:
         obj: dict[str, Any] = {}
-        pos = _SPACE.match(text, pos + 1).end()
-        if text[pos] == "}":
-            return obj, pos + 1
-        while True:
+        done, pos = _open(text, pos, "}")
+        while not done:
             if text[pos] != '"':
                 raise ValueError("expected a key")
             key, pos = json.decoder.scanstring(text, pos + 1)
@@ -123,13 +115,26 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
             if text[pos] != ":":
                 raise ValueError("expected :")
             obj[key], pos = _value(text, _SPACE.match(text, pos + 1).end(), depth + 1)
-            pos = _SPACE.match(text, pos).end()
-            if text[pos] == "}":
-                return obj, pos + 1
-            if text[pos] != ",":
-                raise ValueError("expected , or }")
-            pos = _SPACE.match(text, pos + 1).end()
+            done, pos = _after_member(text, pos, "}")
+        return obj, pos
     return _DECODER.raw_decode(text, pos)
+
+
+def _open(text: str, pos: int, close: str) -> tuple[bool, int]:
+    """Past an opening bracket: (True, end) when the container is empty, else (False, start of
+    its first member)."""
+    pos = _SPACE.match(text, pos + 1).end()
+    return (True, pos + 1) if text[pos] == close else (False, pos)
+
+
+def _after_member(text: str, pos: int, close: str) -> tuple[bool, int]:
+    """After a member: (True, end) at the closing bracket, else (False, start of the next)."""
+    pos = _SPACE.match(text, pos).end()
+    if text[pos] == close:
+        return True, pos + 1
+    if text[pos] != ",":
+        raise ValueError(f"expected , or {close}")
+    return False, _SPACE.match(text, pos + 1).end()
 
 
 def _line(source: Any, times: dict[str, datetime | None]) -> LogLine | None:
