@@ -28,8 +28,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server_stub.app import open_state
-from server_stub.logs import BIG_LOG_LINES
 from server_stub.runner import spawn_stub
+from server_stub.store.logs import BIG_LOG_LINES
 
 LIST = "/v6/jobs/"
 

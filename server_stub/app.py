@@ -14,19 +14,19 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from server_stub.catalog import Catalog
-from server_stub.commands import CommandApplier
-from server_stub.db import Database
-from server_stub.joblist import Pieces
-from server_stub.params import APIError
-from server_stub.routes import actions, control, job_types, logs
-from server_stub.routes import jobs as job_routes
-from server_stub.routes.common import RouteNotFound
-from server_stub.seed import seed_database, span_for
-from server_stub.simulator import Simulator
-from server_stub.state import StubState
-from server_stub.timefmt import FIXED_EPOCH_US, now_us
-from server_stub.web import ScaleFront, detail, django_404
+from server_stub.http.routes import actions, control, job_types, logs
+from server_stub.http.routes import jobs as job_routes
+from server_stub.http.routes.common import RouteNotFound
+from server_stub.http.state import StubState
+from server_stub.http.web import ScaleFront, detail, django_404
+from server_stub.sim.seed import seed_database, span_for
+from server_stub.sim.simulator import Simulator
+from server_stub.store.catalog import Catalog
+from server_stub.store.command_log import CommandApplier
+from server_stub.store.db import Database
+from server_stub.store.joblist import Pieces
+from server_stub.store.params import APIError
+from server_stub.store.timefmt import FIXED_EPOCH_US, now_us
 
 log = logging.getLogger("server_stub")
 

@@ -159,7 +159,7 @@ def exe_row(status: str, exit_code: int | None) -> dict:
     ("CANCELED", None, None, ["pull", "pre", "main"], [None, 0, None]),
 ])
 def test_task_results_stop_at_the_task_the_error_names(status, code, error, tasks, codes):
-    from server_stub.serialize import task_results
+    from server_stub.store.serialize import task_results
 
     got = task_results(exe_row(status, code), error)["tasks"]
     assert [t["type"] for t in got] == tasks

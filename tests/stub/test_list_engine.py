@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from server_stub import serialize
-from server_stub.joblist import LIST_COLUMNS, PageEncoder
+from server_stub.store import serialize
+from server_stub.store.joblist import LIST_COLUMNS, PageEncoder
 
 
 def test_list_rows_equal_serializer_output(fresh):
@@ -63,7 +63,7 @@ def test_cached_list_rows_follow_every_change(fresh):
 
 
 def test_row_cache_is_keyed_by_id_and_last_modified_and_stays_bounded():
-    from server_stub.joblist import RowCache
+    from server_stub.store.joblist import RowCache
 
     cache = RowCache(size=10)
     cache.put((1, 100), b"row")

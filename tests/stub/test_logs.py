@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server_stub.logs import BIG_LOG_LINES, seeded_line_count
+from server_stub.store.logs import BIG_LOG_LINES, seeded_line_count
 
 
 def log(http, exe_id, stream="combined", **params):

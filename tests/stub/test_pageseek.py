@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server_stub.joblist import KEY_POSITION
-from server_stub.pageseek import PageSeeker
+from server_stub.store.joblist import KEY_POSITION
+from server_stub.store.pageseek import PageSeeker
 
 WHERE, ARGS, ORDER = "status = ?", ["COMPLETED"], "last_modified DESC, id DESC"
 

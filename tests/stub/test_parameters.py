@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server_stub.params import BadParameter, Params, parse_iso_duration, parse_iso_timestamp
+from server_stub.store.params import BadParameter, Params, parse_iso_duration, parse_iso_timestamp
 
 BAD_TS = "Invalid ISO timestamp format for parameter: started"
 
@@ -38,7 +38,7 @@ def test_unencoded_plus_decodes_to_space_and_is_rejected(http):
 
 def test_duration_means_now_minus(monkeypatch):
     now = 1_767_225_600_000_000
-    monkeypatch.setattr("server_stub.params.now_us", lambda: now)
+    monkeypatch.setattr("server_stub.store.params.now_us", lambda: now)
     assert Params([("started", "PT1H")]).timestamp("started") == now - 3_600_000_000
     assert Params([("started", "P1DT0.5S")]).timestamp("started") == now - 86_400_500_000
     assert Params([("started", "PT")]).timestamp("started") == now

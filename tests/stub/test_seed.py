@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server_stub.app import open_state
-from server_stub.timefmt import FIXED_EPOCH_US
+from server_stub.store.timefmt import FIXED_EPOCH_US
 
 
 def dump(state):

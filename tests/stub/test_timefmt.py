@@ -6,7 +6,7 @@ import json
 import random
 import time
 
-from server_stub.timefmt import drf, drf_json, es
+from server_stub.store.timefmt import drf, drf_json, es
 
 
 def reference(us: int) -> str:

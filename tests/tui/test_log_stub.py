@@ -6,7 +6,7 @@ import httpx
 
 from scale_tui.api import ScaleClient
 from scale_tui.screens.log import LogScreen
-from server_stub import logtext
+from server_stub.store import logtext
 from tests.pilot import wait_until
 from tests.tui.test_log_screen import LogApp, status_text
 

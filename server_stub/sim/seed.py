@@ -11,10 +11,10 @@ import itertools
 import json
 import random
 
-from server_stub.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog, JobType
-from server_stub.db import Database
-from server_stub.logs import seeded_line_count
-from server_stub.timefmt import US
+from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog, JobType
+from server_stub.store.db import Database
+from server_stub.store.logs import seeded_line_count
+from server_stub.store.timefmt import US
 
 HOUR = 3600 * US
 # Old jobs are mostly finished; the newest 5% hold the live work.

@@ -15,8 +15,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from server_stub import logtext
-from server_stub.timefmt import US, es
+from server_stub.store import logtext
+from server_stub.store.timefmt import US, es
 
 LOG_CAP = 10_000
 BIG_LOG_LINES = 50_000

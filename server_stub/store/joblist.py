@@ -13,9 +13,9 @@ import itertools
 import json
 from functools import cached_property
 
-from server_stub.catalog import Catalog
-from server_stub.serialize import BATCH_BY_ID, NODE_BY_ID, Related
-from server_stub.timefmt import drf_json as _ts
+from server_stub.store.catalog import Catalog
+from server_stub.store.serialize import BATCH_BY_ID, NODE_BY_ID, Related
+from server_stub.store.timefmt import drf_json as _ts
 
 # What the list reads of a job, in this order (the first columns as in the table, so that
 # serialize.Related finds event, ingest event and recipe at 3, 4 and 5).

@@ -6,14 +6,14 @@ from fastapi import APIRouter, Request
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from server_stub import serialize
-from server_stub.joblist import encode_page, page_keys, read_ahead
-from server_stub.jobquery import JobQuery, list_filters
-from server_stub.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
-from server_stub.pagination import DEFAULT_PAGE_SIZE
-from server_stub.params import APIError, NotFound
-from server_stub.routes.common import check_format, envelope, page_of, params, path_id, stub
-from server_stub.web import json_response
+from server_stub.http.openapi import JOB_LIST_PARAMS, PAGE_PARAMS, query_params
+from server_stub.http.pagination import DEFAULT_PAGE_SIZE
+from server_stub.http.routes.common import check_format, envelope, page_of, params, path_id, stub
+from server_stub.http.web import json_response
+from server_stub.store import serialize
+from server_stub.store.joblist import encode_page, page_keys, read_ahead
+from server_stub.store.jobquery import JobQuery, list_filters
+from server_stub.store.params import APIError, NotFound
 
 router = APIRouter()
 EXE_COLUMNS = "e.*, j.job_type_id AS job_type_id"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server_stub.catalog import Catalog
-from server_stub.params import BadParameter, Params
+from server_stub.store.catalog import Catalog
+from server_stub.store.params import BadParameter, Params
 
 # Fields a client may order by, as Django ORM paths, mapped to SQL on the jobs table.
 NOT_NULL = {"id", "created", "last_modified", "status", "num_exes", "max_tries", "priority",

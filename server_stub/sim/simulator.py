@@ -11,10 +11,10 @@ import json
 import random
 import threading
 
-from server_stub import logs, logtext, recipes
-from server_stub.catalog import NODES, Catalog
-from server_stub.db import Database
-from server_stub.timefmt import now_us
+from server_stub.store import logs, logtext, recipes
+from server_stub.store.catalog import NODES, Catalog
+from server_stub.store.db import Database
+from server_stub.store.timefmt import now_us
 
 SLOTS = len(NODES) * 2  # executions the cluster runs at once
 
@@ -163,7 +163,7 @@ class Simulator:
 
     def _arrive(self, conn, rng: random.Random, now: int, changes: dict) -> None:
         """A new ingest arrives: a parse job is queued, as a Strike would do."""
-        from server_stub.queueing import insert_job
+        from server_stub.store.queueing import insert_job
 
         active = [jt for jt in self.catalog.job_types.values()
                   if jt.raw["is_active"] and not jt.raw["is_paused"]]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from server_stub import logs
-from server_stub.openapi import query_params
-from server_stub.params import APIError, NotFound
-from server_stub.routes.common import RouteNotFound, params, path_id, stub
+from server_stub.http.openapi import query_params
+from server_stub.http.routes.common import RouteNotFound, params, path_id, stub
+from server_stub.store import logs
+from server_stub.store.params import APIError, NotFound
 
 router = APIRouter()
 STREAMS = {"combined": None, "stdout": "stdout", "stderr": "stderr"}

@@ -10,7 +10,7 @@ import json
 from math import ceil
 from urllib.parse import parse_qs, urlencode
 
-from server_stub.params import NotFound
+from server_stub.store.params import NotFound
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from server_stub import commands
-from server_stub.jobquery import action_filters
-from server_stub.openapi import ACTION_BODY, QUEUE_BODY, body_schema
-from server_stub.queueing import insert_job, parse_new_job
-from server_stub.routes.common import check_format, json_body, params, stub
-from server_stub.routes.jobs import job_details
-from server_stub.timefmt import now_us
-from server_stub.web import absolute_path, json_response
+from server_stub.http.openapi import ACTION_BODY, QUEUE_BODY, body_schema
+from server_stub.http.routes.common import check_format, json_body, params, stub
+from server_stub.http.routes.jobs import job_details
+from server_stub.http.web import absolute_path, json_response
+from server_stub.store import command_log
+from server_stub.store.jobquery import action_filters
+from server_stub.store.queueing import insert_job, parse_new_job
+from server_stub.store.timefmt import now_us
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ async def _accept(request: Request, kind: str) -> Response:
     p = params(request, body)
     q = action_filters(p, state.catalog)
     priority = p.int("priority") if kind == "requeue" else None
-    commands.record(state.db, kind, q, priority)
+    command_log.record(state.db, kind, q, priority)
     state.applier.notify()
     # DRF renders a None body as zero bytes under application/json.
     return Response(status_code=202, media_type="application/json")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from server_stub.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog
-from server_stub.timefmt import drf
+from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog
+from server_stub.store.timefmt import drf
 
 NODE_BY_ID = {n["id"]: n for n in NODES}
 BATCH_BY_ID = {b["id"]: {**b, "created": drf(b["created"])} for b in BATCHES}

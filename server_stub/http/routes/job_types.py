@@ -7,12 +7,12 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from server_stub.catalog import JobType
-from server_stub.openapi import PAGE_PARAMS, query_params
-from server_stub.params import NotFound, Params
-from server_stub.routes.common import check_format, envelope, page_of, params, stub
-from server_stub.timefmt import drf, now_us
-from server_stub.web import json_response
+from server_stub.http.openapi import PAGE_PARAMS, query_params
+from server_stub.http.routes.common import check_format, envelope, page_of, params, stub
+from server_stub.http.web import json_response
+from server_stub.store.catalog import JobType
+from server_stub.store.params import NotFound, Params
+from server_stub.store.timefmt import drf, now_us
 
 router = APIRouter()
 TYPE_FILTERS = [("keyword", "array"), ("id", "array"), ("is_active", "string"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 
-from server_stub.timefmt import FIXED_EPOCH_US, US
+from server_stub.store.timefmt import FIXED_EPOCH_US, US
 
 # The stub's own choices of state for the manifest job types (the files all say active/unpaused);
 # a console must show inactive and paused types, so a few are made so here.

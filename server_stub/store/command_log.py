@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import threading
 
-from server_stub import recipes
-from server_stub.catalog import BATCH_PRIORITY, Catalog
-from server_stub.db import Database
-from server_stub.jobquery import JobQuery
-from server_stub.timefmt import now_us
+from server_stub.store import recipes
+from server_stub.store.catalog import BATCH_PRIORITY, Catalog
+from server_stub.store.db import Database
+from server_stub.store.jobquery import JobQuery
+from server_stub.store.timefmt import now_us
 
 FINAL_EXE = "CANCELED"
 

@@ -8,9 +8,9 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from server_stub import pagination
-from server_stub.params import APIError, NotFound, Params
-from server_stub.state import StubState
+from server_stub.http import pagination
+from server_stub.http.state import StubState
+from server_stub.store.params import APIError, NotFound, Params
 
 DIGITS = re.compile(r"^\d+$")
 
@@ -75,7 +75,7 @@ def page_of(request: Request, count: int) -> tuple[int, int]:
 def envelope(request: Request, count: int, number: int, size: int,
              results: list | str | bytes) -> str | bytes:
     """The page body; ``results`` may already be JSON text (str or UTF-8 bytes)."""
-    from server_stub.web import absolute_path
+    from server_stub.http.web import absolute_path
 
     results_json = results if isinstance(results, (str, bytes)) else json.dumps(
         results, ensure_ascii=False, separators=(",", ":"))

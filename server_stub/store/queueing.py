@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from server_stub.catalog import Catalog, JobType
-from server_stub.params import APIError, BadParameter, NotFound, Params
+from server_stub.store.catalog import Catalog, JobType
+from server_stub.store.params import APIError, BadParameter, NotFound, Params
 
 DATA_KEYS = {"version", "files", "json"}
 

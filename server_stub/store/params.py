@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-from server_stub.timefmt import now_us, to_us
+from server_stub.store.timefmt import now_us, to_us
 
 
 class APIError(Exception):

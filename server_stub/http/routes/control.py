@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from server_stub.routes.common import stub
-from server_stub.web import json_response
+from server_stub.http.routes.common import stub
+from server_stub.http.web import json_response
 
 router = APIRouter(prefix="/_stub", tags=["stub control"])
 

@@ -1,0 +1,1 @@
+"""Query engine and storage: SQLite, Scale's filters and orderings, serialisers, commands."""
