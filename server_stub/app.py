@@ -14,13 +14,14 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from server_stub.http.routes import actions, control, job_types, logs
+from server_stub.http.routes import actions, control, job_types, logs, scheduler
 from server_stub.http.routes import jobs as job_routes
 from server_stub.http.routes.common import RouteNotFound
 from server_stub.http.state import StubState
 from server_stub.http.web import ScaleFront, detail, django_404
 from server_stub.sim.seed import seed_database, span_for
 from server_stub.sim.simulator import Simulator
+from server_stub.store import scheduler as scheduler_settings
 from server_stub.store.catalog import Catalog
 from server_stub.store.command_log import CommandApplier
 from server_stub.store.db import Database
@@ -32,8 +33,13 @@ log = logging.getLogger("server_stub")
 
 
 def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
-               simulate: bool = True, token: str | None = None) -> StubState:
-    """Open (and seed, if new) the database; apply commands an earlier process accepted."""
+               simulate: bool = True, token: str | None = None,
+               paused: bool = False) -> StubState:
+    """Open (and seed, if new) the database; apply commands an earlier process accepted.
+
+    ``paused`` pauses the scheduler (as ``PATCH /scheduler/ {"is_paused": true}`` would);
+    without it a database keeps the state it was left in (a new one is unpaused).
+    """
     if not 1 <= jobs <= 10_000_000:
         raise ValueError(f"jobs must be between 1 and 10,000,000, got {jobs}")
     db = Database(db_path)
@@ -42,6 +48,9 @@ def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
         # Frozen data hangs off a fixed epoch; live data ends now so the demo looks current.
         start = FIXED_EPOCH_US if not simulate else now_us() - span_for(jobs)
         seed_database(db, catalog, jobs=jobs, seed=seed, start_us=start, live=simulate)
+    if paused:
+        with db.write() as conn:
+            scheduler_settings.write(conn, {"is_paused": True})
     state = StubState(db=db, catalog=catalog, token=token, simulate=simulate,
                       pieces=Pieces(catalog))
     state.applier = CommandApplier(db, catalog)
@@ -51,8 +60,10 @@ def open_state(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
 
 
 def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
-               simulate: bool = True, token: str | None = None) -> FastAPI:
-    state = open_state(db_path, jobs=jobs, seed=seed, simulate=simulate, token=token)
+               simulate: bool = True, token: str | None = None,
+               paused: bool = False) -> FastAPI:
+    state = open_state(db_path, jobs=jobs, seed=seed, simulate=simulate, token=token,
+                       paused=paused)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -70,7 +81,7 @@ def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
                   openapi_url="/_stub/openapi.json")
     app.state.stub = state
     for prefix in ("/v6", "/v7"):
-        for module in (actions, job_routes, logs, job_types):
+        for module in (actions, job_routes, logs, job_types, scheduler):
             app.include_router(module.router, prefix=prefix,
                                include_in_schema=prefix == "/v6")
     app.include_router(control.router)

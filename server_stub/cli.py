@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-simulate", dest="simulate", action="store_false",
                    help="freeze the data: fixed timestamps, nothing moves on its own")
     p.add_argument("--token", help="require 'Authorization: Token TOKEN' as Scale does")
+    p.add_argument("--paused", action="store_true",
+                   help="start with the scheduler paused: queued jobs wait until "
+                        "PATCH /v6/scheduler/ {\"is_paused\": false}")
     return p
 
 
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"scale-stub: seeding {args.jobs} jobs (seed {args.seed})...", file=sys.stderr)
     app = create_app(args.db, jobs=args.jobs, seed=args.seed, simulate=args.simulate,
-                     token=args.token)
+                     token=args.token, paused=args.paused)
     print(f"scale-stub: serving Scale v6 at http://{args.host}:{args.port}/v6/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

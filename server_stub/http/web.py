@@ -90,7 +90,7 @@ SCALE_URLS = re.compile(r"""^/v[67]/(
     | jobs/\d+/executions/ | jobs/\d+/executions/\d+/
     | job-executions/ | job-executions/\d+/ | job-executions/\d+/logs/(combined|stdout|stderr)/
     | job-type-names/ | job-types/ | job-types/status/ | job-types/[^/]+/ | job-types/[^/]+/[^/]+/
-    | version/
+    | scheduler/ | version/
 )$""", re.VERBOSE)
 
 

@@ -11,7 +11,7 @@ import json
 import random
 import threading
 
-from server_stub.store import logs, logtext, recipes
+from server_stub.store import logs, logtext, recipes, scheduler
 from server_stub.store.catalog import NODES, Catalog
 from server_stub.store.db import Database
 from server_stub.store.timefmt import now_us
@@ -64,6 +64,11 @@ class Simulator:
         return changes
 
     def _schedule(self, conn, rng: random.Random, now: int, changes: dict) -> None:
+        settings = scheduler.read(conn)
+        if settings.is_paused:
+            # Scale declines every resource offer while paused (scale_scheduler.py); running
+            # executions go on (scheduler/manager.py: "Existing jobs will continue to run").
+            return
         running = conn.execute("SELECT count(*) FROM executions WHERE status = 'RUNNING'"
                                ).fetchone()[0]
         free = max(0, SLOTS - running)
@@ -73,7 +78,7 @@ class Simulator:
         rows = conn.execute(
             "SELECT id, job_type_id, num_exes, input_file_size FROM jobs WHERE status = 'QUEUED' "
             f"AND job_type_id NOT IN ({','.join(map(str, paused))}) "
-            "ORDER BY priority, queued, id LIMIT ?", (free,)).fetchall()
+            f"ORDER BY {settings.queue_order} LIMIT ?", (free,)).fetchall()
         for job in rows:
             node = rng.choice(NODES)["id"]
             exe_id = (conn.execute("SELECT coalesce(max(id), 0) FROM executions").fetchone()[0]

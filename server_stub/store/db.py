@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL,
     applied INTEGER);
 CREATE TABLE IF NOT EXISTS job_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS scheduler (
+    id INTEGER PRIMARY KEY, is_paused INTEGER NOT NULL DEFAULT 0,
+    num_message_handlers INTEGER NOT NULL DEFAULT 1,
+    system_logging_level TEXT NOT NULL DEFAULT 'INFO', queue_mode TEXT NOT NULL DEFAULT 'FIFO');
+INSERT OR IGNORE INTO scheduler (id) VALUES (1);
 """
 
 # Created after the bulk seed: building an index once is cheaper than maintaining it per row.

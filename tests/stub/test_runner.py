@@ -85,3 +85,21 @@ def test_spawned_stub_exits_when_its_parent_dies(tmp_path):
 def test_spawned_stub_that_cannot_start_says_so_at_once():
     with pytest.raises(RuntimeError, match="exited"):
         spawn_stub(jobs=0)
+
+
+def test_scale_stub_paused_starts_with_the_scheduler_paused():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server_stub.cli", "--port", str(port),
+                             "--jobs", "10", "--no-simulate", "--paused"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        def scheduler():
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/v6/scheduler/").json()
+            except httpx.TransportError:
+                return None
+
+        assert wait_for(scheduler, timeout=30, interval=0.1)["is_paused"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
