@@ -28,7 +28,14 @@ class StubServer:
         from server_stub.app import create_app
 
         self.host = host
-        self.port = port or free_port(host)
+        # A port of our choosing is bound now and handed to uvicorn, so that no other server
+        # (another stub of a fleet, say) can take it between choosing and serving.
+        self.socket: socket.socket | None = None
+        if not port:
+            self.socket = socket.socket()
+            self.socket.bind((host, 0))
+            port = self.socket.getsockname()[1]
+        self.port = port
         self.app = create_app(**app_kwargs)
         config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning",
                                 lifespan="on", access_log=False)
@@ -44,7 +51,9 @@ class StubServer:
         return self.app.state.stub
 
     def start(self, timeout: float = 20.0) -> StubServer:
-        self.thread = threading.Thread(target=self.server.run, name="stub-uvicorn", daemon=True)
+        sockets = [self.socket] if self.socket is not None else None
+        self.thread = threading.Thread(target=self.server.run, args=(sockets,),
+                                       name="stub-uvicorn", daemon=True)
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
@@ -58,6 +67,8 @@ class StubServer:
         if self.thread is not None:
             self.thread.join(timeout=10)
             self.thread = None
+        if self.socket is not None:
+            self.socket.close()
         self.state.db.close()
 
     def __enter__(self) -> StubServer:
@@ -67,33 +78,52 @@ class StubServer:
         self.stop()
 
 
-def _child(conn, kwargs: dict, lifeline_fd) -> None:
-    server = StubServer(**kwargs)
+def _child(conn, configs: list[dict], lifeline_fd) -> None:
+    """Seed and serve every stub of ``configs``; report their URLs (or why not) on ``conn``."""
+    try:
+        servers = [StubServer(**kwargs) for kwargs in configs]
+        for server in servers:
+            server.start()
+    except Exception as exc:  # the parent raises it with this text
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        conn.close()
+        raise SystemExit(1) from None
 
     def watch_parent() -> None:
-        # The parent holds the other end of the pipe; EOF means it died: stop with it.
+        # The parent holds the other end of the pipe; EOF means it died or stopped us.
         with contextlib.suppress(EOFError, OSError):
             lifeline_fd.recv()
-        server.server.should_exit = True
+        for server in servers:
+            server.server.should_exit = True
 
-    server.start()
-    conn.send(server.url)
+    conn.send(("ok", [server.url for server in servers]))
     conn.close()
     threading.Thread(target=watch_parent, daemon=True).start()
-    server.thread.join()
-    server.state.db.close()
+    for server in servers:
+        server.thread.join()
+        server.stop()
 
 
-class StubProcess:
-    """The stub in a child process, so the simulator never shares the console's event loop."""
+class StubFleet:
+    """Several stubs in one child process, each its own uvicorn server on a free loopback port.
 
-    def __init__(self, **kwargs) -> None:
+    ``configs`` are ``create_app`` keyword arguments (plus ``host``/``port``), one dict a stub;
+    ``urls`` lists their URLs in the same order. The child exits when ``stop()`` is called, when
+    the parent dies, or when this object is dropped (all three close the pipe it watches), so a
+    demo never leaves servers behind. A stub that cannot start stops them all with its reason.
+    """
+
+    def __init__(self, configs: list[dict]) -> None:
+        configs = [dict(c) for c in configs]
+        if not configs:
+            raise ValueError("spawn_stubs needs at least one stub configuration")
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
         self._lifeline, child_lifeline = ctx.Pipe()
-        self.process = ctx.Process(target=_child, args=(child, kwargs, child_lifeline),
+        self.process = ctx.Process(target=_child, args=(child, configs, child_lifeline),
                                    daemon=True, name="scale-stub")
         self.process.start()
+        child.close()
         child_lifeline.close()
         # Seeding a large database takes a while; a child that died is reported at once.
         deadline = time.monotonic() + START_TIMEOUT
@@ -104,7 +134,16 @@ class StubProcess:
             if time.monotonic() > deadline:
                 self.process.kill()
                 raise RuntimeError(f"stub process did not start within {START_TIMEOUT:.0f} s")
-        self.url: str = parent.recv()
+        try:
+            kind, value = parent.recv()
+        except EOFError:  # it died before a word
+            self.process.join(timeout=10)
+            kind, value = "error", f"code {self.process.exitcode}"
+        parent.close()
+        if kind != "ok":
+            self.process.join(timeout=10)
+            raise RuntimeError(f"stub process exited before serving: {value}")
+        self.urls: list[str] = value
 
     def stop(self) -> None:
         self._lifeline.close()
@@ -113,6 +152,25 @@ class StubProcess:
             self.process.kill()
             self.process.join()
 
+    def __enter__(self) -> StubFleet:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class StubProcess(StubFleet):
+    """One stub in a child process, so the simulator never shares the console's event loop."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__([kwargs])
+        self.url: str = self.urls[0]
+
 
 def spawn_stub(**kwargs) -> StubProcess:
     return StubProcess(**kwargs)
+
+
+def spawn_stubs(configs: list[dict]) -> StubFleet:
+    """Several stubs in one child process (``scale-tui --demo --fleet``); see ``StubFleet``."""
+    return StubFleet(configs)
