@@ -35,7 +35,7 @@ CHILD_FLAG = "--first-rows-child"
 def first_rows_child(url: str) -> None:
     """Run in a fresh process: print the wall-clock moment the jobs table first has rows."""
     from scale_tui.app import ScaleApp, freeze_startup_heap
-    from scale_tui.config import Profile
+    from scale_tui.core.config import Profile
 
     freeze_startup_heap()  # as `scale-tui` does before the console runs
     app = ScaleApp("bench", Profile(url=url, refresh_interval=300))
@@ -98,7 +98,7 @@ async def settle(pilot, app) -> None:
 
 async def measure_in_process(url: str, runs: int) -> dict[str, list[float]]:
     from scale_tui.app import ScaleApp, freeze_startup_heap
-    from scale_tui.config import Profile
+    from scale_tui.core.config import Profile
 
     results: dict[str, list[float]] = {"filter": [], "stall_100": [], "stall_100_10": [],
                                        "stall_1000": []}

@@ -29,8 +29,8 @@ from datetime import UTC, datetime, timedelta
 from textual.app import App, ComposeResult
 
 from scale_tui.api import LogLine
-from scale_tui.widgets.log_search import LogPattern
-from scale_tui.widgets.log_view import LogView
+from scale_tui.core.log_search import LogPattern
+from scale_tui.widgets.log.view import LogView
 
 BUFFER = 100_000
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -23,10 +23,17 @@ from textual.screen import Screen
 from textual.worker import NoActiveWorker, get_current_worker
 
 from scale_tui.api import ScaleClient, ScaleError
-from scale_tui.config import Profile
-from scale_tui.screens.commands import ConsoleCommands
-from scale_tui.widgets.filter_form import FilterForm
-from scale_tui.widgets.formatting import zone
+from scale_tui.core import state
+from scale_tui.core.config import Profile
+from scale_tui.core.filter_form import FilterForm
+from scale_tui.core.formatting import zone
+from scale_tui.screens.execution_details import ExecutionDetailsScreen
+from scale_tui.screens.help import HelpScreen
+from scale_tui.screens.job_details import JobDetailsScreen
+from scale_tui.screens.jobs import JobsScreen
+from scale_tui.screens.log import LogScreen
+from scale_tui.screens.palette import ConsoleCommands
+from scale_tui.screens.profiles import ProfileCommands
 
 log = logging.getLogger("scale_tui")
 
@@ -41,8 +48,6 @@ def freeze_startup_heap() -> None:
     falls in a 10,000-line log burst held the loop for 40-70 ms; frozen, 10-20 ms
     (bench/logs.py). Called once by the command line before the console runs, not by tests.
     """
-    import scale_tui.screens.jobs  # noqa: F401  the first screen: needed at once anyway
-
     gc.freeze()
 
 
@@ -65,7 +70,7 @@ class ScaleApp(App):
     TITLE = "scale-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    COMMANDS = App.COMMANDS | {ConsoleCommands, ProfileCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -85,7 +90,6 @@ class ScaleApp(App):
         self.server_ready = server is None
         self.server_problem = ""
         self._apply_profile_settings()
-        self._add_optional_commands()
 
     def _apply_profile_settings(self) -> None:
         profile = self.profile
@@ -96,25 +100,12 @@ class ScaleApp(App):
         if self.tz is UTC and profile.timezone and profile.timezone.upper() != "UTC":
             self.warnings.append(f"Unknown time zone {profile.timezone!r}; showing UTC.")
 
-    def _add_optional_commands(self) -> None:
-        try:  # profile switching lands with issue 6; the palette works without it
-            from scale_tui.screens.profiles import ProfileCommands
-        except ImportError:
-            return
-        self.COMMANDS = self.COMMANDS | {ProfileCommands}
-
     # ---- start and stop
 
     def get_default_screen(self) -> Screen:
-        from scale_tui.screens.jobs import JobsScreen
-
         return JobsScreen(self._last_form(self.profile_name))
 
     def _last_form(self, profile_name: str) -> FilterForm:
-        try:
-            from scale_tui import state
-        except ImportError:
-            return FilterForm()
         return FilterForm.from_dict(state.load_last_filter(profile_name))
 
     def on_mount(self) -> None:
@@ -133,8 +124,6 @@ class ScaleApp(App):
 
     @work(group="server-start", exit_on_error=False)
     async def _wait_for_server(self) -> None:
-        from scale_tui.screens.jobs import JobsScreen
-
         try:
             url = await asyncio.wrap_future(self._server)
         except Exception as exc:
@@ -176,19 +165,13 @@ class ScaleApp(App):
         return super().pop_screen()
 
     def open_job(self, job_id: int) -> None:
-        from scale_tui.screens.job_details import JobDetailsScreen
-
         self.push_screen(JobDetailsScreen(int(job_id)))
 
     def open_execution(self, job_id: int, exe_num: int) -> None:
-        from scale_tui.screens.execution_details import ExecutionDetailsScreen
-
         self.push_screen(ExecutionDetailsScreen(int(job_id), int(exe_num)))
 
     def open_log(self, execution_id: int, *, job_id: int | None = None,
                  exe_num: int | None = None, title: str = "") -> None:
-        from scale_tui.screens.log import LogScreen
-
         if not title and job_id is not None and exe_num is not None:
             title = f"job {job_id} · execution {exe_num}"
         self.push_screen(LogScreen(int(execution_id), job_id=job_id, exe_num=exe_num,
@@ -210,8 +193,6 @@ class ScaleApp(App):
 
     def show_jobs(self, **changes: Any) -> None:
         """Back to the jobs list with these filter fields changed (the others are kept)."""
-        from scale_tui.screens.jobs import JobsScreen
-
         while not isinstance(self.screen, JobsScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         jobs = self.screen_stack[0]
@@ -220,8 +201,6 @@ class ScaleApp(App):
 
     def switch_profile(self, name: str, profile: Profile) -> None:
         """Talk to another server: new client, jobs screen reset to that profile's last filter."""
-        from scale_tui.screens.jobs import JobsScreen
-
         old, owned = self.client, self._owns_client
         self.profile_name, self.profile = name, profile
         self.client, self._owns_client = make_client(profile), True
@@ -242,8 +221,6 @@ class ScaleApp(App):
     # ---- help and palette
 
     def action_help(self) -> None:
-        from scale_tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

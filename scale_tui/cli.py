@@ -1,7 +1,8 @@
 """`scale-tui`: the console, `--demo` on a bundled stub, and the non-interactive subcommands.
 
-Subcommands load lazily and say so plainly when their module is missing, so the console itself
-never depends on them. Nothing here prints a traceback at a user: failures are one line on stderr.
+The subcommands never import textual: the console's modules are imported only when the console
+runs (below, inside `run_console`), so `scale-tui jobs` starts without loading the UI. Nothing
+here prints a traceback at a user: failures are one line on stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import sys
 import threading
 from concurrent.futures import Future
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import Any
+
+from scale_tui.core import locations
+from scale_tui.core.config import DEMO_PROFILE, resolve_profile, run_config_command
+from scale_tui.scripts import subcommands
+from scale_tui.scripts.arguments import add_connection_arguments
 
 DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
@@ -36,35 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
     config = subparsers.add_parser("config", help="where the config file is; the effective profile")
     config.add_argument("config_command", choices=("path", "show"))
     add_connection_arguments(config, defaults=False)
-    try:
-        from scale_tui import commands
-    except ImportError:
-        for name in SCRIPT_COMMANDS:
-            stub = subparsers.add_parser(name, help="(not available in this build)")
-            stub.add_argument("rest", nargs=argparse.REMAINDER)
-    else:
-        commands.add_parsers(subparsers)
+    subcommands.add_parsers(subparsers)
     return parser
-
-
-def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool = True) -> None:
-    # In subparsers default=SUPPRESS keeps a value given before the subcommand.
-    default = None if defaults else argparse.SUPPRESS
-    parser.add_argument("--profile", metavar="NAME", default=default,
-                        help="profile from the config file")
-    parser.add_argument("--url", metavar="URL", default=default,
-                        help="Scale server root, e.g. https://scale.example/api")
-    parser.add_argument("--token", metavar="TOKEN", default=default,
-                        help="API token (prefer token_env in the config: flags show up in ps)")
-    parser.add_argument("--read-only", action="store_true", default=False if defaults else
-                        argparse.SUPPRESS, help="disable cancel, requeue and queue")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "config":
-            return _run_config(args)
+            return run_config_command(args)
         if args.command in SCRIPT_COMMANDS:
             return _run_script_command(args)
         return run_console(args)
@@ -72,30 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run_config(args: argparse.Namespace) -> int:
-    try:
-        from scale_tui.config import run_config_command
-    except ImportError:
-        print("scale-tui: `config` is not available in this build", file=sys.stderr)
-        return 2
-    return run_config_command(args)
-
-
 def _run_script_command(args: argparse.Namespace) -> int:
-    try:
-        from scale_tui import commands
-    except ImportError:
-        print(f"scale-tui: `{args.command}` is not available in this build", file=sys.stderr)
-        return 2
     _name, profile, warnings = _resolve(args)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return commands.run(args, profile)
+    return subcommands.run(args, profile)
 
 
 def _resolve(args: argparse.Namespace) -> tuple[str, Any, list[str]]:
-    from scale_tui.config import resolve_profile
-
     return resolve_profile(args.profile, url=args.url, token=args.token,
                            read_only=args.read_only or None)
 
@@ -104,6 +75,7 @@ def run_console(args: argparse.Namespace) -> int:
     _setup_logging(args.log_file)
     if not args.demo:
         name, profile, warnings = _resolve(args)
+        # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
 
         app = ScaleApp(name, profile, warnings=warnings)
@@ -121,6 +93,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     def spawn() -> None:
         try:
+            # Lazy on purpose: only the demo needs the stub (FastAPI, uvicorn).
             from server_stub.runner import spawn_stub
 
             started["stub"] = spawn_stub(jobs=DEMO_JOBS, seed=DEMO_SEED, simulate=True)
@@ -137,8 +110,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
     thread.start()
     try:
+        # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
-        from scale_tui.config import DEMO_PROFILE
 
         _name, profile, warnings = _resolve(args)
         demo = profile.model_copy(update={"url": "http://127.0.0.1", "token": None,
@@ -156,9 +129,6 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _setup_logging(path: str | None) -> None:
     """Log to a file, never to the terminal the console draws on."""
-    from pathlib import Path
-
-    from scale_tui import locations
 
     target = Path(path) if path else locations.state_dir() / "scale-tui.log"
     try:

@@ -13,12 +13,17 @@ import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from scale_tui.api.errors import ScaleError
 
-if TYPE_CHECKING:
-    from scale_tui.api.client import ScaleClient
+
+class LogSource(Protocol):
+    """What a follower needs of a client (``ScaleClient`` is one): the log endpoint alone."""
+
+    async def get_execution_log(self, execution_id: int, stream: str = ...,
+                                started: Any = ...) -> list[LogLine]: ...
+
 
 LOG_PAGE_CAP = 10_000
 """Scale asks Elasticsearch for at most this many lines per request."""
@@ -186,7 +191,7 @@ class LogFollower:
 
     def __init__(
         self,
-        client: ScaleClient,
+        client: LogSource,
         execution_id: int,
         stream: str = "combined",
         *,

@@ -8,19 +8,16 @@ entry instead of a traceback on the operator's terminal.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from scale_tui import clock
+from scale_tui.core import clock
+from scale_tui.core.connection import describe_error
+from scale_tui.core.formatting import format_clock
+from scale_tui.screens.host import ConsoleHost
 from scale_tui.screens.refresh import RefreshLoop
-from scale_tui.widgets.connection import describe_error
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
-from scale_tui.widgets.formatting import format_clock
-
-if TYPE_CHECKING:
-    from scale_tui.app import ScaleApp
 
 log = logging.getLogger("scale_tui")
 
@@ -29,8 +26,8 @@ class ConsoleScreen(Screen):
     """A screen of the console: knows the app's profile and reports failed workers."""
 
     @property
-    def console(self) -> ScaleApp:
-        return self.app  # type: ignore[return-value]
+    def console(self) -> ConsoleHost:
+        return self.app  # type: ignore[return-value]  # ScaleApp, or a test app hosting a screen
 
     def make_header(self, context: str = "") -> ConsoleHeader:
         return ConsoleHeader(self.header_info(context=context), id="header")

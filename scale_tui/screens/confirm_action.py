@@ -1,9 +1,9 @@
 """The confirmation of a cancel or requeue: pick the scope, see what it touches, then send.
 
-Everything shown comes from ``scale_tui.actions.Plan``, and the requests sent are that plan's
-and nothing else. A request with no filter at all needs the word ``every`` typed, and then no
-button is focused by default. Counting happens when the dialog opens and again on confirm: if
-more jobs match by then, the dialog shows the new numbers and asks again.
+Everything shown comes from ``scale_tui.core.action_plan.Plan``, and the requests sent are that
+plan's and nothing else. A request with no filter at all needs the word ``every`` typed, and
+then no button is focused by default. Counting happens when the dialog opens and again on
+confirm: if more jobs match by then, the dialog shows the new numbers and asks again.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from scale_tui.actions import (
+from scale_tui.api import InvalidFilter, ScaleClient, ScaleError
+from scale_tui.core.action_plan import (
     CONFIRM_WORD,
     ActionContext,
     Kind,
@@ -34,7 +35,6 @@ from scale_tui.actions import (
     plan_action,
     scope_choices,
 )
-from scale_tui.api import InvalidFilter, ScaleClient, ScaleError
 
 
 @dataclass(frozen=True)

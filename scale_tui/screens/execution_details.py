@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from scale_tui import clock
 from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
+from scale_tui.core import clock
+from scale_tui.core.connection import describe_error
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
-from scale_tui.widgets.connection import describe_error
 
 
 class ExecutionDetailsScreen(RefreshingScreen):

@@ -3,18 +3,21 @@ raw JSON. Refreshes itself while the job can still change; a job that vanished s
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from scale_tui import clock
 from scale_tui.api import FINAL_STATUSES, JobDetails, NotFound, ScaleError
+from scale_tui.core import clock
+from scale_tui.core.connection import describe_error
+from scale_tui.core.formatting import format_size, format_time
+from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
-from scale_tui.widgets.connection import describe_error
-from scale_tui.widgets.formatting import format_size, format_time
 
 INPUT_FILES_PAGE = 25
 SECTIONS = ("executions", "input", "output", "configuration", "manifest", "raw")
@@ -212,7 +215,6 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
             self.notify(f"Job {self.job_id} was not created by a recipe.")
 
     def _act(self, kind: str) -> None:
-        from scale_tui.screens.actions import ActionContext, request_action
 
         request_action(self, kind, ActionContext(cursor_job_id=self.job_id))
 
@@ -228,8 +230,6 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
 
 
 def _files_table(files, page: int, total: int, tz):
-    from rich.table import Table
-    from rich.text import Text
 
     pages = max(1, -(-total // INPUT_FILES_PAGE))
     title = Text(f"Input files: {total} (page {page}/{pages}; [ and ] turn pages)")

@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from scale_tui.api import Job, JobFilter
-from scale_tui.screens import jobs_view
+from scale_tui.core import jobs_view, state
+from scale_tui.core.connection import Connection
+from scale_tui.core.filter_form import FilterForm, FormErrors
+from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.jobs_feed import JobsFeed
 from scale_tui.screens.refresh import RefreshLoop
-from scale_tui.widgets.connection import Connection
 from scale_tui.widgets.filter_bar import FilterBar
-from scale_tui.widgets.filter_form import FilterForm, FormErrors
 from scale_tui.widgets.jobs_table import ORDER_FIELDS, JobsTable
 from scale_tui.widgets.status_counts import StatusCounts
 
@@ -143,10 +144,6 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.change_form(**{k: getattr(form, k) for k in form.to_dict()})
 
     def _save_form(self) -> None:
-        try:
-            from scale_tui import state
-        except ImportError:
-            return
         state.save_last_filter(self.console.profile_name, self.form.to_dict())
 
     @on(FilterBar.Changed)
@@ -254,7 +251,6 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self.console.open_latest_log(job_id)
 
     def _action_context(self):
-        from scale_tui.screens.actions import ActionContext
 
         # An invalid typed filter means "no server-side scope", never JobFilter() (= every job);
         # the same while the bar holds a bad value back: the form on screen is not what is listed.
@@ -268,17 +264,14 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
                              quick_filter=self.quick)
 
     def action_cancel(self) -> None:
-        from scale_tui.screens.actions import request_action
 
         request_action(self, "cancel", self._action_context())
 
     def action_requeue(self) -> None:
-        from scale_tui.screens.actions import request_action
 
         request_action(self, "requeue", self._action_context())
 
     def action_queue_job(self) -> None:
-        from scale_tui.screens.actions import request_queue_job
 
         request_queue_job(self)
 

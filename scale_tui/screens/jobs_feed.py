@@ -9,12 +9,11 @@ import logging
 
 from textual.widgets import Static
 
-from scale_tui import clock
 from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, ScaleError
-from scale_tui.screens import jobs_view
-from scale_tui.widgets.connection import Connection
-from scale_tui.widgets.filter_form import FilterForm, FormErrors, to_job_filter
-from scale_tui.widgets.jobs_table import job_cells
+from scale_tui.core import clock, jobs_view
+from scale_tui.core.connection import Connection
+from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
+from scale_tui.core.jobs_columns import job_cells
 from scale_tui.widgets.status_counts import StatusCounts
 
 log = logging.getLogger("scale_tui")

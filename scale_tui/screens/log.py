@@ -24,16 +24,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from scale_tui import locations
 from scale_tui.api import FINAL_STATUSES, LogFollower, LogLine, NotFound, ScaleError
-from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES
-from scale_tui.widgets.log_find import FindBar
-from scale_tui.widgets.log_sanitize import printable
-from scale_tui.widgets.log_save import SaveLogScreen, default_log_name
-from scale_tui.widgets.log_search import LogPattern
-from scale_tui.widgets.log_status import POLL_INTERVAL, TailState, dropped_notice
-from scale_tui.widgets.log_tail import LogTail
-from scale_tui.widgets.log_view import LogView
+from scale_tui.core import locations
+from scale_tui.core.log_buffer import DEFAULT_MAX_LINES
+from scale_tui.core.log_search import LogPattern
+from scale_tui.core.log_status import POLL_INTERVAL, TailState, dropped_notice
+from scale_tui.core.log_tail import LogTail
+from scale_tui.core.sanitize import printable
+from scale_tui.screens.save_log import SaveLogScreen, default_log_name
+from scale_tui.widgets.log.find import FindBar
+from scale_tui.widgets.log.view import LogView
 
 STREAMS = ("combined", "stdout", "stderr")
 _SEARCH_AT_ONCE = 20_000  # lines; a bigger buffer is searched once typing pauses

@@ -11,7 +11,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from scale_tui.config import Profile, load_config, resolve_profile
+from scale_tui.core.config import Profile, load_config, resolve_profile
 
 
 class ProfileCommands(Provider):

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scale_tui.actions import explain_error, parse_priority
 from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
+from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -18,14 +18,14 @@ from rich.table import Table
 from rich.text import Text
 
 from scale_tui.api import RUNNING, Execution, ExecutionDetails, JobDetails
-from scale_tui.widgets.formatting import (
+from scale_tui.core.formatting import (
     DASH,
     format_clock,
     format_duration,
     format_size,
     format_time,
-    status_text,
 )
+from scale_tui.widgets.styles import status_text
 
 Row = tuple[str, RenderableType]
 
@@ -191,8 +191,6 @@ def execution_summary(exe: ExecutionDetails, now: datetime, tz: tzinfo = UTC) ->
 
 
 def format_duration_seconds(seconds: int | None) -> str:
-    from datetime import timedelta
-
     return DASH if seconds is None else format_duration(timedelta(seconds=seconds))
 
 

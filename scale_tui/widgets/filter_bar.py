@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from scale_tui.api import ERROR_CATEGORIES, JOB_STATUSES, InvalidFilter
-from scale_tui.widgets.filter_form import FilterForm, parse_ids, parse_window
+from scale_tui.core.filter_form import FilterForm, parse_ids, parse_window
 
 TYPING_PAUSE = 0.4  # seconds after the last keystroke before a text filter applies
 

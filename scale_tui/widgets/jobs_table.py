@@ -14,54 +14,16 @@ from datetime import UTC, datetime, tzinfo
 from rich.text import Text
 from textual.binding import Binding
 
-from scale_tui.api import RUNNING, Job
+from scale_tui.api import Job
+from scale_tui.core.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, Cells, fit_columns, job_cells
 from scale_tui.widgets.fast_table import FastTable
-from scale_tui.widgets.formatting import format_duration, format_short_time, status_text
-from scale_tui.widgets.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, fit_columns
+from scale_tui.widgets.styles import status_text
 
 ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
 MARK_COLUMN = "mark"
 # Cells whose change means "this job changed" (a running job's duration grows on its own).
 _SIGNIFICANT = frozenset(i for i, key in enumerate(COLUMN_KEYS) if key != "duration")
 CHANGE_MARK_SECONDS = 3.0
-
-Cells = tuple[str, ...]
-
-
-def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
-    """The plain text of each column for `job` (compared to decide what to redraw)."""
-    span = job.elapsed(now) if job.status == RUNNING else job.duration
-    status = job.status or "-"
-    if job.is_superseded:
-        status += " S"
-    tries = f"{job.num_exes if job.num_exes is not None else '-'}"
-    if job.max_tries:
-        tries += f"/{job.max_tries}"
-    return (
-        str(job.id),
-        _cut(job.job_type_label or "-", WIDTHS["job_type"]),
-        status,
-        _cut(job.error_text, WIDTHS["error"]),
-        _cut(short_host(job.node.hostname if job.node else None), WIDTHS["node"]),
-        format_short_time(job.last_modified, now, tz),
-        format_duration(span),
-        tries,
-        format_short_time(job.created, now, tz),
-    )
-
-
-def short_host(hostname: str | None) -> str:
-    """`scale-agent-03.cluster.local` -> `scale-agent-03` (an IP address stays whole)."""
-    if not hostname:
-        return "-"
-    if hostname.replace(".", "").isdigit() or ":" in hostname:
-        return hostname
-    return hostname.split(".", 1)[0]
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
 
 def render_cell(column: str, value: str) -> Text:
     """Always `Text`: a job type or error title from the server is never read as markup."""

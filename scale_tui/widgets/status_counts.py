@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from scale_tui.api import JOB_STATUSES
-from scale_tui.widgets.formatting import STATUS_STYLES
+from scale_tui.widgets.styles import STATUS_STYLES
 
 
 class StatusCounts(Static):

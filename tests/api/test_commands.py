@@ -9,8 +9,9 @@ import json
 import httpx
 import pytest
 
-from scale_tui import commands, script_output
-from scale_tui.config import Profile
+from scale_tui.core.config import Profile
+from scale_tui.scripts import output as script_output
+from scale_tui.scripts import subcommands as commands
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

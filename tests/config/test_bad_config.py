@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from scale_tui.config import resolve_profile
+from scale_tui.core.config import resolve_profile
 
 BAD_VALUE = """\
 default_profile = "prod"

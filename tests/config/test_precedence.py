@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scale_tui.config import resolve_profile
+from scale_tui.core.config import resolve_profile
 
 CONFIG = """
 default_profile = "prod"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.command import CommandList
 
-from scale_tui.config import Profile
+from scale_tui.core.config import Profile
 from scale_tui.screens.profiles import ProfileCommands
 
 CONFIG = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from scale_tui.config import Profile, resolve_profile, run_config_command
+from scale_tui.core.config import Profile, resolve_profile, run_config_command
 
 TOKEN = "tok-3f9a-very-secret"
 

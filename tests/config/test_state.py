@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scale_tui import locations
-from scale_tui.state import load_last_filter, save_last_filter
+from scale_tui.core import locations
+from scale_tui.core.state import load_last_filter, save_last_filter
 
 
 def test_last_filter_round_trips_per_profile():

@@ -16,12 +16,12 @@ import pytest
 from textual.widgets import Button, Input, OptionList
 
 from scale_tui.app import ScaleApp
-from scale_tui.config import Profile
-from scale_tui.screens import actions as action_screens
+from scale_tui.core.config import Profile
+from scale_tui.core.filter_form import FilterForm
+from scale_tui.screens import action_flow as action_screens
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.queue_job import QueueJobScreen
-from scale_tui.widgets.filter_form import FilterForm
 from tests.pilot import wait_until
 
 

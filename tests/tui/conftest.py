@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from scale_tui import clock
 from scale_tui.api import ScaleClient
-from scale_tui.config import Profile
+from scale_tui.core import clock
+from scale_tui.core.config import Profile
 
 # The stub's seed data (simulate=False) lies between 2026-01-01 00:00 and 06:00 UTC.
 FROZEN_NOW = datetime(2026, 1, 1, 6, 30, tzinfo=UTC)

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from scale_tui.actions import (
+from scale_tui.api import Forbidden, InvalidFilter, JobFilter, ServerError
+from scale_tui.core.action_plan import (
     CHUNK_SIZE,
     ActionContext,
     Scope,
@@ -18,7 +19,6 @@ from scale_tui.actions import (
     plan_action,
     scope_choices,
 )
-from scale_tui.api import Forbidden, InvalidFilter, JobFilter, ServerError
 
 
 def usable(kind, ctx):

@@ -17,10 +17,15 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 
-from scale_tui import actions as plan_module
 from scale_tui.api import JobFilter, ScaleClient
-from scale_tui.screens import actions as action_screens
-from scale_tui.screens.actions import ActionContext, JobsChanged, request_action, request_queue_job
+from scale_tui.core import action_plan as plan_module
+from scale_tui.screens import action_flow as action_screens
+from scale_tui.screens.action_flow import (
+    ActionContext,
+    JobsChanged,
+    request_action,
+    request_queue_job,
+)
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.queue_job import QueueJobScreen
 

@@ -10,7 +10,7 @@ import certifi
 import pytest
 
 from scale_tui import app as app_module
-from scale_tui.config import Profile
+from scale_tui.core.config import Profile
 
 
 @pytest.fixture

@@ -8,17 +8,17 @@ import httpx
 import pytest
 
 from scale_tui.api import Forbidden, InvalidFilter, ScaleConnectionError
-from scale_tui.screens import jobs_view
-from scale_tui.widgets.connection import Connection
-from scale_tui.widgets.filter_form import (
+from scale_tui.core import jobs_view
+from scale_tui.core.connection import Connection
+from scale_tui.core.filter_form import (
     FilterForm,
     FormErrors,
     parse_ids,
     parse_window,
     to_job_filter,
 )
-from scale_tui.widgets.formatting import format_duration, format_short_time, format_time, zone
-from scale_tui.widgets.jobs_table import short_host
+from scale_tui.core.formatting import format_duration, format_short_time, format_time, zone
+from scale_tui.core.jobs_columns import short_host
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scale_tui.widgets.jobs_columns import COLUMN_KEYS, MARK_WIDTH, PADDING, WIDTHS, fit_columns
+from scale_tui.core.jobs_columns import COLUMN_KEYS, MARK_WIDTH, PADDING, WIDTHS, fit_columns
 from tests.tui.conftest import FakeScale, job_payload, settle
 
 

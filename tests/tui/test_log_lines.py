@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scale_tui.api import LogLine
-from scale_tui.widgets import log_search
-from scale_tui.widgets.log_buffer import MESSAGE, LogBuffer
-from scale_tui.widgets.log_rows import LogRows, rows_needed
-from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
-from scale_tui.widgets.log_save import resolve_save_path, write_log
-from scale_tui.widgets.log_search import LogPattern, PatternTooSlow
-from scale_tui.widgets.log_status import TailState, backoff, dropped_notice
+from scale_tui.core import log_search
+from scale_tui.core.log_buffer import MESSAGE, LogBuffer
+from scale_tui.core.log_search import LogPattern, PatternTooSlow
+from scale_tui.core.log_status import TailState, backoff, dropped_notice
+from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
+from scale_tui.screens.save_log import resolve_save_path, write_log
+from scale_tui.widgets.log.rows import LogRows, rows_needed
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

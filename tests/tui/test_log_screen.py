@@ -19,11 +19,11 @@ import pytest
 from textual.app import App
 
 from scale_tui.api import ScaleClient
+from scale_tui.core import log_search
 from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
-from scale_tui.widgets import log_search
-from scale_tui.widgets.log_find import FindBar
-from scale_tui.widgets.log_view import LogView
+from scale_tui.widgets.log.find import FindBar
+from scale_tui.widgets.log.view import LogView
 from tests.pilot import wait_until
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

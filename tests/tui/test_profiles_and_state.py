@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scale_tui.config import Profile
+from scale_tui.core.config import Profile
 from scale_tui.screens.jobs import JobsScreen
 from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
 

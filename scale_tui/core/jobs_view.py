@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math
 
-from scale_tui.widgets.filter_form import WINDOW_PRESETS
-from scale_tui.widgets.jobs_columns import COLUMNS
-from scale_tui.widgets.jobs_table import Cells
+from scale_tui.core.filter_form import WINDOW_PRESETS
+from scale_tui.core.jobs_columns import COLUMNS, Cells
 
 # Newest/largest first is what an operator looks for on these; names read best A to Z.
 _DESCENDING_FIRST = {"id", "created", "last_modified", "duration", "num_exes"}

@@ -7,6 +7,11 @@ text columns, whose values are cut with an ellipsis; the details screen shows th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+
+from scale_tui.api import RUNNING, Job
+from scale_tui.core.formatting import format_duration, format_short_time
+
 # (column key, header label, Scale `order` field for a server-side sort on it). What an operator
 # scans first comes first.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -66,3 +71,41 @@ def fit_columns(width: int) -> dict[str, int]:
             else:
                 growing.remove(key)
     return widths
+
+
+Cells = tuple[str, ...]
+
+
+def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
+    """The plain text of each column for `job` (compared to decide what to redraw)."""
+    span = job.elapsed(now) if job.status == RUNNING else job.duration
+    status = job.status or "-"
+    if job.is_superseded:
+        status += " S"
+    tries = f"{job.num_exes if job.num_exes is not None else '-'}"
+    if job.max_tries:
+        tries += f"/{job.max_tries}"
+    return (
+        str(job.id),
+        _cut(job.job_type_label or "-", WIDTHS["job_type"]),
+        status,
+        _cut(job.error_text, WIDTHS["error"]),
+        _cut(short_host(job.node.hostname if job.node else None), WIDTHS["node"]),
+        format_short_time(job.last_modified, now, tz),
+        format_duration(span),
+        tries,
+        format_short_time(job.created, now, tz),
+    )
+
+
+def short_host(hostname: str | None) -> str:
+    """`scale-agent-03.cluster.local` -> `scale-agent-03` (an IP address stays whole)."""
+    if not hostname:
+        return "-"
+    if hostname.replace(".", "").isdigit() or ":" in hostname:
+        return hostname
+    return hostname.split(".", 1)[0]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -19,7 +19,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from scale_tui.widgets.log_status import POLL_INTERVAL, backoff
+from scale_tui.core.log_status import POLL_INTERVAL, backoff
 
 __all__ = ["LogTail", "LogTailOwner"]
 

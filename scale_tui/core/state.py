@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from scale_tui import locations
+from scale_tui.core import locations
 
 log = logging.getLogger(__name__)
 

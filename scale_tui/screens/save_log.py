@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from scale_tui.widgets.log_buffer import LogLineLike
+from scale_tui.core.log_buffer import LogLineLike
 
 __all__ = ["SaveLogScreen", "default_log_name", "resolve_save_path", "write_log"]
 

@@ -22,7 +22,8 @@ from scale_tui.api import (
     ScaleClient,
     ScaleError,
 )
-from scale_tui.script_output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
+from scale_tui.scripts.arguments import add_connection_arguments
+from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
 
 OK, API_ERROR, BAD_INPUT = 0, 1, 2
 FOLLOW_INTERVAL = 2.0  # seconds between log polls (Scale's own UI uses 5)
@@ -83,10 +84,7 @@ def add_parsers(subparsers: Any) -> None:
 def _sub(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text, description=help_text)
     parser.add_argument("--output", "-o", choices=("table", "json"), default="table")
-    try:  # --url/--token/--profile also after the subcommand, as for `config`
-        from scale_tui.cli import add_connection_arguments
-    except ImportError:  # pragma: no cover - the cli is always there in a full install
-        return parser
+    # --url/--token/--profile also after the subcommand, as for `config`
     add_connection_arguments(parser, defaults=False)
     return parser
 

@@ -12,9 +12,9 @@ from bisect import bisect_left, bisect_right
 
 from rich.cells import cell_len
 
-from scale_tui.widgets.log_buffer import MESSAGE, STREAM, LogBuffer
-from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
-from scale_tui.widgets.log_search import LogPattern, PatternTooSlow
+from scale_tui.core.log_buffer import MESSAGE, STREAM, LogBuffer
+from scale_tui.core.log_search import LogPattern, PatternTooSlow
+from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
 
 __all__ = ["LogRows", "more_marker"]
 

@@ -1,7 +1,7 @@
 """The console's view of its server: live, stale or offline, and when it will try again.
 
 Pure state (no widgets, no timers) so the backoff and the words the header shows can be tested
-as plain functions. Times come from the caller (`scale_tui.clock.now()` in the console).
+as plain functions. Times come from the caller (`scale_tui.core.clock.now()` in the console).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the operator typed into the jobs filters, and how it becomes a Scale query.
 
-`FilterForm` is plain, JSON-able data: it is what the filter bar edits, what `scale_tui.state`
+`FilterForm` is plain, JSON-able data: it is what the filter bar edits, what `scale_tui.core.state`
 saves per profile, and what `to_job_filter` turns into a `JobFilter`. Keeping the typed text (not
 the parsed value) means nothing the user typed is lost, even when it does not parse yet.
 """

@@ -14,8 +14,10 @@ from typing import Literal
 from textual.message import Message
 from textual.screen import Screen
 
-from scale_tui.actions import ActionContext, Plan, count_statuses, scope_choices
 from scale_tui.api import ScaleError
+from scale_tui.core.action_plan import ActionContext, Plan, count_statuses, scope_choices
+from scale_tui.screens.confirm_action import Accepted, ConfirmAction
+from scale_tui.screens.queue_job import QueueJobScreen
 
 __all__ = ["ActionContext", "JobsChanged", "request_action", "request_queue_job"]
 
@@ -54,7 +56,6 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
     if not any(choice.usable for choice in scope_choices(kind, ctx)):
         screen.notify(f"Nothing to {kind}: no job under the cursor and none marked.")
         return
-    from scale_tui.screens.confirm_action import Accepted, ConfirmAction
 
     def accepted(result: Accepted | None) -> None:
         if result is None:
@@ -70,7 +71,6 @@ def request_queue_job(screen: Screen) -> None:
     """Pick a job type, fill in its inputs, queue it; on 201 open the new job."""
     if refuse_if_read_only(screen, "Queueing a new job"):
         return
-    from scale_tui.screens.queue_job import QueueJobScreen
 
     def queued(job_id: int | None) -> None:
         if job_id is not None:

@@ -1,25 +1,13 @@
 """How the console writes times, durations and statuses: short, in the operator's time zone.
 
-Plain functions (no widgets) so the table, the details screens and the tests agree on one format.
+Plain functions (no widgets, no rich) so the table, the details screens and the tests agree on
+one format.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from rich.text import Text
-
-# Colours by meaning, readable on dark and light themes and in 16-colour terminals over SSH.
-STATUS_STYLES = {
-    "PENDING": "dim",
-    "BLOCKED": "magenta",
-    "QUEUED": "cyan",
-    "RUNNING": "bold blue",
-    "FAILED": "bold red",
-    "COMPLETED": "green",
-    "CANCELED": "yellow",
-}
 
 DASH = "-"
 
@@ -74,12 +62,6 @@ def format_duration(span: timedelta | None) -> str:
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"
-
-
-def status_text(status: str | None) -> Text:
-    """The status word in its colour (unknown statuses are shown plainly, never dropped)."""
-    word = status or DASH
-    return Text(word, style=STATUS_STYLES.get(word, ""))
 
 
 def format_size(size: float | int | None) -> str:

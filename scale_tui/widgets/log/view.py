@@ -22,10 +22,10 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scale_tui.widgets.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
-from scale_tui.widgets.log_rows import LogRows, more_marker
-from scale_tui.widgets.log_sanitize import MAX_LINE_CHARS, clip, printable
-from scale_tui.widgets.log_search import LogPattern
+from scale_tui.core.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
+from scale_tui.core.log_search import LogPattern
+from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
+from scale_tui.widgets.log.rows import LogRows, more_marker
 
 __all__ = ["STDERR_MARK", "LogView", "format_timestamp"]
 

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from scale_tui.widgets.log_search import LogPattern
+from scale_tui.core.log_search import LogPattern
 
 __all__ = ["FindBar"]
 

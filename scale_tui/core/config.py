@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_va
 from pydantic import Field as F
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from scale_tui import locations
+from scale_tui.core import locations
 
 DEMO_PROFILE = "demo"
 DEFAULT_PROFILE = "default"

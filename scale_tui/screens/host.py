@@ -1,0 +1,47 @@
+"""What a screen may rely on from the app that hosts it: the written app <-> screen contract.
+
+Screens reach the app through `ConsoleScreen.console`, typed as this protocol, instead of reading
+attributes with `getattr` defaults; `ScaleApp` implements it, and so must any test app that
+hosts a screen alone.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any, Protocol
+
+from scale_tui.api import ScaleClient
+from scale_tui.core.config import Profile
+
+
+class ConsoleHost(Protocol):
+    """The console as its screens see it."""
+
+    client: ScaleClient
+    """The one client of the current server (replaced when the profile changes)."""
+    profile_name: str
+    profile: Profile
+    read_only: bool
+    """No action may be sent (the profile's `read_only` or `--read-only`)."""
+    refresh_interval: float
+    """Seconds between two refreshes of a live screen (at least 1)."""
+    page_size: int
+    tz: tzinfo
+    """The operator's time zone: every time on screen is shown in it."""
+    server_ready: bool
+    """False while the demo stub is still starting: screens wait instead of failing."""
+    server_problem: str
+    """Why the server could not be reached at all (the demo stub did not start), or ''."""
+
+    def open_job(self, job_id: int) -> None: ...
+
+    def open_execution(self, job_id: int, exe_num: int) -> None: ...
+
+    def open_log(self, execution_id: int, *, job_id: int | None = None,
+                 exe_num: int | None = None, title: str = "") -> None: ...
+
+    def open_latest_log(self, job_id: int) -> Any: ...
+
+    def show_jobs(self, **changes: Any) -> None: ...
+
+    def switch_profile(self, name: str, profile: Profile) -> None: ...
