@@ -1,0 +1,50 @@
+"""`scale-tui jobs` is a script: it must start, and work, on a machine where textual and rich
+cannot even be imported (a minimal install, or a broken one)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# Runs the real command line with an import hook that refuses textual and rich.
+BLOCK_UI = """
+import sys
+class NoUI:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("textual", "rich"):
+            raise ImportError(f"{name} is blocked in this test")
+sys.meta_path.insert(0, NoUI())
+from scale_tui.cli import main
+code = main(sys.argv[1:])
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
+assert not loaded, loaded
+sys.exit(code)
+"""
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", BLOCK_UI, *argv], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_jobs_help_runs_without_textual():
+    done = run("jobs", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "--status" in done.stdout
+
+
+def test_jobs_lists_jobs_without_textual(stub_url, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_UI, "--url", stub_url, "jobs", "--output", "json"],
+        capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+             "PYTHONPATH": ":".join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["count"] > 0
+
+
+def test_the_block_really_blocks():
+    done = subprocess.run([sys.executable, "-c", BLOCK_UI.replace("from scale_tui.cli import main",
+                           "import textual")], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "blocked in this test" in done.stderr
