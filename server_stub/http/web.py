@@ -56,24 +56,32 @@ class RequestLog:
     def __init__(self, size: int = 500) -> None:
         self.entries: collections.deque = collections.deque(maxlen=size)
 
-    def record(self, request: Request, body: bytes) -> None:
+    def record(self, request: Request, body: bytes) -> dict:
         parsed = None
         if body:
             try:
                 parsed = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 parsed = None
-        self.entries.append({"method": request.method, "path": request.url.path,
-                             "query": [list(kv) for kv in request.query_params.multi_items()],
-                             "body": parsed})
+        entry = {"method": request.method, "path": request.url.path,
+                 "query": [list(kv) for kv in request.query_params.multi_items()],
+                 "body": parsed}
+        self.entries.append(entry)
+        request.scope.setdefault("state", {})["log_entry"] = entry
+        return entry
 
 
-def check_token(request: Request, token: str | None) -> Response | None:
-    """DRF ``TokenAuthentication`` with every endpoint requiring an authenticated user."""
+def check_token(request: Request, token: str | None, *, public: bool = False) -> Response | None:
+    """DRF ``TokenAuthentication`` with every endpoint requiring an authenticated user.
+
+    A ``public`` view (``AllowAny``) admits a request without credentials, but DRF still
+    authenticates a token that is sent, so a wrong one is refused there too."""
     if token is None:
         return None
     auth = request.headers.get("authorization", "").split()
     if not auth or auth[0].lower() != "token":
+        if public:
+            return None
         return detail(403, "Authentication credentials were not provided.")
     if len(auth) == 1:
         return detail(403, "Invalid token header. No credentials provided.")
@@ -106,10 +114,57 @@ def slash_redirect(request: Request) -> Response | None:
     return Response(status_code=301, headers={"location": location})
 
 
+MAX_BODY = 1024 * 1024  # bytes; a larger body is refused with 413 before it is read
+PUBLIC_PATHS = re.compile(r"^/v[67]/version/$")  # scheduler/views.py VersionView: AllowAny
+
+
+def too_large() -> Response:
+    return detail(413, f"Request body exceeds {MAX_BODY} bytes.")
+
+
+async def read_body(scope, receive) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed ``MAX_BODY``.
+
+    A declared ``Content-Length`` over the limit is refused before a byte is read; a chunked
+    body is read only up to the limit."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                if int(value) > MAX_BODY:
+                    return None
+            except ValueError:
+                pass
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def without_body(send):
+    """``send`` for a HEAD request: the GET response's status and headers, no body bytes.
+
+    Django's ``View.setup`` (django/views/generic/base.py) serves ``head`` with ``get`` when a
+    view has no ``head``, and the server drops the body."""
+    async def head_send(message):
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+    return head_send
+
+
 class ScaleFront:
     """Pure ASGI middleware doing Django's and DRF's work before Scale's views see a request.
 
     (``BaseHTTPMiddleware`` would cost a task and a copy per request; this stays on the path.)
+    The ``/_stub/`` controls sit behind the same token as the API when one is set.
     """
 
     PREFIXES = ("/v6/", "/v7/")
@@ -119,25 +174,43 @@ class ScaleFront:
         self.state = state
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.PREFIXES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope["path"]
+        if path.startswith(self.PREFIXES):
+            await self._scale(scope, receive, send)
+        elif path == "/_stub" or path.startswith("/_stub/"):
+            denied = check_token(Request(scope), self.state.token)
+            if denied is not None:
+                await denied(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _scale(self, scope, receive, send) -> None:
         request = Request(scope)
         redirect = slash_redirect(request)
         if redirect is not None:
             await redirect(scope, receive, send)
             return
         body = b""
-        more = scope["method"] not in ("GET", "HEAD")
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        if scope["method"] not in ("GET", "HEAD"):
+            body = await read_body(scope, receive)
+            if body is None:
+                self.state.requests.record(request, b"")
+                await too_large()(scope, receive, send)
+                return
         self.state.requests.record(request, body)
-        denied = check_token(request, self.state.token)
+        denied = check_token(request, self.state.token,
+                             public=PUBLIC_PATHS.match(scope["path"]) is not None)
         if denied is not None:
             await denied(scope, receive, send)
             return
+        if scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+            send = without_body(send)
         replayed = False
 
         async def replay():

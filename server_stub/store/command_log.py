@@ -3,11 +3,16 @@
 ``record`` writes the command row in the transaction that decides to answer 202; the
 ``CommandApplier`` thread applies rows in order, each in its own transaction that also marks it
 applied. On start it applies whatever an earlier process accepted but never applied.
+
+A command that fails to apply is rolled back, marked applied with its ``error``, and skipped:
+one bad message never stops the ones after it (Scale's ``messaging`` backend acknowledges or
+requeues each message on its own; ``messaging/manager.py`` ``CommandMessageManager``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 from server_stub.store import recipes
@@ -17,6 +22,7 @@ from server_stub.store.jobquery import JobQuery
 from server_stub.store.timefmt import now_us
 
 FINAL_EXE = "CANCELED"
+log = logging.getLogger("server_stub")
 
 
 def record(db: Database, kind: str, q: JobQuery, priority: int | None = None) -> int:
@@ -117,7 +123,7 @@ class CommandApplier:
             self.wake.clear()
 
     def drain(self) -> int:
-        """Apply every pending command; returns how many were applied."""
+        """Apply every pending command; returns how many were applied (failed ones included)."""
         applied = 0
         with self._apply_lock:
             while True:
@@ -126,12 +132,42 @@ class CommandApplier:
                                        "ORDER BY id LIMIT 1").fetchone()
                 if row is None:
                     return applied
-                body = json.loads(row["body"])
-                with self.db.write() as conn:
-                    now = now_us()
-                    if row["kind"] == "cancel":
-                        apply_cancel(conn, body, now)
-                    else:
-                        apply_requeue(conn, self.catalog, body, now)
-                    conn.execute("UPDATE commands SET applied = ? WHERE id = ?", (now, row["id"]))
+                try:
+                    self._apply(row)
+                except Exception as exc:  # any failure: record it, skip it, go on
+                    log.warning("command %s (%s) failed: %r", row["id"], row["kind"], exc)
+                    with self.db.write() as conn:
+                        conn.execute("UPDATE commands SET applied = ?, error = ? WHERE id = ?",
+                                     (now_us(), f"{type(exc).__name__}: {exc}", row["id"]))
                 applied += 1
+
+    def _apply(self, row) -> None:
+        body = json.loads(row["body"])
+        with self.db.write() as conn:
+            now = now_us()
+            if row["kind"] == "cancel":
+                apply_cancel(conn, body, now)
+            elif row["kind"] == "requeue":
+                apply_requeue(conn, self.catalog, body, now)
+            else:
+                raise ValueError(f"unknown command kind {row['kind']!r}")
+            conn.execute("UPDATE commands SET applied = ? WHERE id = ?", (now, row["id"]))
+
+
+def outcome(db: Database, command_id: int) -> dict:
+    """What became of one command: ``PENDING``, ``APPLIED`` or ``FAILED`` (with the error)."""
+    with db.read() as conn:
+        row = conn.execute("SELECT kind, applied, error FROM commands WHERE id = ?",
+                           (command_id,)).fetchone()
+    if row is None:
+        return {"id": command_id, "status": "UNKNOWN"}
+    status = "PENDING" if row["applied"] is None else "FAILED" if row["error"] else "APPLIED"
+    out = {"id": command_id, "kind": row["kind"], "status": status}
+    if row["error"]:
+        out["error"] = row["error"]
+    return out
+
+
+def failed_count(db: Database) -> int:
+    with db.read() as conn:
+        return conn.execute("SELECT count(*) FROM commands WHERE error IS NOT NULL").fetchone()[0]

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS log_lines (
     stream TEXT NOT NULL, message TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL,
-    applied INTEGER);
+    applied INTEGER, error TEXT);
 CREATE TABLE IF NOT EXISTS job_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS scheduler (
     id INTEGER PRIMARY KEY, is_paused INTEGER NOT NULL DEFAULT 0,
@@ -113,6 +113,9 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.executescript(SCHEMA)
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(commands)")}
+        if "error" not in columns:  # a database file written before commands could fail
+            self.conn.execute("ALTER TABLE commands ADD COLUMN error TEXT")
         if self.is_seeded():
             self.conn.executescript(TRIGGERS)
 

@@ -1,7 +1,13 @@
 """Request parameters parsed exactly as Scale's ``util/rest.py`` parses them, with its messages.
 
-Every helper looks in the query string first, then in the JSON body, as Scale does. A failure
-raises ``BadParameter``, which the app turns into 400 ``{"detail": ...}``.
+Every helper looks in the query string first, then in the JSON body, as Scale does; a JSON
+``null`` is the same as leaving the parameter out (``_get_param`` / ``_get_param_list`` in
+``scale/util/rest.py`` treat ``None`` as absent). A failure raises ``BadParameter``, which the
+app turns into 400 ``{"detail": ...}``.
+
+Unlike Scale, a value of the wrong JSON type (a list where a string belongs, an object in an
+id list) is refused here with a 400, at request time: Scale passes it on to a query or a
+command message that then fails later (server_stub/README.md lists these differences).
 """
 
 from __future__ import annotations
@@ -71,7 +77,10 @@ def parse_iso_duration(value: str) -> timedelta | None:
     if not m:
         return None
     d, h, mi, s = (float(x) if x else 0.0 for x in m.groups())
-    return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    try:
+        return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    except OverflowError:  # more days than timedelta holds; Scale's bare except makes it a 400
+        return None
 
 
 class Params:
@@ -86,18 +95,19 @@ class Params:
     def _get(self, name: str):
         if name in self.query:
             return self.query[name][-1]  # QueryDict.get returns the last value
-        return self.body.get(name, _MISSING)
+        value = self.body.get(name)
+        return _MISSING if value is None else value
 
     def _get_list(self, name: str) -> list:
         if name in self.query:
             return self.query[name]
-        value = self.body.get(name, [])
+        value = self.body.get(name)
         if value is None:
             return []
         return value if isinstance(value, list) else [value]
 
     def has(self, name: str) -> bool:
-        return name in self.query or name in self.body
+        return name in self.query or self.body.get(name) is not None
 
     def string(self, name: str, default=None, accepted: list[str] | None = None,
                required: bool = False):
@@ -106,6 +116,8 @@ class Params:
             if required:
                 raise BadParameter(f'Missing required parameter: "{name}"')
             return default
+        if not isinstance(value, str):
+            raise BadParameter(f'Parameter must be a string: "{name}"')
         if accepted and value and value not in accepted:
             raise BadParameter(f'Parameter "{name}" values must be one of: {_py2_repr(accepted)}')
         return value
@@ -113,6 +125,8 @@ class Params:
     def string_list(self, name: str, accepted: list[str] | None = None) -> list:
         values = self._get_list(name)
         for value in values:
+            if not isinstance(value, str):
+                raise BadParameter(f'Parameter must be a list of strings: "{name}"')
             if accepted and value not in accepted:
                 raise BadParameter(
                     f'Parameter "{name}" values must be one of: {_py2_repr(accepted)}')
@@ -165,13 +179,15 @@ class Params:
     def timestamp(self, name: str) -> int | None:
         """Microseconds; a value starting with ``P`` is a duration before now."""
         value = self._get(name)
-        if value is _MISSING or value is None:
+        if value is _MISSING:
             return None
         if not isinstance(value, str):
             raise BadParameter(f"Invalid ISO timestamp format for parameter: {name}")
         if value.startswith("P"):
+            # util/parse.py parse_timestamp: ``timezone.now() - duration``; a datetime before
+            # year 1 overflows there and rest.py's bare ``except`` turns that into this 400.
             duration = parse_iso_duration(value)
-            if duration is None:
+            if duration is None or duration > datetime.now(UTC) - datetime.min.replace(tzinfo=UTC):
                 raise BadParameter(f"Invalid ISO timestamp format for parameter: {name}")
             return now_us() - int(duration.total_seconds() * 1_000_000)
         parsed = parse_iso_timestamp(value)

@@ -114,8 +114,10 @@ def test_request_log_records_method_path_query_and_body(fresh):
     fresh.post("/v6/jobs/cancel/", json={"job_ids": [3]})
     fresh.get("/v6/jobs/", params=[("status", "A"), ("status", "B")])
     log = fresh.get("/_stub/requests").json()
+    command = log[-2].pop("command")
     assert log[-2] == {"method": "POST", "path": "/v6/jobs/cancel/", "query": [],
                        "body": {"job_ids": [3]}}
+    assert command["kind"] == "cancel" and command["status"] in ("PENDING", "APPLIED")
     assert log[-1]["query"] == [["status", "A"], ["status", "B"]]
 
 

@@ -38,7 +38,10 @@ async def _accept(request: Request, kind: str) -> Response:
     p = params(request, body)
     q = action_filters(p, state.catalog)
     priority = p.int("priority") if kind == "requeue" else None
-    command_log.record(state.db, kind, q, priority)
+    command_id = command_log.record(state.db, kind, q, priority)
+    entry = request.scope.get("state", {}).get("log_entry")
+    if entry is not None:  # /_stub/requests shows what became of the command
+        entry["command"] = command_id
     state.applier.notify()
     # DRF renders a None body as zero bytes under application/json.
     return Response(status_code=202, media_type="application/json")

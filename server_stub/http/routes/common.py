@@ -32,24 +32,49 @@ def path_id(value: str) -> int:
     return number
 
 
+MAX_DEPTH = 32  # JSON nesting; Scale's bodies need 4 (job input, configuration settings)
+
+
 async def json_body(request: Request, *, only_json: bool) -> dict:
-    """DRF's parsing: no body or no content type is ``{}``; bad JSON is a 400; others 415."""
+    """DRF's ``Request._parse`` (rest_framework/request.py): no body is ``{}``; a body whose
+    content type no parser takes (a missing header counts as ``""``) is 415, never ``{}``; bad
+    JSON is a 400. The stub also refuses nesting deeper than ``MAX_DEPTH`` with a 400."""
     raw = await request.body()
-    ctype = request.headers.get("content-type")
-    if not raw or ctype is None:
+    if not raw:
         return {}
+    ctype = request.headers.get("content-type", "")
     media = ctype.split(";")[0].strip().lower()
     if media != "application/json":
-        if only_json or media not in ("application/x-www-form-urlencoded",):
+        if only_json or media != "application/x-www-form-urlencoded":
             raise APIError(415, f'Unsupported media type "{ctype}" in request.')
         return {k: v for k, v in parse_qsl(raw.decode(errors="replace"))}
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise APIError(400, f"JSON parse error - nesting deeper than {MAX_DEPTH} levels") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise APIError(400, f"JSON parse error - {exc}") from None
     if not isinstance(data, dict):
         raise APIError(400, "JSON parse error - the body must be a JSON object")
+    if nesting(data) > MAX_DEPTH:
+        raise APIError(400, f"JSON parse error - nesting deeper than {MAX_DEPTH} levels")
     return data
+
+
+def nesting(value) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def params(request: Request, body: dict | None = None) -> Params:

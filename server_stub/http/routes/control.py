@@ -7,14 +7,22 @@ from starlette.responses import Response
 
 from server_stub.http.routes.common import stub
 from server_stub.http.web import json_response
+from server_stub.store import command_log
 
 router = APIRouter(prefix="/_stub", tags=["stub control"])
 
 
 @router.get("/requests")
 async def recorded_requests(request: Request) -> Response:
-    """The last 500 API requests, oldest first: method, path, query pairs, JSON body."""
-    return json_response(list(stub(request).requests.entries))
+    """The last 500 API requests, oldest first: method, path, query pairs, JSON body; a cancel
+    or requeue also says what became of its command (``PENDING``, ``APPLIED``, ``FAILED``)."""
+    state = stub(request)
+    out = []
+    for entry in list(state.requests.entries):
+        if "command" in entry:
+            entry = {**entry, "command": command_log.outcome(state.db, entry["command"])}
+        out.append(entry)
+    return json_response(out)
 
 
 @router.delete("/requests")
@@ -35,5 +43,9 @@ async def tick(request: Request) -> Response:
 @router.post("/drain")
 async def drain(request: Request) -> Response:
     """Apply every cancel/requeue command accepted so far, now."""
-    applied = stub(request).applier.drain()
-    return json_response({"applied": applied})
+    state = stub(request)
+    before = command_log.failed_count(state.db)
+    applied = state.applier.drain()
+    # `applied` counts every command taken off the queue; `failed` those of them that failed.
+    return json_response({"applied": applied,
+                          "failed": command_log.failed_count(state.db) - before})
