@@ -1,7 +1,7 @@
 """ScaleClient: the Scale v6 job services as async methods returning models.
 
 One client owns one connection pool; use it as ``async with ScaleClient(url) as scale:``.
-Paths always end in a slash (real Scale answers 301 otherwise, reference §0).
+Paths always end in a slash (real Scale answers 301 otherwise, docs/scale.md §0).
 """
 
 from __future__ import annotations

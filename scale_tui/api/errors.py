@@ -85,7 +85,7 @@ class NotFound(ScaleAPIError):
 
 
 class ServerError(ScaleAPIError):
-    """5xx: Scale failed (real Scale answers some bad input this way, see reference D21)."""
+    """5xx: Scale failed (real Scale answers some bad input this way, see docs/scale.md D21)."""
 
     kind = "Server error"
 

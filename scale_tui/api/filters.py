@@ -2,7 +2,7 @@
 
 ``to_query()`` gives the ``GET /v6/jobs/`` query (singular names, repeated keys, never
 comma-joined). ``to_action_body()`` gives the cancel/requeue body, which real Scale reads with
-*plural* names and a *single* status (reference §1 E7/E8). Both use the same time encoding: UTC
+*plural* names and a *single* status (docs/scale.md §1 E7/E8). Both use the same time encoding: UTC
 with ``Z``, and durations in Scale's own grammar meaning "now minus".
 """
 
@@ -48,7 +48,7 @@ _WORDS = {
 class JobFilter(BaseModel):
     """Every query parameter of ``GET /v6/jobs/``. Empty lists and ``None`` mean "no filter".
 
-    ``started``/``ended`` restrict ``last_modified`` (not the job's run time, reference D3);
+    ``started``/``ended`` restrict ``last_modified`` (not the job's run time, docs/scale.md D3);
     a ``timedelta`` means "now minus", evaluated by the server at request time. Strings are
     accepted and read with ``parse_time``. Statuses and error categories are upper-cased and
     checked, because Scale matches them case-sensitively and silently returns nothing otherwise.
@@ -114,7 +114,7 @@ class JobFilter(BaseModel):
     @classmethod
     def _order_is_one_field_each(cls, value: list[str]) -> list[str]:
         for item in value:
-            # Real Scale answers a malformed ordering with a 500 HTML page (reference §3.3).
+            # Real Scale answers a malformed ordering with a 500 HTML page (docs/scale.md §3.3).
             if not item.strip() or "," in item or " " in item.strip():
                 raise InvalidFilter(f"order: {item!r} is not one field name (repeat order instead)")
         return [item.strip() for item in value]

@@ -1,6 +1,6 @@
 """Execution logs: Scale's raw Elasticsearch answer turned into LogLines, and a follower.
 
-Real Scale (reference §5) answers ``GET /v6/job-executions/{id}/logs/{stream}/`` with the raw
+Real Scale (docs/scale.md §5) answers ``GET /v6/job-executions/{id}/logs/{stream}/`` with the raw
 Elasticsearch search response (lines in ``hits.hits[]._source``, at most 10,000 per request,
 sorted by ``@timestamp`` then ``scale_order_num``), or with 204 when there is nothing (new).
 ``started`` is inclusive, so following a log means asking again from the last timestamp and
@@ -64,7 +64,7 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
     except ValueError as exc:
         raise LogFormatError(f"log response is not JSON: {exc}") from None
     if isinstance(data, list):
-        # What Scale's docs (wrongly, reference D12) describe: a bare array of sources.
+        # What Scale's docs (wrongly, docs/scale.md D12) describe: a bare array of sources.
         sources = data
     elif isinstance(data, dict) and isinstance(data.get("hits"), dict):
         sources = [

@@ -1,4 +1,4 @@
-"""Timestamps and durations the way Scale parses them (reference §0.1, ``parse_timestamp``).
+"""Timestamps and durations the way Scale parses them (docs/scale.md §0.1, ``parse_timestamp``).
 
 Scale accepts, for every ``started``/``ended``/``source_*`` parameter, either an ISO-8601
 datetime that carries ``Z`` or ``+`` (a ``-05:00`` offset is refused, and a ``+`` left

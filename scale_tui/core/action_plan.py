@@ -3,7 +3,7 @@ and how to say so. The confirmation screen shows exactly what this module plans,
 that; nothing here talks HTTP except ``count_statuses``, which only reads.
 
 Scale's cancel/requeue bodies are not the list query: plural names, one status, no source_*
-fields (reference §1 E7/E8). Whatever the list filter cannot say in a body is refused here with
+fields (docs/scale.md §1 E7/E8). Whatever the list filter cannot say in a body is refused here with
 the reason, never widened.
 """
 
@@ -28,9 +28,9 @@ from scale_tui.api import (
 Kind = Literal["cancel", "requeue"]
 # Real Scale reads job_ids into one SQL IN clause; keep each request modest.
 CHUNK_SIZE = 500
-# What Scale's can_be_canceled allows; COMPLETED and CANCELED are skipped (reference §4.1).
+# What Scale's can_be_canceled allows; COMPLETED and CANCELED are skipped (docs/scale.md §4.1).
 CANCELABLE = ("PENDING", "BLOCKED", "QUEUED", "RUNNING", "FAILED")
-# What requeue picks: can_be_requeued (queued before) or can_be_uncanceled (reference §4.2).
+# What requeue picks: can_be_requeued (queued before) or can_be_uncanceled (docs/scale.md §4.2).
 REQUEUABLE = ("QUEUED", "RUNNING", "FAILED", "CANCELED")
 CONFIRM_WORD = "every"
 COUNT_CONCURRENCY = 4
@@ -45,7 +45,7 @@ class ActionContext:
     marked: tuple[int, ...] = ()
     filter: JobFilter | None = None
     matching: int | None = None
-    # Added by issue 6 (optional): the ids shown right now, and the client-side quick filter,
+    # The ids shown right now, and the client-side quick filter,
     # which Scale cannot apply (so "every job matching" would be broader than the list).
     listed: tuple[int, ...] = ()
     quick_filter: str = ""

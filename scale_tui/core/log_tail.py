@@ -4,7 +4,7 @@ The loop knows nothing of HTTP or Textual. It is given ``poll`` (a ``LogFollower
 returns the new lines of one 10,000-line page at most), ``check_end`` (has the execution ended?)
 and the exception types that mean "stop" and "try again later", and reports to its ``LogTailOwner``.
 
-The rules (reference §5 and the product's promises):
+The rules (docs/scale.md §5 and the product's promises):
 - poll every ``interval`` seconds; after a (nearly) full page ask again at once, so a long log
   shows page by page instead of after its last page;
 - when a poll brings nothing, ask whether the execution has ended; once it has, poll once more

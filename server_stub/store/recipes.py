@@ -1,7 +1,7 @@
 """What a job's change does to the rest of its recipe (Scale's recipe update messages).
 
 The stub's recipes have no graph: a recipe's jobs form a chain in id order, each job's parent
-being the one before it. On that model, as reference §6.1 has it:
+being the one before it. On that model, as docs/scale.md §6.1 has it:
 
 - a job that fails for good, is canceled or is blocked blocks the never-queued PENDING jobs
   after it (PENDING -> BLOCKED, ``can_be_blocked``);

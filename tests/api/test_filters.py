@@ -1,5 +1,5 @@
 """JobFilter speaks Scale's dialect: repeated keys, UTC with Z, Scale-sized durations,
-and the plural cancel/requeue body (reference §0.1, §1 E7/E8, §3)."""
+and the plural cancel/requeue body (docs/scale.md §0.1, §1 E7/E8, §3)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ LOG_PATH = "/service/scale/api/v6/job-executions/31/logs/combined/"
 
 
 def es_response(lines: list[LogLine]) -> dict:
-    """Real Scale's body: the raw Elasticsearch search response (reference §5)."""
+    """Real Scale's body: the raw Elasticsearch search response (docs/scale.md §5)."""
     hits = [
         {"_index": "scalelogs-1", "_type": "doc", "_id": str(i), "_score": None,
          "_source": {"@timestamp": ln.timestamp.isoformat().replace("+00:00", "Z"),

@@ -162,7 +162,7 @@ def test_queue_new_job_errors(fresh, body, status, detail):
 
 
 def test_requeue_priority_comes_from_the_request_then_the_batch_then_the_job(fresh):
-    """Reference §4.2: a truthy request priority, else the batch's, else the configuration's."""
+    """docs/scale.md §4.2: a truthy request priority, else the batch's, else the configuration's."""
     failed = [j for j in jobs_by_status(fresh, "FAILED") if not j["is_superseded"]][:3]
     with fresh.stub.state.db.write() as conn:  # the seed's few batch jobs are not requeueable
         conn.executemany("UPDATE jobs SET batch_id = 2 WHERE id = ?",

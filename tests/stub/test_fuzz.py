@@ -32,8 +32,9 @@ def test_stub_schema_fuzz_never_gets_a_server_error(case):
 
 
 scale_schema = schemathesis.openapi.from_path(Path(__file__).parent / "scale_openapi" / "job.yml")
-# Scale's docs write these two paths without the trailing slash the code requires (§8 D10),
-# and document the log answer as an array where the code returns Elasticsearch's object (D12).
+# Scale's docs write these two paths without the trailing slash the code requires
+# (docs/scale.md §8 D10), and document the log answer as an array where the code returns
+# Elasticsearch's object (D12).
 scale_schema = scale_schema.exclude(path_regex=r"(/executions/\{exe_num\}|/logs/)")
 
 

@@ -1,7 +1,7 @@
 """The log screen as an operator meets it: real ScaleClient and LogFollower, Scale's log semantics.
 
 ``FakeScale`` is an httpx transport that answers the two endpoints the screen uses exactly as real
-Scale does (reference §5): ``started`` inclusive, at most 10,000 lines per answer sorted by
+Scale does (docs/scale.md §5): ``started`` inclusive, at most 10,000 lines per answer sorted by
 ``(@timestamp, scale_order_num)``, 204 when nothing matches or the execution has not started.
 Polls are woken by hand (``r``) with a long interval, so no test depends on the clock.
 """

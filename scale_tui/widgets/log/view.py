@@ -1,9 +1,9 @@
 """LogView: an execution's log drawn with the Line API, following the end until the user scrolls.
 
-Why not Textual's ``Log``: it has no per-line styles (stderr, find highlights) and lets ESC through
-to the terminal; ``RichLog`` is 90 times slower (stack-notes §2). This is a ``ScrollView`` over our
-own ``LogBuffer``: ``render_line`` draws only the rows on screen, from plain-text ``Segment``s
-(never markup), with a small cache of whole-line strips.
+Why not Textual's ``Log``: it has no per-line styles (stderr, find highlights) and lets ESC
+through to the terminal; ``RichLog`` is 90 times slower (docs/stack.md §2). This is a
+``ScrollView`` over our own ``LogBuffer``: ``render_line`` draws only the rows on screen, from
+plain-text ``Segment``s (never markup), with a small cache of whole-line strips.
 """
 
 from __future__ import annotations
