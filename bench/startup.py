@@ -1,0 +1,133 @@
+"""Start-up and idle cost, side by side with the import floor: prints numbers, asserts nothing.
+
+    .venv/bin/python bench/startup.py [--jobs 20000] [--runs 5] [--idle-seconds 60]
+
+Against a stub with 20,000 jobs (simulator off, in its own process), median of `--runs`:
+- import floor: `python -c "import textual.app, textual.widgets, httpx, pydantic"`, the cost
+  of the libraries alone;
+- first rows: `scale-tui --url URL` in a real terminal (tmux, 120x40), from the command to the
+  first job row on the screen (the pane is read every 10 ms);
+- script run: `scale-tui jobs --url URL`, the whole run;
+- idle requests per minute: the requests the stub saw while the console sat on the jobs screen
+  with the default refresh for `--idle-seconds`, scaled to a minute.
+Goals (issue 15): first rows <= 1.3x floor, script <= 0.6x floor, idle <= 15 requests/min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+FLOOR = "import textual.app, textual.widgets, httpx, pydantic"
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    return time.perf_counter() - start
+
+
+def first_rows(url: str, env: dict[str, str], session: str) -> float:
+    """Seconds from starting the console in tmux to a job row on screen."""
+    command = f"{BIN / 'scale-tui'} --url {url}"
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    command], env=env, check=True)
+    try:
+        while time.perf_counter() - start < 30:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                    capture_output=True, text=True).stdout
+            if any(is_job_row(line) for line in screen.splitlines()):
+                return time.perf_counter() - start
+            time.sleep(0.01)
+        raise RuntimeError("no job row within 30 s:\n" + screen)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
+
+
+STATUSES = ("PENDING", "BLOCKED", "QUEUED", "RUNNING", "FAILED", "COMPLETED", "CANCELED")
+
+
+def is_job_row(line: str) -> bool:
+    """A table row: a job id first, a status word later (the counts line has no id first)."""
+    words = line.replace("│", " ").split()
+    return bool(words) and words[0].isdigit() and any(word in STATUSES for word in words[1:])
+
+
+def requests_seen(url: str) -> int:
+    with urllib.request.urlopen(f"{url}/_stub/requests") as answer:
+        return len(json.load(answer))
+
+
+def clear_requests(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{url}/_stub/requests", method="DELETE"))
+
+
+def idle_requests_per_minute(url: str, env: dict[str, str], seconds: float) -> float:
+    session = "bench-idle"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    f"{BIN / 'scale-tui'} --url {url}"], env=env, check=True)
+    try:
+        time.sleep(3)  # started, first page and counts loaded
+        clear_requests(url)
+        time.sleep(seconds)
+        return requests_seen(url) * 60 / seconds
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--idle-seconds", type=float, default=60)
+    args = parser.parse_args()
+    if not shutil.which("tmux"):
+        sys.exit("bench/startup.py needs tmux (apt-get install tmux)")
+
+    from server_stub.runner import spawn_stub
+
+    home = tempfile.mkdtemp(prefix="scale-tui-bench-")
+    env = {**os.environ, "SCALE_TUI_CONFIG_DIR": home, "SCALE_TUI_STATE_DIR": home,
+           "SCALE_TUI_DATA_DIR": home, "TERM": "xterm-256color"}
+    stub = spawn_stub(jobs=args.jobs, seed=3, simulate=False)
+    try:
+        url = stub.url
+        timed([str(BIN / "scale-tui"), "jobs", "--url", url], env)  # warm the disk cache
+        floor = [timed([sys.executable, "-c", FLOOR], env) for _ in range(args.runs)]
+        script = [timed([str(BIN / "scale-tui"), "jobs", "--url", url], env)
+                  for _ in range(args.runs)]
+        rows = [first_rows(url, env, f"bench-rows-{i}") for i in range(args.runs)]
+        idle = idle_requests_per_minute(url, env, args.idle_seconds)
+    finally:
+        stub.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+    base = statistics.median(floor)
+    print(f"machine: {os.cpu_count()} cores; {args.jobs} jobs; median of {args.runs}")
+    print(f"{'measure':<34} {'median':>9} {'x floor':>8}  goal")
+    print(f"{'import floor':<34} {base:>8.3f}s {1:>8.2f}  -")
+    for name, values, goal in (("first rows in tmux 120x40", rows, "<= 1.30x"),
+                               ("scale-tui jobs (whole run)", script, "<= 0.60x")):
+        value = statistics.median(values)
+        spread = f"({min(values):.3f}-{max(values):.3f})"
+        print(f"{name:<34} {value:>8.3f}s {value / base:>8.2f}  {goal}  {spread}")
+    print(f"{'idle requests per minute':<34} {idle:>9.1f} {'':>8}  <= 15 "
+          f"(over {args.idle_seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
