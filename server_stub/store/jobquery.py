@@ -5,19 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from server_stub.store.catalog import Catalog
+from server_stub.store.ordering import order_by
 from server_stub.store.params import BadParameter, Params
-
-# Fields a client may order by, as Django ORM paths, mapped to SQL on the jobs table.
-NOT_NULL = {"id", "created", "last_modified", "status", "num_exes", "max_tries", "priority",
-            "is_superseded", "job_type_id"}
-PLAIN = ["id", "created", "queued", "started", "ended", "last_status_change", "superseded",
-         "last_modified", "source_started", "source_ended", "source_sensor_class",
-         "source_sensor", "source_collection", "source_task", "status", "num_exes", "max_tries",
-         "priority", "input_file_size", "is_superseded", "node_id", "error_id", "batch_id",
-         "recipe_id", "event_id", "job_type_id"]
-ALIASES = {"job_type__id": "job_type_id", "node__id": "node_id", "error__id": "error_id",
-           "batch__id": "batch_id", "recipe__id": "recipe_id", "event__id": "event_id",
-           "pk": "id"}
 
 
 @dataclass
@@ -120,56 +109,6 @@ def _add_categories(q: JobQuery, catalog: Catalog, categories: list[str]) -> Non
     if categories:
         ids = [e.id for e in catalog.errors.values() if e.category in categories]
         q.where.append(f"error_id IN ({','.join(map(str, ids))})")
-
-
-def _case(mapping: dict[int, str], column: str) -> str:
-    whens = " ".join(f"WHEN {k} THEN '{v}'" for k, v in mapping.items())
-    return f"(CASE {column} {whens} END)"
-
-
-def order_by(values: list[str], catalog: Catalog) -> str:
-    """Scale's special cases first (duration, job_type), then plain Django order paths."""
-    if not values:
-        return "last_modified ASC, id ASC"
-    first = values[0]
-    if first.endswith("duration") and first.lstrip("-") == "duration":
-        # duration sorts on ended-started, -duration on started-ended; NULLs last either way.
-        expr = "(ended - started)" if first == "duration" else "(started - ended)"
-        return f"{expr} IS NULL, {expr} ASC, id ASC"
-    if first.endswith("job_type") and first.lstrip("-") == "job_type":
-        names = _case({jt.id: jt.name for jt in catalog.job_types.values()}, "job_type_id")
-        direction = "DESC" if first.startswith("-") else "ASC"
-        return f"{names} {direction}, id {direction}"
-    terms = []
-    for value in values:
-        desc = value.startswith("-")
-        name = value[1:] if desc else value
-        expr = _order_expr(name, catalog)
-        if expr is None:
-            raise BadParameter(f'Parameter "order" has an unknown field: {value}')
-        direction = "DESC" if desc else "ASC"
-        if name in NOT_NULL or ALIASES.get(name) in NOT_NULL:
-            terms.append(f"{expr} {direction}")
-        else:  # PostgreSQL puts NULLs last ascending and first descending
-            terms.append(f"{expr} IS {'NOT ' if desc else ''}NULL, {expr} {direction}")
-    tie = "DESC" if values[0].startswith("-") else "ASC"
-    return ", ".join([*terms, f"id {tie}"])
-
-
-def _order_expr(name: str, catalog: Catalog) -> str | None:
-    if name in PLAIN:
-        return name
-    if name in ALIASES:
-        return ALIASES[name]
-    types = catalog.job_types.values()
-    if name in ("job_type__name", "job_type__version", "job_type__title"):
-        attr = name.split("__")[1]
-        return _case({jt.id: jt.raw[attr].replace("'", "''") for jt in types}, "job_type_id")
-    if name in ("error__category", "error__name", "error__title"):
-        attr = name.split("__")[1]
-        return _case({e.id: getattr(e, attr).replace("'", "''")
-                      for e in catalog.errors.values()}, "error_id")
-    return None
 
 
 def _py2_list(items: list) -> str:

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-# ORDER BY clauses built by jobquery.order_by for a plain NOT NULL column plus the id tiebreak.
+# ORDER BY clauses built by ordering.order_by for a plain NOT NULL column plus the id tiebreak.
 SEEKABLE = re.compile(r"^(last_modified|created|id) (ASC|DESC)(?:, id (ASC|DESC))?$")
 
 
