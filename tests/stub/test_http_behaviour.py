@@ -148,3 +148,50 @@ def test_token_auth_admits_the_right_token(secured):
     r = httpx.post(f"{secured}/v6/jobs/cancel/", json={"job_ids": [1]},
                    headers={"Authorization": "token s3cret"})
     assert r.status_code == 202
+
+
+# Issue 16, point 7.
+# Django's View.setup (django/views/generic/base.py): a view with `get` and no `head` serves
+# HEAD with `get`; the server sends the headers without the body.
+@pytest.mark.parametrize("path", ["/v6/jobs/", "/v6/jobs/1/", "/v6/job-types/", "/v6/version/",
+                                  "/v6/job-executions/1/logs/combined/"])
+def test_head_is_served_like_get_without_a_body(http, path):
+    get = http.get(path)
+    head = http.head(path)
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("content-length") == get.headers.get("content-length")
+
+
+def test_head_of_a_missing_job_is_the_same_404(http):
+    assert http.head("/v6/jobs/999999/").status_code == 404
+
+
+# rest_framework/negotiation.py DefaultContentNegotiation.select_renderer over
+# (JSONRenderer, PlainTextRenderer, StaticHTMLRenderer) of job/views.py
+# JobExecutionSpecificLogView: precedence groups first, then the renderers' own order.
+@pytest.mark.parametrize("accept,media", [
+    ("text/html, application/json", "application/json"),
+    ("text/html;q=1.0, application/json;q=0.1", "application/json"),
+    ("text/html, text/plain", "text/plain"),
+    ("text/html", "text/html"),
+    ("text/*", "text/plain"),
+    ("text/*, text/html", "text/html"),
+    ("*/*", "application/json"),
+    ("image/png, */*", "application/json"),
+])
+def test_log_renderer_is_picked_in_drfs_order(http, accept, media):
+    r = http.get("/v6/job-executions/1/logs/combined/", headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media
+
+
+# scheduler/views.py VersionView: permission_classes = (AllowAny,); a token that is sent is
+# still authenticated by DRF's TokenAuthentication.
+def test_version_needs_no_credentials_but_refuses_a_wrong_token(secured):
+    r = httpx.get(f"{secured}/v6/version/")
+    assert r.status_code == 200 and "version" in r.json()
+    r = httpx.get(f"{secured}/v6/version/", headers={"Authorization": "Token wrong"})
+    assert r.status_code == 403 and r.json() == {"detail": "Invalid token."}
+    assert httpx.get(f"{secured}/v6/jobs/").status_code == 403

@@ -16,21 +16,39 @@ FORMATS = {"json": "application/json", "txt": "text/plain; charset=utf-8",
            "html": "text/html; charset=utf-8"}
 
 
+RENDERERS = [("json", "application", "json"), ("txt", "text", "plain"), ("html", "text", "html")]
+
+
 def _format(request: Request) -> str:
-    """DRF content negotiation over JSON, plain text and static HTML renderers."""
+    """DRF's ``DefaultContentNegotiation.select_renderer`` over the view's renderers, in their
+    order (JSONRenderer, PlainTextRenderer, StaticHTMLRenderer: job/views.py
+    JobExecutionSpecificLogView). Accepted types are grouped by precedence only
+    (``order_by_precedence``: type/subtype;params, type/subtype, type/*, */*; ``q`` ignored), and
+    within a group the first renderer that matches wins: ``text/html, application/json`` is
+    JSON."""
     fmt = request.query_params.get("format")
     if fmt is not None:
         if fmt not in FORMATS:
             raise APIError(404, "Not found.")
         return fmt
-    accept = request.headers.get("accept", "*/*")
-    for part in (p.split(";")[0].strip() for p in accept.split(",")):
-        if part in ("*/*", "application/*", "application/json", ""):
-            return "json"
-        if part in ("text/plain", "text/*"):
-            return "txt"
-        if part == "text/html":
-            return "html"
+    groups: list[list[tuple[str, str]]] = [[], [], [], []]
+    for part in request.headers.get("accept", "*/*").split(","):
+        pieces = [x.strip() for x in part.split(";")]
+        main, _, sub = pieces[0].lower().partition("/")
+        if not main:
+            continue
+        params = [x.split("=")[0].strip() for x in pieces[1:] if x]
+        sub = sub or "*"
+        precedence = (0 if main == "*" else 1 if sub == "*"
+                      else 2 if not params or params == ["q"] else 3)
+        groups[3 - precedence].append((main, sub))
+    if not any(groups):
+        groups[3].append(("*", "*"))
+    for group in groups:
+        for fmt, main, sub in RENDERERS:
+            for want_main, want_sub in group:
+                if want_main in ("*", main) and want_sub in ("*", sub):
+                    return fmt
     raise APIError(406, "Could not satisfy the request Accept header.")
 
 
