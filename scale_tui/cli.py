@@ -23,7 +23,7 @@ from scale_tui.scripts.arguments import add_connection_arguments
 
 DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
-SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue")
+SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue", "triage")
 
 
 def build_parser() -> argparse.ArgumentParser:

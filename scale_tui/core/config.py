@@ -54,6 +54,9 @@ class Profile(BaseModel):
     """Jobs per page, 1 to 1000 (Scale's own maximum)."""
     log_buffer: int = F(100_000, ge=1000, le=10_000_000)
     """Log lines kept in memory per log view; older lines are dropped and the view says so."""
+    triage_cap: int = F(50_000, ge=1000, le=1_000_000)
+    """Triage reads at most this many failed jobs of a window (newest first) and says where it
+    cut the window beyond that."""
     timezone: str = "UTC"
     """Time zone for displayed times (IANA name, e.g. Europe/Berlin)."""
     keymap: dict[str, str] = F(default_factory=dict)

@@ -53,6 +53,9 @@ class FilterForm:
     source_sensor: str = ""
     source_collection: str = ""
     source_task: str = ""
+    # Set by a jump (triage opens one group); not in the panel, shown in the summary, x clears.
+    job_type_id: str = ""
+    error_id: str = ""
     order: str = DEFAULT_ORDER
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -142,7 +145,8 @@ def to_job_filter(form: FilterForm) -> JobFilter:
         values["started"], values["ended"] = parse_window(form.window)
     except InvalidFilter as exc:
         errors["window"] = str(exc)
-    for name, label in (("batch_id", "batch id"), ("recipe_id", "recipe id")):
+    for name, label in (("batch_id", "batch id"), ("recipe_id", "recipe id"),
+                        ("job_type_id", "job type id"), ("error_id", "error id")):
         try:
             if ids := parse_ids(getattr(form, name), label):
                 values[name] = ids

@@ -24,6 +24,8 @@ from scale_tui.api import (
 )
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
+from scale_tui.scripts.triage import add_parser as add_triage_parser
+from scale_tui.scripts.triage import run_triage
 
 OK, API_ERROR, BAD_INPUT = 0, 1, 2
 FOLLOW_INTERVAL = 2.0  # seconds between log polls (Scale's own UI uses 5)
@@ -79,6 +81,7 @@ def add_parsers(subparsers: Any) -> None:
             action.add_argument(
                 "--priority", type=int, help="queue priority, at least 1; lower runs sooner"
             )
+    add_triage_parser(subparsers)
 
 
 def _sub(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -162,6 +165,7 @@ _FLAGS = {
     "started": "--since", "ended": "--until", "job_type_name": "--job-type", "job_id": "--job",
     "error_category": "--error-category", "status": "--status", "order": "--order",
     "page_size": "--page-size", "page": "--page", "priority": "--priority", "stream": "--stream",
+    "since": "--since", "until": "--until", "by": "--by", "cap": "--cap",
 }  # fmt: skip
 
 
@@ -321,4 +325,5 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
     return OK
 
 
-_HANDLERS = {"jobs": _jobs, "job": _job, "log": _log, "cancel": _act, "requeue": _act}
+_HANDLERS = {"jobs": _jobs, "job": _job, "log": _log, "cancel": _act, "requeue": _act,
+             "triage": run_triage}
