@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
@@ -53,22 +53,29 @@ class ConfirmAction(ModalScreen[Accepted | None]):
     DEFAULT_CSS = """
     ConfirmAction { align: center middle; }
     ConfirmAction #dialog {
-        width: 100; max-width: 95%; height: auto; max-height: 95%;
+        width: 100; max-width: 95%; height: auto; max-height: 100%;
         border: thick $error; background: $surface; padding: 0 1;
     }
     ConfirmAction.requeue #dialog { border: thick $warning; }
-    ConfirmAction #title { text-style: bold; margin-bottom: 1; }
-    ConfirmAction RadioSet { width: 100%; }
+    ConfirmAction #title { dock: top; text-style: bold; }
+    ConfirmAction #bottom { dock: bottom; height: auto; }
+    ConfirmAction RadioSet { width: 100%; border: none; }
     ConfirmAction .problem { color: $text-muted; padding-left: 2; }
     ConfirmAction #counts { margin-top: 1; text-style: bold; }
-    ConfirmAction #request { color: $text-muted; margin-top: 1; }
-    ConfirmAction #error { color: $error; }
+    ConfirmAction #request-box { height: auto; max-height: 5; border-top: solid $primary; }
+    ConfirmAction #request { color: $text-muted; }
+    ConfirmAction #error { color: $error; height: auto; }
     ConfirmAction #typed-row, ConfirmAction #priority-row { height: auto; }
     ConfirmAction #typed-label { color: $error; text-style: bold; }
-    ConfirmAction #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    ConfirmAction #buttons { height: auto; align-horizontal: right; }
     ConfirmAction Button { margin-left: 2; }
     """
-    BINDINGS = [Binding("escape", "back", "Back", id="confirm.back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="confirm.back"),
+        *(Binding(str(n), f"scope({n - 1})", f"Scope {n}", show=False, id=f"confirm.scope{n}")
+          for n in range(1, 10)),
+    ]
+    AUTO_FOCUS = "#back"  # Enter presses the focused button only; confirm is focused when ready
 
     def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient | None = None) -> None:
         super().__init__(classes=kind)
@@ -81,6 +88,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
         self.tally: dict[str, int] | None = None
         self.count_failed = False  # counting failed: the ids in the body still say what it hits
         self.sent = 0  # requests of the plan already accepted (a retry sends only the rest)
+        self._focus_given = False  # the confirm button took the focus once, when first ready
 
     @property
     def client(self) -> ScaleClient:
@@ -89,13 +97,26 @@ class ConfirmAction(ModalScreen[Accepted | None]):
 
     def compose(self) -> ComposeResult:
         verb = "Cancel" if self.kind == "cancel" else "Requeue"
-        with Vertical(id="dialog"):
+        keys = "/".join(str(n) for n in range(1, len(self.choices) + 1))
+        with VerticalScroll(id="dialog"):
             yield Static(f"{verb} jobs", id="title", markup=False)
-            yield Label("Which jobs:")
-            with RadioSet(id="scope"):
-                for choice in self.choices:
+            with Vertical(id="bottom"):
+                with VerticalScroll(id="request-box"):
+                    yield Static("", id="request", markup=False)
+                with Vertical(id="typed-row"):
+                    yield Static("", id="typed-label", markup=False)
+                    yield Input(placeholder=CONFIRM_WORD, id="typed", compact=True)
+                yield Static("", id="error", markup=False)
+                with Horizontal(id="buttons"):
+                    yield Button(f"{verb} jobs", variant="error", id="confirm", disabled=True)
+                    yield Button("Back", id="back")
+            yield Label(f"Which jobs (press {keys}):")
+            scope = RadioSet(id="scope")
+            scope.can_focus = False  # keys 1-9 pick the scope; Enter never moves it
+            with scope:
+                for number, choice in enumerate(self.choices, 1):
                     yield RadioButton(
-                        Content(choice.label),
+                        Content(f"{number}  {choice.label}"),
                         value=choice.scope == self.scope,
                         disabled=not choice.usable,
                         name=choice.scope.value,
@@ -109,15 +130,8 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             if self.kind == "requeue":
                 with Vertical(id="priority-row"):
                     yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
-                    yield Input(placeholder="keep each job's priority", id="priority")
-            yield Static("", id="request", markup=False)
-            with Vertical(id="typed-row"):
-                yield Static("", id="typed-label", markup=False)
-                yield Input(placeholder=CONFIRM_WORD, id="typed")
-            yield Static("", id="error", markup=False)
-            with Horizontal(id="buttons"):
-                yield Button(f"{verb} jobs", variant="error", id="confirm", disabled=True)
-                yield Button("Back", id="back")
+                    yield Input(placeholder="keep each job's priority", id="priority",
+                                compact=True)
 
     def on_mount(self) -> None:
         self._replan()
@@ -136,6 +150,26 @@ class ConfirmAction(ModalScreen[Accepted | None]):
     @on(Input.Changed, "#typed")
     def _typed_changed(self) -> None:
         self._update_confirm()
+
+    def action_scope(self, index: int) -> None:
+        """Key N picks the Nth scope shown (never while sending: the plan is fixed then)."""
+        radio_set = self.query_one("#scope", RadioSet)
+        buttons = list(radio_set.query(RadioButton))
+        if radio_set.disabled or not 0 <= index < len(buttons):
+            return
+        choice = self.choices[index]
+        if not choice.usable:
+            self.notify(f"Not possible: {choice.problem}", severity="warning")
+            return
+        buttons[index].value = True
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        # Enter in a field sends nothing: it moves to the confirm button, which Enter presses.
+        event.stop()
+        confirm = self.query_one("#confirm", Button)
+        if not confirm.disabled:
+            confirm.focus()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
@@ -195,7 +229,19 @@ class ConfirmAction(ModalScreen[Accepted | None]):
         return True
 
     def _update_confirm(self) -> None:
-        self.query_one("#confirm", Button).disabled = not self._ready()
+        confirm = self.query_one("#confirm", Button)
+        confirm.disabled = not self._ready()
+        # Ready and nothing chosen yet: the confirm button takes the focus, so Enter sends
+        # exactly what is shown. Never when every job would be hit (the typed word decides).
+        # Only once, and only if the user has not moved the focus themselves.
+        back = self.query_one("#back", Button)
+        untouched = self.focused is None or (self.focused is back and not self._focus_given)
+        if not confirm.disabled and untouched and not self._every():
+            self._focus_given = True
+            confirm.focus()
+
+    def _every(self) -> bool:
+        return self.plan is not None and self.plan.touches_every_job
 
     @work(exclusive=True, group="count")
     async def _count(self, plan: Plan) -> None:

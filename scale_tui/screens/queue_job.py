@@ -3,6 +3,11 @@
 The form of each job type is kept while the dialog is open, so looking at another type and
 coming back loses nothing. A 400 from Scale (its ``detail`` names the input) is shown beside
 the form with every typed value in place; on 201 the dialog returns the new job's id.
+
+Like the cancel/requeue confirmation, the form sends what it shows: the request that will be
+sent, any server error and the buttons are held at the bottom (the request scrolls in its own
+box), so at 80x24 they stay on screen; only the job type list and the form scroll. ``Enter`` in
+the last field moves to the Queue button; only a press of that button sends.
 """
 
 from __future__ import annotations
@@ -27,14 +32,16 @@ class QueueJobScreen(ModalScreen[int | None]):
     DEFAULT_CSS = """
     QueueJobScreen { align: center middle; }
     QueueJobScreen #dialog {
-        width: 120; max-width: 98%; height: 90%; border: thick $primary;
+        width: 120; max-width: 98%; height: 90%; max-height: 100%; border: thick $primary;
         background: $surface; padding: 0 1;
     }
     QueueJobScreen #title { text-style: bold; }
     QueueJobScreen #body { height: 1fr; }
-    QueueJobScreen #job-types { width: 40; height: 100%; }
+    QueueJobScreen #job-types { width: 35%; max-width: 40; height: 100%; }
     QueueJobScreen #form-area { width: 1fr; height: 100%; padding-left: 1; }
     QueueJobScreen #about { color: $text-muted; margin-bottom: 1; }
+    QueueJobScreen #bottom { height: auto; }
+    QueueJobScreen #request-box { height: auto; max-height: 6; border-top: solid $primary; }
     QueueJobScreen #server-error { color: $error; }
     QueueJobScreen #request { color: $text-muted; }
     QueueJobScreen #buttons { height: auto; align-horizontal: right; }
@@ -66,11 +73,13 @@ class QueueJobScreen(ModalScreen[int | None]):
                     yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
                     yield Input(placeholder="the job type's default", id="priority")
                     yield Static("", id="priority-error", classes="field-error", markup=False)
-            yield Static("", id="request", markup=False)
-            yield Static("", id="server-error", markup=False)
-            with Horizontal(id="buttons"):
-                yield Button("Queue job", variant="primary", id="queue", disabled=True)
-                yield Button("Back", id="back")
+            with Vertical(id="bottom"):
+                with VerticalScroll(id="request-box"):
+                    yield Static("", id="server-error", markup=False).set_styles("display: none;")
+                    yield Static("", id="request", markup=False)
+                with Horizontal(id="buttons"):
+                    yield Button("Queue job", variant="primary", id="queue", disabled=True)
+                    yield Button("Back", id="back")
 
     def on_mount(self) -> None:
         self._load_job_types()
@@ -136,7 +145,7 @@ class QueueJobScreen(ModalScreen[int | None]):
         if key not in self.forms:
             self.forms[key] = ManifestForm(details.inputs)
             await self.query_one("#form-area").mount(self.forms[key], after=about)
-        self.query_one("#server-error", Static).update("")
+        self._say("")
         self.query_one("#queue", Button).disabled = False
         self._preview()
         if self.focus_form_when_shown:
@@ -157,9 +166,10 @@ class QueueJobScreen(ModalScreen[int | None]):
 
     @on(Input.Submitted)
     def _next_input(self, event: Input.Submitted) -> None:
-        # Enter moves on like Tab; on the last field (priority) it queues the job.
+        # Enter moves on like Tab; from the last field (priority) to the Queue button, which
+        # Enter then presses: only the button sends.
         if event.input.id == "priority":
-            self._queue()
+            self.query_one("#queue", Button).focus()
         else:
             self.focus_next(Input)
 
@@ -195,30 +205,35 @@ class QueueJobScreen(ModalScreen[int | None]):
         except ValueError as exc:
             priority_error.update(str(exc))
             errors.append(str(exc))
-        server_error = self.query_one("#server-error", Static)
         if errors or data is None:
-            server_error.update("")  # each error is beside its input, and focus is on the first
+            self._say("")  # each error is beside its input, and focus is on the first
             return
         self.query_one("#queue", Button).disabled = True
-        server_error.update("Queueing…")
+        self._say("Queueing…")
         self._send(self.details[self.current], data, priority)
 
     @work(exclusive=True, group="queue")
     async def _send(self, job_type: JobTypeDetails, data: dict, priority: int | None) -> None:
-        server_error = self.query_one("#server-error", Static)
         body = request_body(job_type, data, priority)
         try:
             job = await self.client.queue_job(
                 body["job_type_id"], body["input"], body.get("configuration")
             )
         except BadRequest as exc:
-            server_error.update(f"The server rejected the job: {exc.detail}")
+            self._say(f"The server rejected the job: {exc.detail}")
         except ScaleError as exc:
-            server_error.update(explain_error(exc))
+            self._say(explain_error(exc))
         else:
             self.dismiss(job.id)
             return
         self.query_one("#queue", Button).disabled = False
+
+
+    def _say(self, text: str) -> None:
+        """The server's answer (or "Queueing…") above the request; no empty line when none."""
+        server_error = self.query_one("#server-error", Static)
+        server_error.update(text)
+        server_error.display = bool(text)
 
 
 def request_body(job_type: JobTypeDetails, data: dict, priority: int | None) -> dict:
