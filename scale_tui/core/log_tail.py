@@ -19,13 +19,10 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
+from scale_tui.api import LOG_PAGE_CAP as PAGE_CAP
 from scale_tui.core.log_status import POLL_INTERVAL, backoff
 
 __all__ = ["LogTail", "LogTailOwner"]
-
-PAGE_CAP = 10_000
-"""Lines per answer from Scale (Elasticsearch ``size``)."""
-
 
 class LogTailOwner(Protocol):
     def take_lines(self, lines: Sequence[object]) -> None:

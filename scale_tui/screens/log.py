@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from scale_tui.api import FINAL_STATUSES, LogFollower, LogLine, NotFound, ScaleError
+from scale_tui.api import FINAL_STATUSES, LOG_STREAMS, LogFollower, LogLine, NotFound, ScaleError
 from scale_tui.core import locations
 from scale_tui.core.log_buffer import DEFAULT_MAX_LINES
 from scale_tui.core.log_search import LogPattern
@@ -35,7 +35,7 @@ from scale_tui.screens.save_log import SaveLogScreen, default_log_name
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
 
-STREAMS = ("combined", "stdout", "stderr")
+STREAMS = LOG_STREAMS  # combined first: `s` cycles through them in this order
 _SEARCH_AT_ONCE = 20_000  # lines; a bigger buffer is searched once typing pauses
 _TYPING_PAUSE = 0.15
 _OSC52_COMFORTABLE = 100_000  # bytes; some terminals (and tmux by default) refuse more

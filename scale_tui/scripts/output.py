@@ -1,19 +1,25 @@
 """What the script subcommands print: tables or JSON on stdout, notes on stderr, times in the
-profile's zone, and log text made safe for a terminal (escaped only when stdout is one)."""
+profile's zone.
+
+Server text is data here as in the console, through the same boundary (scale_tui/core/sanitize.py):
+- human output (tables, job facts, log lines, notes and error lines on stderr) is always
+  `display_text`: controls, ESC sequences, bidi and zero-width characters show as visible
+  escapes, whether stdout is a terminal, a pipe or a file (a pipe often ends on a terminal:
+  ``| less``, ``| head``, ``| tee``);
+- ``--output json`` is the data exactly (``json.loads`` gives back every byte the server sent),
+  with those same characters written as JSON ``\\uXXXX`` escapes, so it is inert too;
+- ``log --raw`` prints messages exactly as written, and only when stdout is not a terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scale_tui.api import Job, LogLine
-
-# C0 controls and ESC would let log text drive the user's terminal; tabs are harmless.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+from scale_tui.core.sanitize import display_text, json_text
 
 
 class Printer:
@@ -21,29 +27,37 @@ class Printer:
         self.out, self.err = out, err
         self.json = getattr(args, "output", "table") == "json"
         self.zone = zone(getattr(profile, "timezone", "UTC"))
-        # Escape control characters only for a terminal; a pipe or file gets the log as it is.
-        self.safe = getattr(out, "isatty", lambda: True)()
+        self.raw = bool(getattr(args, "raw", False))
+        """``log --raw``: messages exactly as written (the caller refuses it on a terminal)."""
 
     def line(self, text: str = "") -> None:
+        """A line of human output; ``text`` is already display text."""
         print(text, file=self.out, flush=True)
 
     def note(self, text: str) -> None:
-        print(text, file=self.err, flush=True)
+        """A line on stderr; it may quote the server (a status, a detail), so it is escaped."""
+        print(display_text(text, limit=None, newlines=True), file=self.err, flush=True)
 
     def data(self, value: Any) -> None:
-        self.line(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+        self.line(json_text(value, indent=2))
 
     def time(self, value: datetime | None) -> str:
         return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
-        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-        for row in [headers, *rows]:
-            cells = (self.log_text(c).ljust(w) for c, w in zip(row, widths, strict=True))
-            self.line("  ".join(cells).rstrip())
+        shown = [headers, *([display_text(cell) for cell in row] for row in rows)]
+        widths = [max(len(row[i]) for row in shown) for i in range(len(headers))]
+        for row in shown:
+            self.line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+    def facts(self, pairs: list[tuple[str, str]]) -> None:
+        """``Label:        value`` lines; values are server text."""
+        for label, value in pairs:
+            self.line(f"{label + ':' if label else '':<15}{display_text(value)}")
 
     def log_text(self, text: str) -> str:
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if self.safe else text
+        """A log message as printed: whole (never cut), escaped unless ``--raw``."""
+        return text if self.raw else display_text(text, limit=None)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -90,17 +104,12 @@ JOB_COLUMNS = [
 
 def print_line(line: LogLine, args: argparse.Namespace, p: Printer) -> None:
     if p.json:
-        p.line(
-            json.dumps(
-                {
-                    "timestamp": line.timestamp.isoformat(),
-                    "order": line.order,
-                    "stream": line.stream,
-                    "message": line.message,
-                },
-                ensure_ascii=False,
-            )
-        )
+        p.line(json_text({
+            "timestamp": line.timestamp.isoformat(),
+            "order": line.order,
+            "stream": line.stream,
+            "message": line.message,
+        }))  # fmt: skip
         return
     prefix = f"{p.time(line.timestamp)} " if args.timestamps else ""
     p.line(prefix + p.log_text(line.message))

@@ -16,12 +16,15 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from scale_tui.api import (
+    LOG_PAGE_CAP,
+    LOG_STREAMS,
     InvalidFilter,
     JobFilter,
     LogFollower,
     ScaleClient,
     ScaleError,
 )
+from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
 from scale_tui.scripts.triage import add_parser as add_triage_parser
@@ -63,10 +66,16 @@ def add_parsers(subparsers: Any) -> None:
         metavar="JOB_ID",
         help="the job's latest execution (follow stops when it ends)",
     )
-    log.add_argument("--stream", choices=("combined", "stdout", "stderr"), default="combined")
+    log.add_argument("--stream", choices=LOG_STREAMS, default="combined")
     log.add_argument("--since", metavar="WHEN", help="only lines since WHEN (1h, PT6H, ISO time)")
     log.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
     log.add_argument("--timestamps", action="store_true", help="prefix each line with its time")
+    log.add_argument(
+        "--raw",
+        action="store_true",
+        help="print messages exactly as the server sent them, control characters and all "
+        "(refused when stdout is a terminal; without it they are shown as visible escapes)",
+    )
 
     for name, verb in (("cancel", "cancel"), ("requeue", "requeue")):
         action = _sub(subparsers, name, f"{verb} jobs by filter or by --job")
@@ -143,7 +152,8 @@ def run(
         print(f"scale-tui {args.command}: {_in_flags(str(exc))}", file=err)
         return BAD_INPUT
     except ScaleError as exc:
-        print(f"scale-tui {args.command}: {exc}", file=err)
+        # The message may quote the server (a `detail`, a redirect): the same boundary as stdout.
+        print(f"scale-tui {args.command}: {display_text(str(exc), limit=None)}", file=err)
         return API_ERROR
     except KeyboardInterrupt:
         return 130
@@ -216,8 +226,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
         facts.append(("Batch", f"{job.batch.id} {job.batch.title or ''}".rstrip()))
     if job.is_superseded:
         facts.append(("Superseded", p.time(job.superseded)))
-    for label, value in facts:
-        p.line(f"{label + ':' if label else '':<15}{value}")
+    p.facts(facts)
     if executions:
         p.line()
         p.table(
@@ -243,6 +252,9 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
 async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     if (args.execution_id is None) == (args.log_job is None):
         raise InvalidFilter("give either an EXECUTION_ID or --job JOB_ID")
+    if args.raw and (p.json or _is_terminal(p.out)):
+        raise InvalidFilter("--raw: only with table output to a pipe or file, never a terminal "
+                            "(a log can hold escape sequences that drive the terminal)")
     still_running: Callable[[], Any] | None = None
     execution_id = args.execution_id
     if args.log_job is not None:
@@ -272,7 +284,7 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
             print_line(line, args, p)
         for moment in follower.skipped[reported:]:
             p.note(
-                f"warning: over 10,000 lines share the time {p.time(moment)}; "
+                f"warning: over {LOG_PAGE_CAP:,} lines share the time {p.time(moment)}; "
                 "Scale cannot return the rest of them"
             )
         reported = len(follower.skipped)
@@ -323,6 +335,11 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
     else:
         p.line(f"Scale accepted: {what}. It applies the change within moments.")
     return OK
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 _HANDLERS = {"jobs": _jobs, "job": _job, "log": _log, "cancel": _act, "requeue": _act,

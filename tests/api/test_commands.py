@@ -129,7 +129,7 @@ def test_log_json_lines_and_stream_choice(stub_url):
     assert all(row["stream"] == "stderr" for row in rows)
 
 
-def test_log_text_is_escaped_only_for_a_terminal():
+def test_log_text_is_escaped_for_a_terminal_and_a_pipe_alike():
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True
@@ -137,9 +137,23 @@ def test_log_text_is_escaped_only_for_a_terminal():
     args = parse(["log", "1"])
     tty = script_output.Printer(Tty(), io.StringIO(), args, Profile())
     pipe = script_output.Printer(io.StringIO(), io.StringIO(), args, Profile())
-    text = "\x1b]52;c;evil\x07 \x1b[31mred\ttab"
-    assert tty.log_text(text) == "\\x1b]52;c;evil\\x07 \\x1b[31mred\ttab"
-    assert pipe.log_text(text) == text
+    text = "\x1b]52;c;evil\x07 \x1b[31mred\x9b2J\u202e"
+    assert tty.log_text(text) == pipe.log_text(text) == "␛]52;c;evil␇ ␛[31mred\\x9b2J\\u202e"
+    raw = script_output.Printer(io.StringIO(), io.StringIO(), parse(["log", "1", "--raw"]),
+                                Profile())
+    assert raw.log_text(text) == text
+
+
+def test_log_raw_is_refused_on_a_terminal(stub_url):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = Tty(), io.StringIO()
+    code = commands.run(parse(["log", "1", "--raw"]), Profile(url=stub_url), out=out, err=err)
+    assert code == 2
+    assert "--raw: only with table output to a pipe or file" in err.getvalue()
+    assert out.getvalue() == ""
 
 
 def test_cancel_needs_yes_and_sends_nothing_without_it(fresh_stub):

@@ -14,16 +14,11 @@ from rich.cells import cell_len
 
 from scale_tui.core.log_buffer import MESSAGE, STREAM, LogBuffer
 from scale_tui.core.log_search import LogPattern, PatternTooSlow
-from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
+from scale_tui.core.sanitize import MAX_LINE_CHARS, display_line, more_marker
 
-__all__ = ["LogRows", "more_marker"]
+__all__ = ["LogRows", "more_marker", "rows_needed"]
 
 _COMPACT_AT = 4096
-
-
-def more_marker(hidden: int) -> str:
-    """Drawn after a line cut at ``MAX_LINE_CHARS``; save keeps the whole line."""
-    return f" … ({hidden:,} more chars)"
 
 
 class LogRows:
@@ -200,12 +195,12 @@ class LogRows:
 
 
 def rows_needed(message: str, width: int) -> int:
-    """Screen rows one message takes when wrapped at ``width`` cells (as ``printable`` shows it)."""
+    """Screen rows one message takes when wrapped at ``width`` cells (as `display_line` draws)."""
     if message.isascii() and message.isprintable():  # one cell per character: no measuring
         cells = len(message)
         if cells > MAX_LINE_CHARS:
             cells = MAX_LINE_CHARS + len(more_marker(cells - MAX_LINE_CHARS))
     else:
-        shown, hidden = clip(printable(message))
+        shown, hidden = display_line(message)
         cells = cell_len(shown) + (len(more_marker(hidden)) if hidden else 0)
     return max(1, -(-cells // width))

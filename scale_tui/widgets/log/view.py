@@ -24,8 +24,8 @@ from textual.strip import Strip
 
 from scale_tui.core.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
 from scale_tui.core.log_search import LogPattern
-from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
-from scale_tui.widgets.log.rows import LogRows, more_marker
+from scale_tui.core.sanitize import MAX_LINE_CHARS, display_line, more_marker
+from scale_tui.widgets.log.rows import LogRows
 
 __all__ = ["STDERR_MARK", "LogView", "format_timestamp"]
 
@@ -298,7 +298,7 @@ class LogView(ScrollView, can_focus=True):
             segments.append(Segment(format_timestamp(line) + " ", styles("log-view--timestamp")))
         segments.append(Segment(STDERR_MARK + " " if stderr else "  ",
                                 styles("log-view--stderr-mark") if stderr else None))
-        text, hidden = clip(printable(line.message))
+        text, hidden = display_line(line.message)
         base = styles("log-view--stderr") if stderr else Style()
         spans = self.rows.pattern.spans(text) if self.rows.pattern.active else []
         highlight = styles(
@@ -335,7 +335,7 @@ def _widest(lines: list[LogLineLike]) -> int:
 def _cells(message: str) -> int:
     if message.isascii() and "\t" not in message:
         return _cut_width(len(message))
-    shown, hidden = clip(printable(message))
+    shown, hidden = display_line(message)
     return cell_len(shown) + (len(more_marker(hidden)) if hidden else 0)
 
 
