@@ -88,12 +88,12 @@ def job_details(conn: sqlite3.Connection, row, rel: Related, execution: dict | N
                            "revision_num": jt.raw["revision_num"],
                            "docker_image": jt.raw["docker_image"], "created": jt.raw["created"],
                            "manifest": jt.manifest}
-    details = {}
-    for key, value in out.items():
-        details[key] = value
-        if key == "superseded_job":
-            details["superseded_job"] = _job_link(conn, catalog, row["superseded_job_id"])
-            details["superseded_by_job"] = _job_link(conn, catalog, row["superseded_by_job_id"])
+    # DRF 3.9 (scale/pip/requirements.txt) SerializerMetaclass._get_declared_fields: a field a
+    # subclass redeclares keeps its base position (superseded_job); a new one follows the
+    # base's fields (superseded_by_job right after source_task).
+    details = out
+    details["superseded_job"] = _job_link(conn, catalog, row["superseded_job_id"])
+    details["superseded_by_job"] = _job_link(conn, catalog, row["superseded_by_job_id"])
     res = dict(jt.resources)
     res["disk"] = max(res["disk"], row["input_file_size"] or 0.0)
     details["resources"] = {"resources": res}
@@ -144,7 +144,8 @@ def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
     out = execution(row, catalog)
     jt = catalog.job_types[row["job_type_id"]]
     error = catalog.errors.get(row["error_id"])
-    out["task_results"] = (task_results(row, error.name if error else None)
+    out["task_results"] = (task_results(row, error.name if error else None,
+                                        is_system=jt.raw["is_system"])
                            if row["status"] != "RUNNING" else None)
     out["resources"] = {"resources": jt.resources}
     out["configuration"] = {"version": "2.0", "tasks": [
@@ -162,39 +163,87 @@ def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
 TASKS = ("pull", "pre", "main", "post")
 # Where in the run each task ends, as a fraction of it.
 _TASK_ENDS = {"pull": 0.1, "pre": 0.2, "main": 0.9, "post": 1.0}
-# The task a failure ends in, by Scale's error name; any other error ends the main task.
-FAILED_TASK = {"pull": "pull", "pull-timeout": "pull", "task-launch": "pull",
-               "docker-task-launch": "pull", "launch-timeout": "pull",
-               "pre-timeout": "pre", "post-timeout": "post"}
+# How a failure stops the run, by Scale's error name: the task it stops in ("first": the first
+# task of the execution) and what became of that task (job/tasks/base_task.py Task.update and
+# check_timeout):
+#   FAILED      it ran and ended TASK_FAILED;
+#   TIMED_OUT   it ran past its running timeout and was killed (KILLED, was_timed_out);
+#   NOT_STARTED it was launched but never ran (TASK_FAILED while staging, or a staging timeout);
+#   LOST        Mesos lost it: Task.update resets it to never launched;
+#   KILLED      Scale killed it (resource starvation).
+# Any other error is the main task's FAILED.
+FAILURES = {"pull": ("pull", "FAILED"), "pull-timeout": ("pull", "TIMED_OUT"),
+            "task-launch": ("first", "NOT_STARTED"),
+            "docker-task-launch": ("first", "NOT_STARTED"),
+            "launch-timeout": ("first", "NOT_STARTED"), "pre-timeout": ("pre", "TIMED_OUT"),
+            "post-timeout": ("post", "TIMED_OUT"), "system-timeout": ("pre", "TIMED_OUT"),
+            "timeout": ("main", "TIMED_OUT"), "node-lost": ("main", "LOST"),
+            "resource-starvation": ("main", "KILLED")}
 
 
-def task_results(row, error_name: str | None = None) -> dict:
-    """pull, pre, main and post with times and exit codes, split over the execution's run.
+def task_types(is_system: bool) -> tuple[str, ...]:
+    """job/execution/configuration/configurators.py: a system job runs only ``main``; any other
+    job ``pull``, ``pre``, ``main``, ``post``."""
+    return ("main",) if is_system else TASKS
 
-    A failed execution stops at the task its error names (a pre-task timeout is the pre task's;
-    an algorithm error the main task's), which gets the execution's exit code; a canceled one
-    has no post task.
+
+def task_results(row, error_name: str | None = None, *, is_system: bool = False) -> dict:
+    """``TaskResults.add_task_results`` (job/execution/tasks/json/results/task_results.py) for
+    an execution that has ended: every task of the execution, in order.
+
+    A task never launched is ``{task_id, type, was_launched: false}``; a launched one adds
+    ``launched`` and ``was_started``; a started one adds ``started``, ``was_timed_out``,
+    ``ended`` and ``status`` (FINISHED, FAILED or KILLED), and ``exit_code`` only when there is
+    one (never ``null``). A failed run stops in the task its error names; the tasks after it
+    were never launched. A canceled run is killed in its main task.
     """
-    start, end = row["started"], row["ended"] or row["started"]
-    span = max(end - start, 4)
+    types = task_types(is_system)
+    start = row["started"]
+    end = row["ended"] or start
     code = row["exit_code"]
-    last = "post"
+    stop, how = None, None  # the task the run stopped in, and how
     if row["status"] == "FAILED":
-        last = FAILED_TASK.get(error_name or "", "pull" if code is None else "main")
+        stop, how = FAILURES.get(error_name or "", ("main", "FAILED"))
+        stop = types[0] if stop == "first" or stop not in types else stop
     elif row["status"] == "CANCELED":
-        last = "main"
-    tasks, begun = [], start
-    for kind in TASKS[:TASKS.index(last) + 1]:
-        ended = end if kind == last else start + int(span * _TASK_ENDS[kind])
-        # The task the run stopped in has the execution's exit code; the ones before it did well.
-        stopped = kind == last and row["status"] != "COMPLETED"
-        exit_code = code if stopped else (None if kind == "pull" else 0)
-        tasks.append({"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
-                      "was_launched": True, "launched": drf(begun), "was_started": True,
-                      "started": drf(begun + 1000), "ended": drf(ended),
-                      "exit_code": exit_code})
+        stop, how = "main", "KILLED"
+    tasks = []
+    if start is None:  # canceled (or failed) before anything was launched
+        return {"version": "1.0", "tasks": [_task(row, kind) for kind in types]}
+    span = max(end - start, 4)
+    begun, reached = start, False
+    for kind in types:
+        task = _task(row, kind)
+        if reached:
+            tasks.append(task)  # after the task the run stopped in: never launched
+            continue
+        last = kind == stop or (stop is None and kind == types[-1])
+        ended = end if last else start + int(span * _TASK_ENDS[kind])
+        if kind == stop and how == "LOST":
+            reached = True
+            tasks.append(task)
+            continue
+        task.update(was_launched=True, launched=drf(begun))
+        if kind == stop and how == "NOT_STARTED":
+            task["was_started"] = False
+        else:
+            status = "FINISHED"
+            if kind == stop:
+                status = "FAILED" if how == "FAILED" else "KILLED"
+            task.update(was_started=True, started=drf(begun + 1000),
+                        was_timed_out=kind == stop and how == "TIMED_OUT", ended=drf(ended),
+                        status=status)
+            exit_code = code if kind == stop else 0
+            if exit_code is not None:
+                task["exit_code"] = exit_code
+        tasks.append(task)
+        reached = kind == stop
         begun = ended
     return {"version": "1.0", "tasks": tasks}
+
+
+def _task(row, kind: str) -> dict:
+    return {"task_id": f"{row['cluster_id']}_{kind}", "type": kind, "was_launched": False}
 
 
 def scale_file(row, catalog: Catalog, job_input: str) -> dict:

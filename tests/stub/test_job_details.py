@@ -33,8 +33,9 @@ def test_details_add_the_detail_fields(http, all_jobs):
     job = first(all_jobs, lambda j: j["status"] == "COMPLETED"
                 and j["job_type"]["name"] == "landsat8-parse")
     details = http.get(f"/v6/jobs/{job['id']}/").json()
-    cut = LIST_FIELDS.index("superseded_job") + 1
-    expected = [*LIST_FIELDS[:cut], "superseded_by_job", *LIST_FIELDS[cut:],
+    # job/serializers.py JobDetailsSerializerV6 under DRF 3.9's _get_declared_fields: the
+    # redeclared job_type_rev and superseded_job keep their places, the new fields follow.
+    expected = [*LIST_FIELDS, "superseded_by_job",
                 "resources", "execution", "input", "output", "configuration"]
     assert list(details) == expected
     assert details["job_type_rev"]["manifest"]["seedVersion"]
@@ -42,7 +43,8 @@ def test_details_add_the_detail_fields(http, all_jobs):
     assert details["output"]["files"]
     assert set(details["resources"]["resources"]) >= {"cpus", "mem", "disk"}
     assert details["execution"]["exe_num"] == details["num_exes"]
-    assert details["execution"]["task_results"]["tasks"][0]["type"] == "pull"
+    # landsat8-parse is a system job type: only its main task runs
+    assert [t["type"] for t in details["execution"]["task_results"]["tasks"]] == ["main"]
 
 
 def test_input_files_names_match_the_input_file_ids(http, all_jobs):
@@ -150,25 +152,72 @@ def exe_row(status: str, exit_code: int | None) -> dict:
             "ended": 1_100_000_000, "cluster_id": "scale_job_0001_1x1"}
 
 
-@pytest.mark.parametrize(("status", "code", "error", "tasks", "codes"), [
-    ("COMPLETED", 0, None, ["pull", "pre", "main", "post"], [None, 0, 0, 0]),
-    ("FAILED", 1, "algorithm-unknown", ["pull", "pre", "main"], [None, 0, 1]),
-    ("FAILED", 137, "pre-timeout", ["pull", "pre"], [None, 137]),
-    ("FAILED", 137, "post-timeout", ["pull", "pre", "main", "post"], [None, 0, 0, 137]),
-    ("FAILED", None, "pull", ["pull"], [None]),
-    ("CANCELED", None, None, ["pull", "pre", "main"], [None, 0, None]),
+# job/execution/tasks/json/results/task_results.py TaskResults.add_task_results over every task
+# of the execution (job/execution/job_exe.py _all_tasks); statuses from job/tasks/base_task.py
+# Task.update, exit codes from job/tasks/update.py (FINISHED without a code is 0).
+ALL = ["pull", "pre", "main", "post"]
+
+
+@pytest.mark.parametrize(("status", "code", "error", "outcome"), [
+    ("COMPLETED", 0, None, ["FINISHED 0", "FINISHED 0", "FINISHED 0", "FINISHED 0"]),
+    ("FAILED", 1, "algorithm-unknown", ["FINISHED 0", "FINISHED 0", "FAILED 1", "-"]),
+    ("FAILED", 137, "pre-timeout", ["FINISHED 0", "KILLED 137 timed out", "-", "-"]),
+    ("FAILED", 137, "timeout", ["FINISHED 0", "FINISHED 0", "KILLED 137 timed out", "-"]),
+    ("FAILED", 137, "post-timeout",
+     ["FINISHED 0", "FINISHED 0", "FINISHED 0", "KILLED 137 timed out"]),
+    ("FAILED", None, "pull", ["FAILED", "-", "-", "-"]),
+    ("FAILED", None, "task-launch", ["launched", "-", "-", "-"]),
+    ("FAILED", None, "launch-timeout", ["launched", "-", "-", "-"]),
+    ("FAILED", None, "node-lost", ["FINISHED 0", "FINISHED 0", "-", "-"]),
+    ("FAILED", 137, "resource-starvation", ["FINISHED 0", "FINISHED 0", "KILLED 137", "-"]),
+    ("CANCELED", None, None, ["FINISHED 0", "FINISHED 0", "KILLED", "-"]),
 ])
-def test_task_results_stop_at_the_task_the_error_names(status, code, error, tasks, codes):
+def test_task_results_list_every_task_in_scales_shape(status, code, error, outcome):
     from server_stub.store.serialize import task_results
 
-    got = task_results(exe_row(status, code), error)["tasks"]
-    assert [t["type"] for t in got] == tasks
-    assert [t["exit_code"] for t in got] == codes
-    assert got[-1]["ended"] == "1970-01-01T00:18:20Z"  # the last task ends with the execution
-    assert all(a["ended"] == b["launched"] for a, b in pairwise(got))  # back to back
+    got = task_results(exe_row(status, code), error)
+    assert got["version"] == "1.0"
+    tasks = got["tasks"]
+    assert [t["type"] for t in tasks] == ALL  # every task, launched or not
+
+    def summary(task):
+        if not task["was_launched"]:
+            assert set(task) == {"task_id", "type", "was_launched"}
+            return "-"
+        if not task["was_started"]:
+            assert set(task) == {"task_id", "type", "was_launched", "launched", "was_started"}
+            return "launched"
+        assert {"started", "ended", "was_timed_out", "status"} <= set(task)
+        assert "exit_code" not in task or isinstance(task["exit_code"], int)  # never null
+        text = task["status"] + (f" {task['exit_code']}" if "exit_code" in task else "")
+        return text + (" timed out" if task["was_timed_out"] else "")
+
+    assert [summary(t) for t in tasks] == outcome
+    ran = [t for t in tasks if t.get("was_started")]
+    if status != "FAILED" or error not in ("node-lost",):
+        assert not ran or ran[-1]["ended"] == "1970-01-01T00:18:20Z"  # ends with the execution
+    assert all(a["ended"] == b["launched"] for a, b in pairwise(ran))  # back to back
+
+
+def test_a_system_job_runs_only_its_main_task():
+    # job/execution/configuration/configurators.py: _configure_system_job adds no pull/pre/post
+    from server_stub.store.serialize import task_results
+
+    tasks = task_results(exe_row("COMPLETED", 0), None, is_system=True)["tasks"]
+    assert [(t["type"], t["status"], t["exit_code"]) for t in tasks] == [("main", "FINISHED", 0)]
+
+
+def test_an_execution_canceled_before_it_started_launched_nothing():
+    from server_stub.store.serialize import task_results
+
+    row = {**exe_row("CANCELED", None), "started": None, "ended": None}
+    assert [t["was_launched"] for t in task_results(row)["tasks"]] == [False] * 4
 
 
 def test_a_pre_task_timeout_shows_in_the_task_results(http):
     exe = http.get("/v6/jobs/299/executions/3/").json()
     assert exe["error"]["name"] == "pre-timeout"
-    assert [t["type"] for t in exe["task_results"]["tasks"]] == ["pull", "pre"]
+    tasks = exe["task_results"]["tasks"]
+    assert [t["type"] for t in tasks] == ["pull", "pre", "main", "post"]
+    assert (tasks[1]["status"], tasks[1]["was_timed_out"]) == ("KILLED", True)
+    assert [t["was_launched"] for t in tasks[2:]] == [False, False]
