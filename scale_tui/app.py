@@ -27,6 +27,7 @@ from scale_tui.core import state
 from scale_tui.core.config import Profile
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.formatting import zone
+from scale_tui.core.sanitize import display_text
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.help import HelpScreen
 from scale_tui.screens.job_details import JobDetailsScreen
@@ -217,6 +218,16 @@ class ScaleApp(App):
         if isinstance(jobs, JobsScreen):
             jobs.switch_server(self._last_form(name))
         self.notify(f"Now on profile {name!r}: {profile.url}", title="Profile")
+
+    # ---- toasts
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast of the console (screens' and widgets' ``notify`` come here): plain text,
+        never markup, whatever the caller says, and through the one boundary, since a message
+        may quote the server (an error ``detail``, a job type, a redirect URL)."""
+        super().notify(display_text(message, newlines=True), title=display_text(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     # ---- help and palette
 

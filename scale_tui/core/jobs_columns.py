@@ -11,6 +11,7 @@ from datetime import UTC, datetime, tzinfo
 
 from scale_tui.api import RUNNING, Job
 from scale_tui.core.formatting import format_duration, format_short_time
+from scale_tui.core.sanitize import display_text
 
 # (column key, header label, Scale `order` field for a server-side sort on it). What an operator
 # scans first comes first.
@@ -77,9 +78,10 @@ Cells = tuple[str, ...]
 
 
 def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
-    """The plain text of each column for `job` (compared to decide what to redraw)."""
+    """The plain text of each column for `job` (compared to decide what to redraw); server text
+    goes through `display_text`, so a cell is inert whatever the server sent."""
     span = job.elapsed(now) if job.status == RUNNING else job.duration
-    status = job.status or "-"
+    status = display_text(job.status) or "-"
     if job.is_superseded:
         status += " S"
     tries = f"{job.num_exes if job.num_exes is not None else '-'}"
@@ -87,10 +89,10 @@ def job_cells(job: Job, now: datetime, tz: tzinfo = UTC) -> Cells:
         tries += f"/{job.max_tries}"
     return (
         str(job.id),
-        _cut(job.job_type_label or "-", WIDTHS["job_type"]),
+        _cut(display_text(job.job_type_label) or "-", WIDTHS["job_type"]),
         status,
-        _cut(job.error_text, WIDTHS["error"]),
-        _cut(short_host(job.node.hostname if job.node else None), WIDTHS["node"]),
+        _cut(display_text(job.error_text), WIDTHS["error"]),
+        _cut(display_text(short_host(job.node.hostname if job.node else None)), WIDTHS["node"]),
         format_short_time(job.last_modified, now, tz),
         format_duration(span),
         tries,

@@ -35,6 +35,8 @@ from scale_tui.core.action_plan import (
     plan_action,
     scope_choices,
 )
+from scale_tui.core.sanitize import display_text
+from scale_tui.widgets.styles import PlainStatic
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,14 @@ class ConfirmAction(ModalScreen[Accepted | None]):
         verb = "Cancel" if self.kind == "cancel" else "Requeue"
         keys = "/".join(str(n) for n in range(1, len(self.choices) + 1))
         with VerticalScroll(id="dialog"):
-            yield Static(f"{verb} jobs", id="title", markup=False)
+            yield PlainStatic(f"{verb} jobs", id="title")
             with Vertical(id="bottom"):
                 with VerticalScroll(id="request-box"):
-                    yield Static("", id="request", markup=False)
+                    yield PlainStatic("", id="request")
                 with Vertical(id="typed-row"):
-                    yield Static("", id="typed-label", markup=False)
+                    yield PlainStatic("", id="typed-label")
                     yield Input(placeholder=CONFIRM_WORD, id="typed", compact=True)
-                yield Static("", id="error", markup=False)
+                yield PlainStatic("", id="error")
                 with Horizontal(id="buttons"):
                     yield Button(f"{verb} jobs", variant="error", id="confirm", disabled=True)
                     yield Button("Back", id="back")
@@ -116,7 +118,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             with scope:
                 for number, choice in enumerate(self.choices, 1):
                     yield RadioButton(
-                        Content(f"{number}  {choice.label}"),
+                        Content(display_text(f"{number}  {choice.label}")),
                         value=choice.scope == self.scope,
                         disabled=not choice.usable,
                         name=choice.scope.value,
@@ -124,9 +126,9 @@ class ConfirmAction(ModalScreen[Accepted | None]):
             for choice in self.choices:
                 if not choice.usable:
                     text = f"not possible: {choice.label}: {choice.problem}"
-                    yield Static(text, classes="problem", markup=False)
-            yield Static("", id="counts", markup=False)
-            yield Static("", id="effect", markup=False)
+                    yield PlainStatic(text, classes="problem")
+            yield PlainStatic("", id="counts")
+            yield PlainStatic("", id="effect")
             if self.kind == "requeue":
                 with Vertical(id="priority-row"):
                     yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")

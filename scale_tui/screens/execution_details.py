@@ -11,8 +11,10 @@ from textual.widgets import Footer, Static
 from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
 from scale_tui.core import clock
 from scale_tui.core.connection import describe_error
+from scale_tui.core.sanitize import display_text
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
+from scale_tui.widgets.styles import PlainStatic
 
 
 class ExecutionDetailsScreen(RefreshingScreen):
@@ -33,13 +35,13 @@ class ExecutionDetailsScreen(RefreshingScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header(context=f"job {self.job_id} · execution {self.exe_num}")
         with VerticalScroll(id="execution-body"):
-            yield Static(f"Loading execution {self.exe_num} of job {self.job_id}…",
+            yield PlainStatic(f"Loading execution {self.exe_num} of job {self.job_id}…",
                          id="execution-summary")
-            yield Static(id="tasks-title", classes="section-title")
-            yield Static(id="tasks")
+            yield PlainStatic(id="tasks-title", classes="section-title")
+            yield PlainStatic(id="tasks")
             for name in ("Configuration", "Output"):
-                yield Static(name, classes="section-title")
-                yield Static(id=f"execution-{name.lower()}")
+                yield PlainStatic(name, classes="section-title")
+                yield PlainStatic(id=f"execution-{name.lower()}")
         yield Footer()
 
     async def load(self) -> float | None:
@@ -52,8 +54,9 @@ class ExecutionDetailsScreen(RefreshingScreen):
             return None
         except ScaleError as exc:
             if self.execution is None:
-                self.query_one("#execution-summary", Static).update(
-                    f"Cannot load the execution: {describe_error(exc)}\nRetrying; r retries now.")
+                self.query_one("#execution-summary", Static).update(display_text(
+                    f"Cannot load the execution: {describe_error(exc)}\nRetrying; r retries now.",
+                    newlines=True, limit=None))
             return max(self.console.refresh_interval, 5.0)
         self.execution = exe
         tz = self.console.tz

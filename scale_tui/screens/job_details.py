@@ -18,6 +18,7 @@ from scale_tui.core.formatting import format_size, format_time
 from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
+from scale_tui.widgets.styles import PlainStatic, server_text
 
 INPUT_FILES_PAGE = 25
 SECTIONS = ("executions", "input", "output", "configuration", "manifest", "raw")
@@ -62,18 +63,18 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
     def compose(self) -> ComposeResult:
         yield self.make_header(context=f"job {self.job_id}")
         with VerticalScroll(id="summary-box"):
-            yield Static(f"Loading job {self.job_id}…", id="summary")
+            yield PlainStatic(f"Loading job {self.job_id}…", id="summary")
         with TabbedContent(id="sections"):
             with TabPane("1 Executions", id="executions"):
                 yield DataTable(id="executions-table", cursor_type="row")
             with TabPane("2 Input", id="input"), VerticalScroll():
-                yield Static(id="input-data")
-                yield Static(id="input-files")
+                yield PlainStatic(id="input-data")
+                yield PlainStatic(id="input-files")
             for number, (name, title) in enumerate(
                     (("output", "Output"), ("configuration", "Configuration"),
                      ("manifest", "Manifest"), ("raw", "Raw JSON")), start=3):
                 with TabPane(f"{number} {title}", id=name), VerticalScroll():
-                    yield Static(id=f"{name}-body")
+                    yield PlainStatic(id=f"{name}-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -103,15 +104,16 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
 
     def _show_missing(self) -> None:
         self.job = None
-        self.query_one("#summary", Static).update(
+        self.query_one("#summary", Static).update(Text(
             f"Job {self.job_id} does not exist on this server (404): it may have been deleted, "
-            "or the id is wrong. Press escape to go back.")
+            "or the id is wrong. Press escape to go back."))
         self.query_one("#sections").display = False
 
     def _show_problem(self, error: ScaleError) -> None:
         if self.job is None:
-            self.query_one("#summary", Static).update(
-                f"Cannot load job {self.job_id}: {describe_error(error)}\nRetrying; r retries now.")
+            self.query_one("#summary", Static).update(server_text(
+                f"Cannot load job {self.job_id}: {describe_error(error)}\nRetrying; r retries now.",
+                newlines=True, limit=None))
         else:
             self.notify(f"Job {self.job_id} not refreshed: {describe_error(error)}",
                         severity="warning")
@@ -150,7 +152,7 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
             page = await self.console.client.list_job_input_files(
                 self.job_id, page=self.files_page, page_size=INPUT_FILES_PAGE)
         except ScaleError as exc:
-            box.update(f"Input files not loaded: {describe_error(exc)}")
+            box.update(server_text(f"Input files not loaded: {describe_error(exc)}", limit=None))
             return
         self.files_total = page.count
         box.update(_files_table(page.results, self.files_page, page.count, self.console.tz))
@@ -238,7 +240,8 @@ def _files_table(files, page: int, total: int, tz):
     for column in ("Id", "File name", "Size", "Media type", "Workspace", "Created"):
         table.add_column(column, no_wrap=column != "File name")
     for f in files:
-        table.add_row(str(f.id), Text(f.file_name or "-"), format_size(f.file_size),
-                      Text(f.media_type or "-"), Text(f.workspace.name or "-" if f.workspace
-                                                      else "-"), format_time(f.created, tz))
+        table.add_row(server_text(f.id), server_text(f.file_name or "-"),
+                      format_size(f.file_size), server_text(f.media_type or "-"),
+                      server_text((f.workspace.name if f.workspace else None) or "-"),
+                      format_time(f.created, tz))
     return table

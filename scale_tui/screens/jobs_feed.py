@@ -15,6 +15,7 @@ from scale_tui.core.connection import Connection
 from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
 from scale_tui.core.jobs_columns import job_cells
 from scale_tui.widgets.status_counts import StatusCounts
+from scale_tui.widgets.styles import server_text
 
 log = logging.getLogger("scale_tui")
 
@@ -156,7 +157,7 @@ class JobsFeed:
         else:
             message = (f"No jobs match: {self.current_query().describe()}.\n"
                        "f edits the filters, x clears them.")
-        empty.update(message)
+        empty.update(server_text(message, newlines=True, limit=None))  # may quote the server
         empty.display = True
         self.table.display = False
 

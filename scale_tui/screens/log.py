@@ -30,7 +30,7 @@ from scale_tui.core.log_buffer import DEFAULT_MAX_LINES
 from scale_tui.core.log_search import LogPattern
 from scale_tui.core.log_status import POLL_INTERVAL, TailState, dropped_notice
 from scale_tui.core.log_tail import LogTail
-from scale_tui.core.sanitize import printable
+from scale_tui.core.sanitize import display_text, printable
 from scale_tui.screens.save_log import SaveLogScreen, default_log_name
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
@@ -184,7 +184,7 @@ class LogScreen(Screen):
         if self.tail.execution_status:
             parts.append(self.tail.execution_status)
         parts.append(self.stream)
-        self.query_one("#log-title", Static).update(Content(" · ".join(parts)))
+        self.query_one("#log-title", Static).update(Content(display_text(" · ".join(parts))))
 
     def _show_dropped(self) -> None:
         buffer = self.view.buffer
@@ -209,7 +209,8 @@ class LogScreen(Screen):
         if self._skipped:
             facts.append(f"lines missing at {len(self._skipped)} timestamp(s)")
         status = self.query_one("#log-status", Static)
-        status.update(Content(f"{self.tail.describe()}  │  {' · '.join(facts)}"))
+        # describe() may quote the server (an error's detail): through the one boundary
+        status.update(Content(display_text(f"{self.tail.describe()}  │  {' · '.join(facts)}")))
         status.set_class(self.tail.error is not None, "-error")
         status.set_class(not self.tail.following, "-paused")
 

@@ -25,7 +25,9 @@ from textual.widgets.option_list import Option
 
 from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
 from scale_tui.core.action_plan import explain_error, parse_priority
+from scale_tui.core.sanitize import display_text
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
+from scale_tui.widgets.styles import PlainStatic
 
 
 class QueueJobScreen(ModalScreen[int | None]):
@@ -65,18 +67,18 @@ class QueueJobScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Queue a new job", id="title", markup=False)
+            yield PlainStatic("Queue a new job", id="title")
             with Horizontal(id="body"):
                 yield OptionList(id="job-types")
                 with VerticalScroll(id="form-area"):
-                    yield Static("Loading job types…", id="about", markup=False)
+                    yield PlainStatic("Loading job types…", id="about")
                     yield Label("Priority (optional; a whole number, 1 or more; lower runs first):")
                     yield Input(placeholder="the job type's default", id="priority")
-                    yield Static("", id="priority-error", classes="field-error", markup=False)
+                    yield PlainStatic("", id="priority-error", classes="field-error")
             with Vertical(id="bottom"):
                 with VerticalScroll(id="request-box"):
-                    yield Static("", id="server-error", markup=False).set_styles("display: none;")
-                    yield Static("", id="request", markup=False)
+                    yield PlainStatic("", id="server-error").set_styles("display: none;")
+                    yield PlainStatic("", id="request")
                 with Horizontal(id="buttons"):
                     yield Button("Queue job", variant="primary", id="queue", disabled=True)
                     yield Button("Back", id="back")
@@ -106,7 +108,7 @@ class QueueJobScreen(ModalScreen[int | None]):
         )
         options = self.query_one("#job-types", OptionList)
         options.add_options(
-            Option(Content(f"{t.label}  {t.title or ''}".rstrip()), id=_key(t))
+            Option(Content(display_text(f"{t.label}  {t.title or ''}".rstrip())), id=_key(t))
             for t in self.job_types
         )
         if not self.job_types:

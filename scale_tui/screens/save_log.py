@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from scale_tui.core.log_buffer import LogLineLike
+from scale_tui.core.sanitize import display_text
 
 __all__ = ["SaveLogScreen", "default_log_name", "resolve_save_path", "write_log"]
 
@@ -85,7 +86,7 @@ class SaveLogScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self._summary), id="save-title")
+            yield Label(Content(display_text(self._summary)), id="save-title")
             yield Input(str(self.default_path), id="save-path")
             yield Label("", id="save-error")
             yield Label(Content("Enter saves · Escape cancels"), id="save-hint")
@@ -114,7 +115,7 @@ class SaveLogScreen(ModalScreen[Path | None]):
             await asyncio.to_thread(write_log, path, lines, timestamps=self._timestamps)
         except (ValueError, OSError) as exc:
             # the typed path stays in the input to be corrected
-            error.update(Content(f"Not saved: {exc}"))
+            error.update(Content(display_text(f"Not saved: {exc}")))
             return
         self.dismiss(path)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from scale_tui.core.sanitize import display_text
+
 _STATE_STYLES = {"live": "bold green", "paused": "bold yellow", "connecting…": "dim"}
 
 
@@ -54,20 +56,20 @@ def render_header(info: HeaderInfo) -> Text:
     """Most important first, so a narrow terminal cuts the least: which cluster, whether the
     console may act on it, whether the data is live, where we are, when it last refreshed."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(info.profile, style="bold cyan")
+    text.append(display_text(info.profile), style="bold cyan")
     text.append(" ")
-    text.append(info.url)
+    text.append(display_text(info.url))
     if info.read_only:
         text.append(" ")
         text.append(" READ-ONLY ", style="bold black on yellow")
     text.append(" │ ")
     style = _STATE_STYLES.get(info.state, "bold red")
-    text.append("● " + info.state, style=style)
+    text.append("● " + display_text(info.state), style=style)
     if info.stale:
-        text.append(" · " + info.stale, style="yellow")
+        text.append(" · " + display_text(info.stale), style="yellow")
     if info.context:
         text.append(" │ ")
-        text.append(info.context, style="bold")
+        text.append(display_text(info.context), style="bold")
     if info.refreshed:
         text.append(f" │ refreshed {info.refreshed}, every {info.interval:g} s", style="dim")
     return text

@@ -1,7 +1,8 @@
 """Rich renderables for the job and execution details screens: summaries, task results, JSON.
 
 Pure functions of the models (no widgets, no HTTP), so each screen is mostly layout. Text that
-came from the server is always wrapped in `Text` (never parsed as markup).
+came from the server always goes through `server_text` / `display_text` (scale_tui/core/
+sanitize.py) into a `Text`: never parsed as markup, never a control character on screen.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.json import JSON
+from rich.highlighter import JSONHighlighter
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
@@ -25,7 +26,8 @@ from scale_tui.core.formatting import (
     format_size,
     format_time,
 )
-from scale_tui.widgets.styles import status_text
+from scale_tui.core.sanitize import MAX_FIELD_CHARS, display_text, json_text, more_marker
+from scale_tui.widgets.styles import server_text, status_text
 
 Row = tuple[str, RenderableType]
 
@@ -38,7 +40,7 @@ def pairs_table(rows: Iterable[Row], columns: int = 2) -> Table:
         table.add_column(overflow="fold")
     line: list[RenderableType] = []
     for label, value in rows:
-        line += [label, value if not isinstance(value, str) else Text(value)]
+        line += [label, value if not isinstance(value, str) else server_text(value)]
         if len(line) == 2 * columns:
             table.add_row(*line)
             line = []
@@ -71,9 +73,9 @@ def _span(a: datetime | None, b: datetime | None) -> str:
 def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableType:
     title = Text()
     title.append(f"Job {job.id}  ", style="bold")
-    title.append(job.job_type_label or "unknown job type", style="bold cyan")
+    title.append(display_text(job.job_type_label) or "unknown job type", style="bold cyan")
     if job.job_type and job.job_type.title:
-        title.append(f"  {job.job_type.title}", style="dim")
+        title.append(f"  {display_text(job.job_type.title)}", style="dim")
     title.append("  ")
     title.append_text(status_text(job.status))
     if job.is_superseded:
@@ -104,11 +106,11 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
     if job.error:
         error = Text()
         error.append("Error  ", style="bold")
-        error.append(job.error.text or DASH, style="bold red")
+        error.append(display_text(job.error.text) or DASH, style="bold red")
         if job.error.name:
-            error.append(f"  ({job.error.name})", style="dim")
+            error.append(f"  ({display_text(job.error.name)})", style="dim")
         if job.error.description:
-            error.append("\n       " + job.error.description)
+            error.append("\n       " + display_text(job.error.description))
         parts += [error, Text()]
     parts.append(Pairs(rows))
     return Group(*parts)
@@ -162,7 +164,7 @@ def execution_summary(exe: ExecutionDetails, now: datetime, tz: tzinfo = UTC) ->
     title = Text()
     title.append(f"Execution {exe.exe_num} of job {exe.job.id if exe.job else DASH}  ",
                  style="bold")
-    title.append(f"(id {exe.id})  ", style="dim")
+    title.append(f"(id {display_text(exe.id)})  ", style="dim")
     title.append_text(status_text(exe.status))
     rows: list[Row] = [
         ("Created", format_time(exe.created, tz)),
@@ -182,9 +184,9 @@ def execution_summary(exe: ExecutionDetails, now: datetime, tz: tzinfo = UTC) ->
     parts: list[RenderableType] = [title, Text()]
     if exe.error:
         error = Text("Error  ", style="bold")
-        error.append(exe.error.text or DASH, style="bold red")
+        error.append(display_text(exe.error.text) or DASH, style="bold red")
         if exe.error.description:
-            error.append("\n       " + exe.error.description)
+            error.append("\n       " + display_text(exe.error.description))
         parts += [error, Text()]
     parts.append(Pairs(rows))
     return Group(*parts)
@@ -219,9 +221,9 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         started, ended = _ts(task.get("started")), _ts(task.get("ended"))
         code = task.get("exit_code")
         table.add_row(
-            Text(str(task.get("type") or task.get("task_id") or DASH)),
-            Text(_task_state(task, code)),
-            Text(DASH if code is None else str(code), style="bold red" if code else ""),
+            server_text(task.get("type") or task.get("task_id") or DASH),
+            server_text(_task_state(task, code)),
+            server_text(DASH if code is None else code, style="bold red" if code else ""),
             format_clock(_ts(task.get("launched")), tz), format_clock(started, tz),
             format_clock(ended, tz), _span(started, ended),
         )
@@ -252,10 +254,32 @@ def _ts(value: Any) -> datetime | None:
 
 
 def json_view(data: Any, empty: str = "(nothing)") -> RenderableType:
-    """Pretty JSON; literal text, so nothing in it is read as markup."""
+    """Pretty JSON, highlighted; literal text, so nothing in it is read as markup, and through
+    `json_text`, so a control character in a value shows as its ``\\u`` escape. Strings longer
+    than `MAX_FIELD_CHARS` are cut with a count (the screen is for reading; `scale-tui job N -o
+    json` has them whole)."""
     if data in (None, {}, []):
         return Text(empty, style="dim")
-    return JSON(json.dumps(data, default=str), indent=2)
+    # As rich.json.JSON draws it (highlighted, not wrapped), but from our own escaped text.
+    text = Text(json_text(_cut_strings(data), indent=2), no_wrap=True, overflow=None)
+    JSONHighlighter().highlight(text)
+    return text
+
+
+def _cut_strings(data: Any, depth: int = 0) -> Any:
+    """``data`` with long strings cut; iterative in effect (bounded by the parser's depth cap)."""
+    if isinstance(data, str):
+        if len(data) > MAX_FIELD_CHARS:
+            return data[:MAX_FIELD_CHARS] + more_marker(len(data) - MAX_FIELD_CHARS)
+        return data
+    if depth > 64:  # deeper than any Scale payload; shown as one cut string, never recursed
+        return display_text(json.dumps(data, default=str), limit=MAX_FIELD_CHARS)
+    if isinstance(data, dict):
+        return {_cut_strings(str(k), depth + 1): _cut_strings(v, depth + 1)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_cut_strings(v, depth + 1) for v in data]
+    return data
 
 
 def execution_cells(exe: Execution, tz: tzinfo = UTC) -> tuple[Any, ...]:
@@ -263,11 +287,11 @@ def execution_cells(exe: Execution, tz: tzinfo = UTC) -> tuple[Any, ...]:
         Text(str(exe.exe_num if exe.exe_num is not None else DASH), justify="right"),
         Text(str(exe.id if exe.id is not None else DASH), justify="right"),
         status_text(exe.status),
-        exe.node.hostname or DASH if exe.node else DASH,
+        server_text((exe.node.hostname if exe.node else None) or DASH),
         format_time(exe.started, tz),
         format_time(exe.ended, tz),
         format_duration(exe.duration),
-        exe.error_text or DASH,
+        server_text(exe.error_text or DASH),
     )
 
 

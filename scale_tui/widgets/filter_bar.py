@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from scale_tui.api import ERROR_CATEGORIES, JOB_STATUSES, InvalidFilter
 from scale_tui.core.filter_form import FilterForm, parse_ids, parse_window
+from scale_tui.widgets.styles import server_text
 
 TYPING_PAUSE = 0.4  # seconds after the last keystroke before a text filter applies
 
@@ -113,12 +114,13 @@ class FilterBar(Vertical):
         names = list(self._job_type_names)
         if self.form.job_type_name and self.form.job_type_name not in names:
             names.append(self.form.job_type_name)  # a saved choice stays, even if not listed
-        return [(name, name) for name in sorted(names)]
+        # A job type name is server text: a Text prompt is drawn as written, never as markup.
+        return [(server_text(name), name) for name in sorted(names)]
 
     # ---- what the screen calls
 
     def show_summary(self, text: str) -> None:
-        self.query_one("#filter-summary", Static).update(text, layout=False)
+        self.query_one("#filter-summary", Static).update(server_text(text), layout=False)
 
     def set_job_type_names(self, names: list[str]) -> None:
         self._job_type_names = list(names)

@@ -18,6 +18,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from scale_tui.api import ManifestInput
+from scale_tui.core.sanitize import display_text
+from scale_tui.widgets.styles import PlainStatic
 
 _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
@@ -130,14 +132,15 @@ class ManifestForm(Vertical):
 
     def compose(self) -> ComposeResult:
         if not self.specs:
-            yield Static("This job type takes no inputs.", markup=False)
+            yield PlainStatic("This job type takes no inputs.")
         for index, spec in enumerate(self.specs):
             mark = " (required)" if spec.required else " (optional)"
-            label = Label(f"{spec.name}{mark}: {hint(spec)}", markup=False)
+            # names, media types: the job type's manifest, server text
+            label = Label(display_text(f"{spec.name}{mark}: {hint(spec)}"), markup=False)
             label.set_class(spec.required, "required")
             yield label
-            yield Input(id=f"input-{index}", name=spec.name, placeholder=hint(spec))
-            yield Static("", id=f"error-{index}", classes="field-error", markup=False)
+            yield Input(id=f"input-{index}", name=spec.name, placeholder=display_text(hint(spec)))
+            yield PlainStatic("", id=f"error-{index}", classes="field-error")
 
     def texts(self) -> dict[str, str]:
         return {
