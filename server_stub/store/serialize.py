@@ -10,7 +10,7 @@ import json
 import sqlite3
 
 from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog
-from server_stub.store.timefmt import drf
+from server_stub.store.timefmt import drf, drf_text
 
 NODE_BY_ID = {n["id"]: n for n in NODES}
 BATCH_BY_ID = {b["id"]: {**b, "created": drf(b["created"])} for b in BATCHES}
@@ -86,7 +86,8 @@ def job_details(conn: sqlite3.Connection, row, rel: Related, execution: dict | N
     jt = catalog.job_types[row["job_type_id"]]
     out["job_type_rev"] = {"id": jt.id, "job_type": jt.base,
                            "revision_num": jt.raw["revision_num"],
-                           "docker_image": jt.raw["docker_image"], "created": jt.raw["created"],
+                           "docker_image": jt.raw["docker_image"],
+                           "created": drf_text(jt.raw["created"]),
                            "manifest": jt.manifest}
     # DRF 3.9 (scale/pip/requirements.txt) SerializerMetaclass._get_declared_fields: a field a
     # subclass redeclares keeps its base position (superseded_job); a new one follows the

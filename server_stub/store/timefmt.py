@@ -68,3 +68,17 @@ def es(us: int) -> str:
     seconds, micros = divmod(us, US)
     day, sec = divmod(seconds, 86_400)
     return f"{_DAYS.get(day) or _day(day)}{_CLOCK[sec]}.{micros // 1000:03d}Z"
+
+
+def drf_text(value: str | None) -> str | None:
+    """An ISO-8601 text (e.g. ``...52.455Z`` in fixture data) as DRF prints the stored time:
+    six fractional digits, or none when the microseconds are 0."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return drf(to_us(moment))
