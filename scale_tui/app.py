@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import ssl
 from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import UTC
@@ -25,6 +24,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.core import state
 from scale_tui.core.config import Profile
+from scale_tui.core.connect import make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.formatting import zone
 from scale_tui.core.sanitize import display_text
@@ -50,19 +50,6 @@ def freeze_startup_heap() -> None:
     (bench/logs.py). Called once by the command line before the console runs, not by tests.
     """
     gc.freeze()
-
-
-def make_client(profile: Profile) -> ScaleClient:
-    """The client for `profile`. verify_tls = false wins over a ca_bundle; a bundle that cannot
-    be read falls back to the system CAs (never to no verification), and resolve_profile has
-    already warned about it, so the console opens and the connection error says the rest."""
-    try:
-        verify = profile.tls_verify()
-    except (OSError, ssl.SSLError) as exc:
-        log.warning("ca_bundle %s not usable (%s); verifying with the system CAs",
-                    profile.ca_bundle, exc)
-        verify = True
-    return ScaleClient(profile.url, token=profile.resolved_token(), verify=verify)
 
 
 class ScaleApp(App):
@@ -217,7 +204,7 @@ class ScaleApp(App):
         jobs = self.screen_stack[0]
         if isinstance(jobs, JobsScreen):
             jobs.switch_server(self._last_form(name))
-        self.notify(f"Now on profile {name!r}: {profile.url}", title="Profile")
+        self.notify(f"Now on profile {name!r}: {mask_url(profile.url)}", title="Profile")
 
     # ---- toasts
 

@@ -3,6 +3,10 @@
 The subcommands never import textual: the console's modules are imported only when the console
 runs (below, inside `run_console`), so `scale-tui jobs` starts without loading the UI. Nothing
 here prints a traceback at a user: failures are one line on stderr.
+
+Fail closed: explicit input that cannot be honoured (a bad --url, an unknown --profile, an unset
+token_env variable, a config file that cannot be read) exits 2 with one line, before any
+request, for the console and the scripts alike (`ConfigError`, core/config.py).
 """
 
 from __future__ import annotations
@@ -17,13 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from scale_tui.core import locations
-from scale_tui.core.config import DEMO_PROFILE, resolve_profile, run_config_command
+from scale_tui.core.config import (
+    DEMO_PROFILE,
+    ConfigError,
+    Profile,
+    resolve_profile,
+    run_config_command,
+)
 from scale_tui.scripts import subcommands
 from scale_tui.scripts.arguments import add_connection_arguments
 
 DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
 SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue", "triage")
+BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in SCRIPT_COMMANDS:
             return _run_script_command(args)
         return run_console(args)
+    except ConfigError as exc:
+        prefix = f"scale-tui {args.command}" if args.command else "scale-tui"
+        print(f"{prefix}: {exc}", file=sys.stderr)
+        return BAD_INPUT
     except KeyboardInterrupt:
         return 130
 
@@ -72,20 +87,33 @@ def _resolve(args: argparse.Namespace) -> tuple[str, Any, list[str]]:
 
 
 def run_console(args: argparse.Namespace) -> int:
+    if args.demo:
+        demo = _demo_profile(args)  # before anything starts: a refused flag starts nothing
+        _setup_logging(args.log_file)
+        return _run_demo(demo)
+    name, profile, warnings = _resolve(args)  # a ConfigError stops here, before any request
     _setup_logging(args.log_file)
-    if not args.demo:
-        name, profile, warnings = _resolve(args)
-        # Lazy on purpose: textual is loaded only when the console runs, never for a script.
-        from scale_tui.app import ScaleApp, freeze_startup_heap
+    # Lazy on purpose: textual is loaded only when the console runs, never for a script.
+    from scale_tui.app import ScaleApp, freeze_startup_heap
 
-        app = ScaleApp(name, profile, warnings=warnings)
-        freeze_startup_heap()
-        app.run()
-        return 0
-    return _run_demo(args)
+    app = ScaleApp(name, profile, warnings=warnings)
+    freeze_startup_heap()
+    app.run()
+    return 0
 
 
-def _run_demo(args: argparse.Namespace) -> int:
+def _demo_profile(args: argparse.Namespace) -> Profile:
+    """The demo's own profile: built-in defaults, never the user's profiles or SCALE_TUI_*
+    (a read-only production profile must not make the demo read-only, nor its token reach the
+    stub). Only --read-only applies; flags that name another server are refused."""
+    given = [flag for flag, value in (("--profile", args.profile), ("--url", args.url),
+                                      ("--token", args.token)) if value]
+    if given:
+        raise ConfigError(f"--demo runs its own server; {', '.join(given)} cannot apply to it")
+    return Profile(url="http://127.0.0.1", read_only=bool(args.read_only))
+
+
+def _run_demo(demo: Profile) -> int:
     # The stub needs about a second to start (its own interpreter, FastAPI, seeding); the
     # console opens meanwhile and starts loading when the URL arrives.
     url: Future[str] = Future()
@@ -113,10 +141,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
 
-        _name, profile, warnings = _resolve(args)
-        demo = profile.model_copy(update={"url": "http://127.0.0.1", "token": None,
-                                          "token_env": None})
-        app = ScaleApp(DEMO_PROFILE, demo, warnings=warnings, server=url)
+        app = ScaleApp(DEMO_PROFILE, demo, server=url)
         freeze_startup_heap()
         app.run()
     finally:

@@ -1,9 +1,22 @@
 """Console configuration: named profiles in a TOML file, overridden by environment and flags.
 
 Precedence is file < environment (``SCALE_TUI_*``) < flags, as operators expect from kubectl and
-k9s. Loading never raises: a bad file, key or value becomes a warning that names the file, line and
-key, and the console starts with defaults for whatever was wrong. Tokens are ``SecretStr`` so they
-never reach a repr, a log or ``config show``.
+k9s. Tokens are ``SecretStr`` so they never reach a repr, a log or ``config show``.
+
+Fail closed (issue 12): explicit input that cannot be honoured raises ``ConfigError`` (one line;
+the command line exits 2 before any request) instead of being replaced by a default:
+
+- a config file that cannot be read, or is not valid TOML (file and line);
+- a profile named by ``--profile``, ``SCALE_TUI_PROFILE`` or ``default_profile`` that the file
+  does not define;
+- a bad ``--url``/``--token``/``--read-only`` flag or ``SCALE_TUI_*`` value;
+- in the chosen profile, a bad value of a setting that decides which server, which credentials
+  or whether actions are allowed (``SAFETY_KEYS``: url, token, token_env, verify_tls, ca_bundle,
+  read_only), including a misspelt key that looks like one (``readonly``);
+- ``token_env`` naming an unset variable, a missing or unreadable ``ca_bundle`` (core.connect).
+
+Only a cosmetic setting (theme, page size, refresh interval, time zone, keymap…) with a bad
+value is dropped with a warning naming file, line and key, and its default applies.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ import re
 import ssl
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +36,17 @@ from pydantic import Field as F
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scale_tui.core import locations
+from scale_tui.core.connect import ConfigError, client_settings, mask_url
+
+__all__ = ["DEFAULT_PROFILE", "DEMO_PROFILE", "SAFETY_KEYS", "ConfigError", "ConsoleConfig",
+           "EnvOverrides", "Profile", "load_config", "read_config", "resolve_profile",
+           "resolve_with_sources", "run_config_command"]
 
 DEMO_PROFILE = "demo"
 DEFAULT_PROFILE = "default"
+# Settings that decide which server, which credentials, and whether actions are allowed: a bad
+# value here stops the console instead of being dropped (dropping read_only would allow actions).
+SAFETY_KEYS = frozenset({"url", "token", "token_env", "verify_tls", "ca_bundle", "read_only"})
 
 
 class Profile(BaseModel):
@@ -71,18 +93,12 @@ class Profile(BaseModel):
         return url.removesuffix("/v6")
 
     def resolved_token(self) -> str | None:
-        """The token to send: `token` if set, else the variable `token_env` names."""
-        if self.token is not None:
-            return self.token.get_secret_value() or None
-        if self.token_env:
-            return os.environ.get(self.token_env) or None
-        return None
+        """The token to send (core.connect decides; raises ConfigError for an unset token_env)."""
+        return client_settings(self).token
 
     def tls_verify(self) -> bool | ssl.SSLContext:
-        """What to pass as httpx's ``verify``: a context for a CA bundle, else the flag."""
-        if self.verify_tls and self.ca_bundle:
-            return ssl.create_default_context(cafile=str(self.ca_bundle.expanduser()))
-        return self.verify_tls
+        """What to pass as httpx's ``verify`` (core.connect decides; a bad bundle raises)."""
+        return client_settings(self).verify
 
 
 class ConsoleConfig(BaseModel):
@@ -128,15 +144,27 @@ class EnvOverrides(BaseSettings):
     """SCALE_TUI_TIMEZONE: IANA time zone."""
 
 
-def load_config(path: Path | None = None) -> tuple[ConsoleConfig, list[str]]:
-    """Read the config file; return the config and warnings. Never raises on a bad file."""
+@dataclass
+class LoadedConfig:
+    """The file as read: the config, warnings for cosmetic settings that were dropped, and the
+    profiles that cannot be used at all (name -> why), because a safety setting is bad."""
+
+    config: ConsoleConfig
+    warnings: list[str] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)
+    names_default: bool = False  # the file sets default_profile itself
+
+
+def read_config(path: Path | None = None) -> LoadedConfig:
+    """Read the config file. No file is an empty config; a file that cannot be read or is not
+    valid TOML raises ConfigError naming the file (and line)."""
     path = path or locations.config_file()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return ConsoleConfig(), []
+        return LoadedConfig(ConsoleConfig())
     except (OSError, UnicodeDecodeError) as exc:
-        return ConsoleConfig(), [f"{path}: cannot be read ({exc}); using defaults"]
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
     warnings = _permission_warnings(path)
     try:
         data = tomllib.loads(text)
@@ -145,19 +173,47 @@ def load_config(path: Path | None = None) -> tuple[ConsoleConfig, list[str]]:
         match = re.search(r"\(at line (\d+), column \d+\)$", msg)
         where = f" line {match.group(1)}" if match else ""
         msg = msg[: match.start()].strip() if match else msg
-        return ConsoleConfig(), [*warnings, f"{path}{where}: not valid TOML: {msg}; using defaults"]
-    # Drop each bad key and validate again, so one typo costs only that key, not the profile.
+        raise ConfigError(f"{path}{where}: not valid TOML: {msg}") from None
+    broken: dict[str, str] = {}
+    names_default = "default_profile" in data
+    # Drop each bad key and validate again, so one cosmetic typo costs only that key; a bad
+    # safety setting makes its whole profile unusable (named in `broken`).
     for _ in range(100):
         try:
-            return ConsoleConfig.model_validate(data), warnings
+            config = ConsoleConfig.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = tuple(str(part) for part in error["loc"])
                 line = _line_of(text, loc)
-                where = f" line {line}" if line else ""
-                warnings.append(f"{path}{where}: {'.'.join(loc)}: {_explain(error)} (ignored)")
-                _drop(data, loc)
-    return ConsoleConfig(), [*warnings, f"{path}: too many errors; using defaults"]
+                where = f"{path}{f' line {line}' if line else ''}: {'.'.join(loc)}"
+                problem = f"{where}: {_explain(error)}"
+                if loc[:1] == ("profiles",) and len(loc) >= 2 and _is_safety(loc, error):
+                    broken.setdefault(loc[1], problem)
+                    _drop(data, loc[:2])
+                elif loc in (("profiles",), ("default_profile",)):
+                    raise ConfigError(problem) from None  # no profile can be chosen safely
+                else:
+                    warnings.append(f"{problem} (ignored)")
+                    _drop(data, loc)
+            continue
+        return LoadedConfig(config, warnings, broken, names_default)
+    raise ConfigError(f"{path}: too many errors")
+
+
+def load_config(path: Path | None = None) -> tuple[ConsoleConfig, list[str]]:
+    """The usable profiles and the warnings (for listings such as the profile switcher)."""
+    loaded = read_config(path)
+    return loaded.config, loaded.warnings + list(loaded.broken.values())
+
+
+def _is_safety(loc: tuple[str, ...], error: dict) -> bool:
+    if len(loc) == 2:
+        return True  # the profile itself is not a table
+    key = loc[2]
+    if key in SAFETY_KEYS:
+        return True
+    close = difflib.get_close_matches(key, list(Profile.model_fields), n=1)
+    return error["type"] == "extra_forbidden" and bool(close) and close[0] in SAFETY_KEYS
 
 
 def resolve_profile(
@@ -188,23 +244,31 @@ def resolve_with_sources(
 ) -> tuple[str, Profile, list[str], dict[str, str]]:
     """As resolve_profile, plus where each overridden field came from (`field -> source`)."""
     config_path = config_path or locations.config_file()
-    config, warnings = load_config(config_path)
-    env = _read_env(warnings)
-    name = name or env.profile or config.default_profile
+    loaded = read_config(config_path)
+    config, warnings = loaded.config, list(loaded.warnings)
+    env = _read_env()
+    if name:
+        asked = "--profile"
+    elif env.profile:
+        asked, name = "SCALE_TUI_PROFILE", env.profile
+    elif loaded.names_default:
+        asked, name = f"default_profile in {config_path}", config.default_profile
+    else:
+        asked, name = "", config.default_profile
+    if name in loaded.broken:
+        raise ConfigError(f"profile {name!r} cannot be used: {loaded.broken[name]}")
     if name in config.profiles:
         values = config.profiles[name].model_dump(exclude_unset=True)
+    elif asked and name != DEFAULT_PROFILE:
+        known = ", ".join(sorted(config.profiles)) or "none"
+        raise ConfigError(f"{asked}: no profile named {name!r} in {config_path} "
+                          f"(profiles: {known})")
     else:
-        values = {}
-        if config.profiles and name not in (DEFAULT_PROFILE, DEMO_PROFILE):
-            known = ", ".join(sorted(config.profiles))
-            warnings.append(
-                f"no profile named {name!r} in {config_path} (profiles: {known}); using defaults"
-            )
+        values = {}  # nothing was asked for: the built-in defaults apply
     sources: dict[str, str] = dict.fromkeys(values, str(config_path))
     env_values = env.model_dump(exclude={"profile"}, exclude_none=True)
     for key, value in env_values.items():
-        label = f"SCALE_TUI_{key.upper()}"
-        _override(values, sources, key, value, label, warnings)
+        _override(values, sources, key, value, f"SCALE_TUI_{key.upper()}")
     flags = {
         "url": url,
         "token": SecretStr(token) if token else None,
@@ -212,39 +276,30 @@ def resolve_with_sources(
     }
     for key, value in flags.items():
         if value is not None:
-            _override(values, sources, key, value, f"--{key.replace('_', '-')}", warnings)
+            _override(values, sources, key, value, f"--{key.replace('_', '-')}")
     profile = Profile.model_validate(values)
-    if profile.token is None and profile.token_env and not os.environ.get(profile.token_env):
-        warnings.append(
-            f"profile {name!r}: token_env {profile.token_env} is not set; sending no token"
-        )
-    if profile.ca_bundle and not profile.ca_bundle.expanduser().is_file():
-        warnings.append(
-            f"profile {name!r}: ca_bundle {profile.ca_bundle} is not a file; TLS will fail"
-        )
+    client_settings(profile, name)  # token_env set, CA bundle readable: or ConfigError now
     return name, profile, warnings, sources
 
 
-def _override(
-    values: dict, sources: dict, key: str, value: Any, label: str, warnings: list
-) -> None:
+def _override(values: dict, sources: dict, key: str, value: Any, label: str) -> None:
+    """Apply one flag or environment value; a value that cannot be used is a ConfigError."""
     try:
         Profile.model_validate({**values, key: value})
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["loc"][:1] == (key,)]
         why = _explain(errors[0]) if errors else "invalid"
-        warnings.append(f"{label}: {why} (ignored)")
-        return
+        shown = "" if key == "token" else f" (got {mask_url(str(value))!r})"
+        raise ConfigError(f"{label}: {why}{shown}") from None
     values[key] = value
     sources[key] = label
 
 
-def _read_env(warnings: list[str]) -> EnvOverrides:
+def _read_env() -> EnvOverrides:
     try:
         return EnvOverrides()
     except ValidationError as exc:  # only a non-UTF-8 oddity gets here: fields are text
-        warnings.append(f"environment: {exc.errors()[0]['msg']} (SCALE_TUI_* ignored)")
-        return EnvOverrides.model_construct()
+        raise ConfigError(f"environment: {exc.errors()[0]['msg']} (SCALE_TUI_*)") from None
 
 
 def _permission_warnings(path: Path) -> list[str]:
@@ -356,6 +411,8 @@ def run_config_command(args: Any) -> int:
             continue
         if key == "token":
             value = "********"
+        elif key == "url":
+            value = mask_url(value)
         comment = f"  # from {sources[key]}" if key in sources else ""
         print(f"{key} = {_toml_value(value)}{comment}")
     if profile.keymap:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from scale_tui.core import clock
+from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import describe_error
 from scale_tui.core.formatting import format_clock
 from scale_tui.screens.host import ConsoleHost
@@ -34,7 +35,8 @@ class ConsoleScreen(Screen):
 
     def header_info(self, **changes) -> HeaderInfo:
         app = self.console
-        info = HeaderInfo(profile=app.profile_name, url=app.profile.url, read_only=app.read_only,
+        info = HeaderInfo(profile=app.profile_name, url=mask_url(app.profile.url),
+                          read_only=app.read_only,
                           interval=app.refresh_interval, state="live")
         return HeaderInfo(**{**info.__dict__, **changes})
 

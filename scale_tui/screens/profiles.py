@@ -1,6 +1,8 @@
 """The profile switcher in the command palette: one command per profile in the config file.
 
-Switching re-reads the file and the environment, as starting with ``--profile NAME`` would.
+Switching re-reads the file and the environment, as starting with ``--profile NAME`` would, and
+fails closed the same way: a profile that cannot be honoured (its token_env unset, its CA bundle
+missing, the file no longer valid) is refused with the reason, and the console stays where it is.
 A console started with ``--read-only`` stays read-only on every profile it switches to: the
 operator asked for that for the session, not for one server.
 """
@@ -11,18 +13,23 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from scale_tui.core.config import Profile, load_config, resolve_profile
+from scale_tui.core.config import ConfigError, Profile, load_config, resolve_profile
+from scale_tui.core.connect import mask_url
 
 
 class ProfileCommands(Provider):
     """``Switch profile: NAME`` for every profile, with its URL as help (never its token)."""
 
     def _profiles(self) -> list[tuple[str, Profile]]:
-        config, _warnings = load_config()
+        try:
+            config, _warnings = load_config()
+        except ConfigError as exc:
+            self.app.notify(str(exc), title="Configuration", severity="error", timeout=10)
+            return []
         return sorted(config.profiles.items())
 
     def _help(self, name: str, profile: Profile) -> str:
-        notes = [profile.url]
+        notes = [mask_url(profile.url)]
         if profile.read_only:
             notes.append("read-only")
         if name == getattr(self.app, "profile_name", None):
@@ -54,10 +61,17 @@ class ProfileCommands(Provider):
         app = self.app
         current = getattr(app, "profile_name", None)
         # Read-only that the current profile does not have by itself came from --read-only.
-        forced = bool(getattr(app, "read_only", False)) and not (
-            current is not None and resolve_profile(current)[1].read_only
-        )
-        name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
+        try:
+            forced = bool(getattr(app, "read_only", False)) and not (
+                current is not None and resolve_profile(current)[1].read_only
+            )
+        except ConfigError:
+            forced = bool(getattr(app, "read_only", False))  # cannot tell: keep read-only
+        try:
+            name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
+        except ConfigError as exc:
+            app.notify(f"Not switched: {exc}", title="Profile", severity="error", timeout=15)
+            return
         for warning in warnings:
             app.notify(warning, title="Configuration", severity="warning", timeout=10)
         app.switch_profile(name, profile)

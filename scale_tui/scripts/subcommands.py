@@ -24,6 +24,7 @@ from scale_tui.api import (
     ScaleClient,
     ScaleError,
 )
+from scale_tui.core.connect import ConfigError, make_client
 from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
@@ -151,6 +152,9 @@ def run(
     except InvalidFilter as exc:
         print(f"scale-tui {args.command}: {_in_flags(str(exc))}", file=err)
         return BAD_INPUT
+    except ConfigError as exc:
+        print(f"scale-tui {args.command}: {exc}", file=err)
+        return BAD_INPUT
     except ScaleError as exc:
         # The message may quote the server (a `detail`, a redirect): the same boundary as stdout.
         print(f"scale-tui {args.command}: {display_text(str(exc), limit=None)}", file=err)
@@ -163,10 +167,8 @@ def run(
 
 async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO) -> int:
     handler = _HANDLERS[args.command]
-    # A CA bundle goes to the client as a path, so a missing file is a one-line ScaleError.
-    ca_bundle = getattr(profile, "ca_bundle", None)
-    verify = getattr(profile, "verify_tls", True) and (str(ca_bundle) if ca_bundle else True)
-    async with ScaleClient(profile.url, token=profile.resolved_token(), verify=verify) as scale:
+    # The console's one way from a profile to a client (core/connect.py).
+    async with make_client(profile) as scale:
         return await handler(scale, args, profile, Printer(out, err, args, profile))
 
 

@@ -206,5 +206,7 @@ def test_read_only_profile_refuses_actions(fresh_stub):
 
 def test_missing_ca_bundle_is_one_line_not_a_traceback(stub_url, tmp_path):
     code, _, err = run(stub_url, "jobs", ca_bundle=tmp_path / "nope.pem")
-    assert code == 1
-    assert err.strip() == f"scale-tui jobs: CA bundle not found: {tmp_path / 'nope.pem'}"
+    assert code == 2  # fail closed: bad input, never the system CAs instead
+    assert err.strip() == (f"scale-tui jobs: the profile: ca_bundle: CA bundle not found: "
+                           f"{tmp_path / 'nope.pem'} (TLS is never verified with other CAs "
+                           "instead)")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from scale_tui.core.config import resolve_profile
+from scale_tui.core.config import ConfigError, resolve_profile
 
 BAD_VALUE = """\
 default_profile = "prod"
@@ -43,19 +43,17 @@ def test_misspelt_key_is_named_with_a_suggestion(write_config):
     )
 
 
-def test_wrong_type_in_dotted_table_header(write_config):
+def test_wrong_type_in_dotted_table_header_makes_that_profile_unusable(write_config):
     write_config('[profiles."my lab"]\nverify_tls = "maybe"\n')
-    warnings = resolve_profile("my lab")[2]
-    assert any("line 2: profiles.my lab.verify_tls: must be true or false" in w for w in warnings)
+    with pytest.raises(ConfigError,
+                       match=r"line 2: profiles\.my lab\.verify_tls: must be true or false"):
+        resolve_profile("my lab")
 
 
-def test_toml_syntax_error_names_its_line_and_falls_back_to_defaults(write_config):
+def test_toml_syntax_error_names_its_line_and_stops(write_config):
     write_config('[profiles.prod]\nurl = "http://a:1"\npage_size = \n')
-    _, profile, warnings = resolve_profile()
-    assert any(
-        "config.toml line 3: not valid TOML" in w and "using defaults" in w for w in warnings
-    )
-    assert profile.url == "http://127.0.0.1:8000"
+    with pytest.raises(ConfigError, match=r"config\.toml line 3: not valid TOML"):
+        resolve_profile()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

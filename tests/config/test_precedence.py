@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scale_tui.core.config import resolve_profile
+import pytest
+
+from scale_tui.core.config import ConfigError, resolve_profile
 
 CONFIG = """
 default_profile = "prod"
@@ -64,26 +66,23 @@ def test_token_env_names_the_variable_holding_the_token(write_config, monkeypatc
     assert resolve_profile()[1].resolved_token() == "from-variable"
 
 
-def test_unset_token_env_is_a_warning(write_config):
+def test_unset_token_env_is_an_error_not_an_anonymous_request(write_config):
     write_config('[profiles.default]\ntoken_env = "NOT_SET_ANYWHERE"\n')
-    _, profile, warnings = resolve_profile()
-    assert profile.resolved_token() is None
-    assert any("NOT_SET_ANYWHERE is not set" in w for w in warnings)
+    with pytest.raises(ConfigError, match="token_env names NOT_SET_ANYWHERE, which is not set"):
+        resolve_profile()
 
 
-def test_bad_environment_value_is_ignored_with_its_name(write_config, monkeypatch):
+def test_bad_environment_value_is_an_error_naming_the_variable(write_config, monkeypatch):
     write_config(CONFIG)
     monkeypatch.setenv("SCALE_TUI_PAGE_SIZE", "5000")
-    _, profile, warnings = resolve_profile()
-    assert profile.page_size == 250
-    assert "SCALE_TUI_PAGE_SIZE: must be at most 1000 (ignored)" in warnings
+    with pytest.raises(ConfigError, match="SCALE_TUI_PAGE_SIZE: must be at most 1000"):
+        resolve_profile()
 
 
-def test_unknown_profile_falls_back_to_defaults_and_says_which_exist(write_config):
+def test_unknown_profile_is_an_error_that_says_which_exist(write_config):
     write_config(CONFIG)
-    name, profile, warnings = resolve_profile("staging")
-    assert name == "staging" and profile.url == "http://127.0.0.1:8000"
-    assert any("no profile named 'staging'" in w and "lab, prod" in w for w in warnings)
+    with pytest.raises(ConfigError, match=r"--profile: no profile named 'staging'.*lab, prod"):
+        resolve_profile("staging")
 
 
 def test_no_config_file_means_defaults_without_warnings():

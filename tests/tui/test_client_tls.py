@@ -1,6 +1,7 @@
-"""The console's client verifies TLS exactly as the profile says: verify_tls = false is never
-overridden by a ca_bundle, a bundle is used when verifying, and a bad bundle never turns
-verification off."""
+"""The one way from a profile to a client (core/connect.py, used by the console and the scripts)
+verifies TLS exactly as the profile says: verify_tls = false is never overridden by a
+ca_bundle, a bundle is used when verifying, and a missing or unreadable bundle is an error, never
+the system CAs (issue 12)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import ssl
 import certifi
 import pytest
 
-from scale_tui import app as app_module
+from scale_tui.core import connect as app_module
 from scale_tui.core.config import Profile
+from scale_tui.core.connect import ConfigError
 
 
 @pytest.fixture
@@ -45,9 +47,12 @@ def test_no_bundle_verifies_with_the_system_cas(sent_verify):
     assert sent_verify == [True]
 
 
-def test_unreadable_bundle_still_verifies(sent_verify, tmp_path):
+def test_missing_or_unreadable_bundle_is_an_error_never_the_system_cas(sent_verify, tmp_path):
     junk = tmp_path / "not-a-pem.crt"
     junk.write_text("not a certificate")
-    app_module.make_client(Profile(url="https://scale:8000", ca_bundle=tmp_path / "missing.pem"))
-    app_module.make_client(Profile(url="https://scale:8000", ca_bundle=junk))
-    assert sent_verify == [True, True]
+    with pytest.raises(ConfigError, match="ca_bundle: CA bundle not found"):
+        app_module.make_client(Profile(url="https://scale:8000",
+                                       ca_bundle=tmp_path / "missing.pem"))
+    with pytest.raises(ConfigError, match="cannot be read"):
+        app_module.make_client(Profile(url="https://scale:8000", ca_bundle=junk))
+    assert sent_verify == []
