@@ -11,6 +11,7 @@ import itertools
 import json
 import random
 
+from server_stub.sim import failures
 from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog, JobType
 from server_stub.store.db import Database
 from server_stub.store.logs import seeded_line_count
@@ -66,6 +67,9 @@ class Seeder:
         self.forced_category: str | None = None
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
+        # Which error and node a failure shows (sim/failures.py) come from a stream of their
+        # own, so that every other draw, and so every job's status and times, stay as they were.
+        self.bias = random.Random(f"failures-{seed}")
 
 
     def _shift_into_past(self, row: dict, first_exe: int) -> None:
@@ -237,7 +241,9 @@ class Seeder:
             ended = started + dur
             node = rng.choice(NODES)["id"]
             if not last or status == "QUEUED":
-                exe_status, err = "FAILED", rng.choice(self.retry_errors)
+                drawn = rng.choice(self.retry_errors)
+                exe_status, err = "FAILED", failures.like(self.bias, drawn, self.retry_errors,
+                                                          jt.name)
             elif status == "COMPLETED":
                 exe_status, err = "COMPLETED", None
             elif status == "FAILED":
@@ -246,6 +252,8 @@ class Seeder:
                 exe_status, err = "CANCELED", None
             else:
                 exe_status, err, ended = "RUNNING", None, None
+            if exe_status == "FAILED":
+                node = failures.seed_node(self.bias, err, node)
             exit_code = {"COMPLETED": 0, "RUNNING": None}.get(exe_status, 1)
             if err and err.job_type_name:
                 exit_code = int(err.name.rsplit("-", 1)[-1]) if err.name[-1].isdigit() else 1
@@ -282,7 +290,7 @@ class Seeder:
         pool = [e for e in errors if e.category == category] or errors
         if self.forced_category == "ALGORITHM" and jt.name == "landsat8-parse":
             pool = [e for e in pool if e.job_type_name] or pool  # an algorithm-specific one
-        return self.rng.choice(pool)
+        return failures.like(self.bias, self.rng.choice(pool), pool, jt.name)
 
     def _supersede(self) -> None:
         """Reprocessed recipes leave superseded chains: old job -> superseded_by -> new job."""

@@ -11,12 +11,14 @@ import json
 import random
 import threading
 
+from server_stub.sim import failures
 from server_stub.store import logs, logtext, recipes, scheduler
 from server_stub.store.catalog import NODES, Catalog
 from server_stub.store.db import Database
 from server_stub.store.timefmt import now_us
 
-SLOTS = len(NODES) * 2  # executions the cluster runs at once
+NODE_SLOTS = 2  # executions a node runs at once
+SLOTS = len(NODES) * NODE_SLOTS
 
 
 class Simulator:
@@ -35,6 +37,7 @@ class Simulator:
         self.thread: threading.Thread | None = None
         self.retry_errors = [e for e in catalog.errors.values()
                              if e.is_builtin and e.should_be_retried]
+        self.own_errors: dict[int, list] = {}
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="stub-simulator", daemon=True)
@@ -69,18 +72,28 @@ class Simulator:
             # Scale declines every resource offer while paused (scale_scheduler.py); running
             # executions go on (scheduler/manager.py: "Existing jobs will continue to run").
             return
-        running = conn.execute("SELECT count(*) FROM executions WHERE status = 'RUNNING'"
-                               ).fetchone()[0]
-        free = max(0, SLOTS - running)
+        running = dict(conn.execute("SELECT node_id, count(*) FROM executions "
+                                    "WHERE status = 'RUNNING' GROUP BY node_id").fetchall())
+        nodes = [n["id"] for n in NODES]
+        # Each node takes work while it has a free slot, as Scale's offers work: a node whose
+        # runs end fast (sim/failures.py's bad node) frees first and draws more than its share.
+        open_slots = [max(0, NODE_SLOTS - running.get(n, 0)) for n in nodes]
+        free = sum(open_slots)
         if not free:
             return
         paused = [jt.id for jt in self.catalog.job_types.values() if jt.raw["is_paused"]]
         rows = conn.execute(
-            "SELECT id, job_type_id, num_exes, input_file_size FROM jobs WHERE status = 'QUEUED' "
+            "SELECT id, job_type_id, num_exes, input_file_size, (SELECT x.node_id FROM "
+            "executions x WHERE x.job_id = jobs.id AND x.exe_num = jobs.num_exes - 1 AND "
+            "x.status = 'FAILED') AS failed_on FROM jobs WHERE status = 'QUEUED' "
             f"AND job_type_id NOT IN ({','.join(map(str, paused))}) "
             f"ORDER BY {settings.queue_order} LIMIT ?", (free,)).fetchall()
         for job in rows:
-            node = rng.choice(NODES)["id"]
+            at = failures.retry_node(rng, job["failed_on"], nodes, open_slots)
+            if at is None:
+                at = rng.choices(range(len(nodes)), weights=open_slots)[0]
+            open_slots[at] -= 1
+            node = nodes[at]
             exe_id = (conn.execute("SELECT coalesce(max(id), 0) FROM executions").fetchone()[0]
                       + 1)
             jt = self.catalog.job_types[job["job_type_id"]]
@@ -97,26 +110,31 @@ class Simulator:
 
     def _finish_or_log(self, conn, rng: random.Random, now: int, changes: dict) -> None:
         exes = conn.execute(
-            "SELECT e.id, e.job_id, e.exe_num, e.started, j.job_type_id, j.num_exes, j.max_tries, "
-            "j.is_superseded FROM executions e JOIN jobs j ON j.id = e.job_id "
+            "SELECT e.id, e.job_id, e.exe_num, e.started, e.node_id, j.job_type_id, j.num_exes, "
+            "j.max_tries, j.is_superseded FROM executions e JOIN jobs j ON j.id = e.job_id "
             "WHERE e.status = 'RUNNING' ORDER BY e.id").fetchall()
         for exe in exes:
             ran = self.ticks_run.get(exe["id"], 0) + 1
             self.ticks_run[exe["id"]] = ran
             spread = (exe["id"] * 2654435761 >> 7) % 1000
+            fast = exe["node_id"] == failures.BAD_NODE  # its containers die within seconds
             if self.live:
-                running = (now - exe["started"]) < (20 + spread % 160) * 1_000_000
+                seconds = 3 + spread % 8 if fast else 20 + spread % 160
+                running = (now - exe["started"]) < seconds * 1_000_000
             else:
-                running = ran < 2 + spread % 6
+                running = not fast and ran < 2 + spread % 6
             if running:
                 self._write_lines(conn, exe["id"], rng, now, changes)
                 continue
             self.ticks_run.pop(exe["id"], None)
-            if rng.random() < 0.85:
+            jt = self.catalog.job_types[exe["job_type_id"]]
+            error = failures.live_failure(rng, exe["node_id"], jt.name, self.retry_errors,
+                                          self._own_errors(jt))
+            if error is None:
                 self._complete(conn, exe, now)
                 changes["completed"] += 1
             else:
-                retried = self._fail(conn, exe, rng, now)
+                retried = self._fail(conn, exe, error, now)
                 changes["retried" if retried else "failed"] += 1
 
     def _write_lines(self, conn, exe_id: int, rng: random.Random, now: int, changes) -> None:
@@ -143,11 +161,15 @@ class Simulator:
                       exe["exe_num"]))
         recipes.queue_next(conn, exe["job_id"], now)
 
-    def _fail(self, conn, exe, rng: random.Random, now: int) -> bool:
-        jt = self.catalog.job_types[exe["job_type_id"]]
-        pool = self.retry_errors if rng.random() < 0.5 else [
-            e for e in self.catalog.errors_for(jt) if not e.should_be_retried]
-        error = rng.choice(pool)
+    def _own_errors(self, jt) -> list:
+        """The errors of ``jt`` that Scale does not retry (its algorithm's, mostly)."""
+        own = self.own_errors.get(jt.id)
+        if own is None:
+            own = self.own_errors[jt.id] = [e for e in self.catalog.errors_for(jt)
+                                            if not e.should_be_retried]
+        return own
+
+    def _fail(self, conn, exe, error, now: int) -> bool:
         code = 137 if error.category == "SYSTEM" else 1
         conn.execute("UPDATE executions SET status = 'FAILED', ended = ?, error_id = ?, "
                      "exit_code = ? WHERE id = ?", (now, error.id, code, exe["id"]))
@@ -172,7 +194,9 @@ class Simulator:
 
         active = [jt for jt in self.catalog.job_types.values()
                   if jt.raw["is_active"] and not jt.raw["is_paused"]]
-        jt = rng.choice(active)
+        # Parse jobs dominate, as in the seed (seed.Seeder.type_weights).
+        jt = rng.choices(active, weights=[8 if t.name.endswith("parse") else 3
+                                          for t in active])[0]
         files = {}
         last_file = conn.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()[0]
         for spec in jt.file_inputs:

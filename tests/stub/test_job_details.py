@@ -217,7 +217,12 @@ def test_an_execution_canceled_before_it_started_launched_nothing():
 
 
 def test_a_pre_task_timeout_shows_in_the_task_results(http):
-    exe = http.get("/v6/jobs/299/executions/3/").json()
+    failed = http.get("/v6/jobs/", params={"status": "FAILED", "page_size": 1000}).json()
+    timed_out = [e for job in failed["results"] for e in http.get(
+        f"/v6/jobs/{job['id']}/executions/", params={"error_id": 8}).json()["results"]]
+    assert timed_out, "the frozen seed has a pre-task timeout among its failed jobs' runs"
+    exe = http.get(f"/v6/jobs/{timed_out[0]['job']['id']}/executions/"
+                   f"{timed_out[0]['exe_num']}/").json()
     assert exe["error"]["name"] == "pre-timeout"
     tasks = exe["task_results"]["tasks"]
     assert [t["type"] for t in tasks] == ["pull", "pre", "main", "post"]
