@@ -27,6 +27,7 @@ from scale_tui.core.config import Profile
 from scale_tui.core.connect import make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.formatting import zone
+from scale_tui.core.refresh_policy import DEFAULT_POLICY, RefreshPolicy
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.help import HelpScreen
@@ -83,6 +84,7 @@ class ScaleApp(App):
         profile = self.profile
         self.read_only = bool(profile.read_only)
         self.refresh_interval = max(MIN_REFRESH, float(profile.refresh_interval))
+        self.refresh_policy: RefreshPolicy = DEFAULT_POLICY.with_interval(self.refresh_interval)
         self.page_size = min(max(1, int(profile.page_size)), 1000)
         self.tz = zone(profile.timezone)
         if self.tz is UTC and profile.timezone and profile.timezone.upper() != "UTC":

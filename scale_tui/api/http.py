@@ -3,7 +3,10 @@
 It knows nothing of Scale's endpoints; it turns every way a request can fail into one of our
 typed exceptions with the method and URL attached (never the token). GETs are retried on
 connection failures and 502/503/504 with bounded exponential backoff; POSTs never are, because
-a cancel or requeue that reached the server must not be sent twice. Redirects are never
+a cancel or requeue that reached the server must not be sent twice. The retry numbers
+(``max_tries``, ``backoff``) are the console's one schedule, scale_tui/core/refresh_policy.py,
+which the console and the scripts pass in (api imports nothing above it; the defaults here
+equal the policy's, tests/tui/test_refresh_policy.py holds that). Redirects are never
 followed: Scale answers a missing trailing slash with 301 even for POSTs, and a client that
 follows it turns the POST into a GET.
 """

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.api.http import ssl_verify
+from scale_tui.core.refresh_policy import DEFAULT_POLICY
 
 
 class ConfigError(ValueError):
@@ -53,6 +54,8 @@ def client_settings(profile: ConnectionFields, name: str | None = None) -> Clien
 def make_client(profile: ConnectionFields, name: str | None = None, **kwargs: Any) -> ScaleClient:
     """The client for `profile` (kwargs go to ScaleClient: timeout, transport, max_tries …)."""
     settings = client_settings(profile, name)
+    # The in-request retries are the one schedule's (core/refresh_policy.py).
+    kwargs = {**DEFAULT_POLICY.client_options(), **kwargs}
     return ScaleClient(settings.url, token=settings.token, verify=settings.verify, **kwargs)
 
 

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["POLL_INTERVAL", "TailState", "backoff", "dropped_notice"]
+__all__ = ["POLL_INTERVAL", "TailState", "dropped_notice"]
 
 POLL_INTERVAL = 2.0
-"""Seconds between polls while the execution runs (Scale's own UI waits 5 s)."""
-MAX_BACKOFF = 30.0
-
-
-def backoff(failures: int, interval: float = POLL_INTERVAL, cap: float = MAX_BACKOFF) -> float:
-    """Seconds to wait after ``failures`` failed polls in a row: doubling, capped."""
-    if failures <= 0:
-        return interval
-    return min(cap, interval * 2 ** min(failures, 10))
+"""Seconds between polls while the execution runs (Scale's own UI waits 5 s). After a failed poll
+the wait is the console's one schedule instead (`scale_tui.core.refresh_policy`)."""
 
 
 @dataclass

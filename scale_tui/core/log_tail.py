@@ -9,7 +9,9 @@ The rules (docs/scale.md §5 and the product's promises):
   shows page by page instead of after its last page;
 - when a poll brings nothing, ask whether the execution has ended; once it has, poll once more
   (lines written just before the end) and stop when that brings nothing;
-- after an error wait 4, 8, 16, 30 s before the next try; ``wake()`` (the ``r`` key) tries now.
+- after an error wait as long as the owner says (its `Connection`, on the console's one schedule
+  in `scale_tui.core.refresh_policy`), so the log comes back within one refresh interval after
+  the server does; ``wake()`` (the ``r`` key) tries now.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from scale_tui.api import LOG_PAGE_CAP as PAGE_CAP
-from scale_tui.core.log_status import POLL_INTERVAL, backoff
+from scale_tui.core.log_status import POLL_INTERVAL
 
 __all__ = ["LogTail", "LogTailOwner"]
 
@@ -28,8 +30,9 @@ class LogTailOwner(Protocol):
     def take_lines(self, lines: Sequence[object]) -> None:
         """New lines of one poll (maybe none)."""
 
-    def poll_failed(self, error: Exception, retry_in: float) -> None:
-        """A poll or status check failed; the next try is in ``retry_in`` seconds."""
+    def poll_failed(self, error: Exception) -> float:
+        """A poll or status check failed; returns the seconds until the next try (the owner's
+        `Connection` keeps the count of failures and applies the one schedule)."""
 
     def tail_stopped(self, error: Exception | None) -> None:
         """No more polling: the log is complete (``None``) or cannot be read (``error``)."""
@@ -83,8 +86,7 @@ class LogTail:
                 return
             except self.retryable as exc:
                 self.failures += 1
-                delay = backoff(self.failures)  # from the usual 2 s, whatever the interval
-                self.owner.poll_failed(exc, delay)
+                delay = self.owner.poll_failed(exc)
                 await self._sleep(delay)
                 continue
             first = False

@@ -1,4 +1,10 @@
-"""What every console screen shares: the header line, and errors that never crash the console.
+"""What every console screen shares: the header line and its freshness, and errors that never
+crash the console.
+
+Every live screen keeps one `Connection` (scale_tui/core/connection.py) on the console's one
+schedule (scale_tui/core/refresh_policy.py): `refresh_succeeded()` / `refresh_failed()` record
+what a refresh said and return the wait before the next one, and the shared header shows it
+(a countdown ticks while retrying). A screen whose last refresh failed never says "live".
 
 Workers here run with `exit_on_error=False`; one that fails anyway (a bug, an unexpected
 payload) ends up in `on_worker_state_changed`, which turns it into a notification and a log
@@ -14,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
-from scale_tui.core.connection import describe_error
+from scale_tui.core.connection import Connection, Freshness, describe_error
 from scale_tui.core.formatting import format_clock
 from scale_tui.screens.host import ConsoleHost
 from scale_tui.screens.refresh import RefreshLoop
@@ -26,19 +32,61 @@ log = logging.getLogger("scale_tui")
 class ConsoleScreen(Screen):
     """A screen of the console: knows the app's profile and reports failed workers."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection = Connection()
+        self.last_refresh = None
+        self._ticker = None
+
     @property
     def console(self) -> ConsoleHost:
         return self.app  # type: ignore[return-value]  # ScaleApp, or a test app hosting a screen
 
-    def make_header(self, context: str = "") -> ConsoleHeader:
-        return ConsoleHeader(self.header_info(context=context), id="header")
+    def make_header(self, context: str = "", **changes) -> ConsoleHeader:
+        self.connection.policy = self.console.refresh_policy
+        return ConsoleHeader(self.header_info(context=context, **changes), id="header")
 
     def header_info(self, **changes) -> HeaderInfo:
         app = self.console
         info = HeaderInfo(profile=app.profile_name, url=mask_url(app.profile.url),
-                          read_only=app.read_only,
-                          interval=app.refresh_interval, state="live")
+                          read_only=app.read_only, interval=app.refresh_interval,
+                          freshness=self.freshness())
         return HeaderInfo(**{**info.__dict__, **changes})
+
+    # ---- freshness: one state object, one indicator
+
+    def freshness(self) -> Freshness:
+        """What the header says about this screen's data now (a screen may add states)."""
+        conn = self.connection
+        stale = self.clock_text(conn.last_ok) if conn.last_ok else ""
+        return conn.freshness(clock.now(), stale)
+
+    def refresh_succeeded(self) -> None:
+        """A refresh brought data: live again (and say so if it was not)."""
+        self.last_refresh = clock.now()
+        self.connection.succeeded(self.last_refresh)
+        self._stop_ticker()
+        self.show_freshness()
+
+    def refresh_failed(self, error: BaseException) -> float:
+        """A refresh failed: the data on screen stays, marked stale; returns the seconds until
+        the next try (the one schedule), while the header counts them down."""
+        delay = self.connection.failed(error, clock.now())
+        log.warning("%s: refresh failed: %s", type(self).__name__, self.connection.problem)
+        if self._ticker is None:
+            self._ticker = self.set_interval(1.0, self.show_freshness, name="retry-countdown")
+        self.show_freshness()
+        return delay
+
+    def show_freshness(self) -> None:
+        refreshed = self.clock_text(self.last_refresh) if self.last_refresh else ""
+        for header in self.query(ConsoleHeader):
+            header.show_freshness(self.freshness(), refreshed)
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     def clock_text(self, moment) -> str:
         return format_clock(moment, self.console.tz)
@@ -76,6 +124,14 @@ class RefreshingScreen(ConsoleScreen):
 
     async def load(self) -> float | None:
         raise NotImplementedError
+
+    def refresh_failed_with(self, error: BaseException, show) -> float:
+        """`refresh_failed`, then `show(error, first)` says it on the screen (`first`: the
+        first failure in a row, worth a notification)."""
+        first = self.connection.healthy
+        delay = self.refresh_failed(error)
+        show(error, first)
+        return delay
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount, the subclass's first: its widgets are set up.

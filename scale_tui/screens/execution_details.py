@@ -47,18 +47,17 @@ class ExecutionDetailsScreen(RefreshingScreen):
     async def load(self) -> float | None:
         try:
             exe = await self.console.client.get_job_execution(self.job_id, self.exe_num)
-        except NotFound:
+        except NotFound as exc:
+            self.connection.failed_for_good(exc)
+            self.show_freshness()
             self.query_one("#execution-summary", Static).update(
                 f"Execution {self.exe_num} of job {self.job_id} does not exist (404). "
                 "Press escape to go back.")
             return None
         except ScaleError as exc:
-            if self.execution is None:
-                self.query_one("#execution-summary", Static).update(display_text(
-                    f"Cannot load the execution: {describe_error(exc)}\nRetrying; r retries now.",
-                    newlines=True, limit=None))
-            return max(self.console.refresh_interval, 5.0)
+            return self.refresh_failed_with(exc, self._show_problem)
         self.execution = exe
+        self.refresh_succeeded()
         tz = self.console.tz
         self.query_one("#execution-summary", Static).update(
             view.execution_summary(exe, clock.now(), tz))
@@ -69,6 +68,16 @@ class ExecutionDetailsScreen(RefreshingScreen):
         self.query_one("#execution-output", Static).update(
             view.json_view(exe.output, "(no output yet)"))
         return self.console.refresh_interval if exe.status == RUNNING else None
+
+    def _show_problem(self, error: ScaleError, first: bool) -> None:
+        if self.execution is None:
+            self.query_one("#execution-summary", Static).update(display_text(
+                f"Cannot load the execution: {describe_error(error)}\nRetrying; r retries now.",
+                newlines=True, limit=None))
+        elif first:
+            self.notify(f"Execution {self.exe_num} of job {self.job_id} not refreshed: "
+                        f"{describe_error(error)}; the last data stays on screen, marked stale.",
+                        severity="warning")
 
     def action_log(self) -> None:
         if self.execution is None or self.execution.id is None:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from scale_tui.api import ScaleClient
 from scale_tui.core.config import Profile
+from scale_tui.core.refresh_policy import RefreshPolicy
 
 
 class ConsoleHost(Protocol):
@@ -25,6 +26,8 @@ class ConsoleHost(Protocol):
     """No action may be sent (the profile's `read_only` or `--read-only`)."""
     refresh_interval: float
     """Seconds between two refreshes of a live screen (at least 1)."""
+    refresh_policy: RefreshPolicy
+    """The one retry/refresh schedule, with `refresh_interval` as its interval."""
     page_size: int
     tz: tzinfo
     """The operator's time zone: every time on screen is shown in it."""

@@ -85,38 +85,40 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
         client = self.console.client
         try:
             job = await client.get_job(self.job_id)
-        except NotFound:
-            self._show_missing()
+        except NotFound as exc:
+            self._show_missing(exc)
             return None
         except ScaleError as exc:
-            self._show_problem(exc)
-            return max(self.console.refresh_interval, 5.0)
+            return self.refresh_failed_with(exc, self._show_problem)
         try:
             executions = (await client.list_job_executions(self.job_id)).results
         except ScaleError as exc:
             executions = self.executions
             self.notify(f"Executions not loaded: {describe_error(exc)}", severity="warning")
         self.job, self.executions = job, executions
+        self.refresh_succeeded()
         self._show_job()
         self._load_input_files()
         # A job in a final state changes only if someone acts on it (then we refresh anyway).
         return None if job.status in FINAL_STATUSES else self.console.refresh_interval
 
-    def _show_missing(self) -> None:
+    def _show_missing(self, error: NotFound) -> None:
         self.job = None
+        self.connection.failed_for_good(error)
+        self.show_freshness()
         self.query_one("#summary", Static).update(Text(
             f"Job {self.job_id} does not exist on this server (404): it may have been deleted, "
             "or the id is wrong. Press escape to go back."))
         self.query_one("#sections").display = False
 
-    def _show_problem(self, error: ScaleError) -> None:
+    def _show_problem(self, error: ScaleError, first: bool) -> None:
         if self.job is None:
             self.query_one("#summary", Static).update(server_text(
                 f"Cannot load job {self.job_id}: {describe_error(error)}\nRetrying; r retries now.",
                 newlines=True, limit=None))
-        else:
-            self.notify(f"Job {self.job_id} not refreshed: {describe_error(error)}",
-                        severity="warning")
+        elif first:
+            self.notify(f"Job {self.job_id} not refreshed: {describe_error(error)}; the last "
+                        "data stays on screen, marked stale.", severity="warning")
 
     def _show_job(self) -> None:
         job, tz = self.job, self.console.tz

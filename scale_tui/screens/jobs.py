@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from scale_tui.api import Job, JobFilter
 from scale_tui.core import jobs_view, state
-from scale_tui.core.connection import Connection
 from scale_tui.core.filter_form import FilterForm, FormErrors
 from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
 from scale_tui.screens.base import ConsoleScreen
@@ -65,13 +64,10 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.jobs: list[Job] = []
         self.counts: dict[str, int | None] = {}
         self.quick = ""
-        self.connection = Connection()
-        self.last_refresh = None
         self._shown_key: tuple | None = None
         self._counts_key: tuple | None = None
         self._counts_at = None
         self._before_failed_only: tuple[str, ...] = ()
-        self._ticker = None
         self._job_type_names_loaded = False
         self.loop: RefreshLoop | None = None
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, ScaleError
 from scale_tui.core import clock, jobs_view
-from scale_tui.core.connection import Connection
+from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
 from scale_tui.core.jobs_columns import job_cells
 from scale_tui.widgets.status_counts import StatusCounts
@@ -82,31 +82,19 @@ class JobsFeed:
 
     def _succeeded(self) -> None:
         recovered = not self.connection.healthy
-        self.last_refresh = clock.now()
-        self.connection.succeeded(self.last_refresh)
-        self._stop_ticker()
+        self.refresh_succeeded()
         if recovered:
             self.notify("Connected again; the list is live.", title="Scale")
-        self._show_header()
 
     def _failed(self, error: ScaleError) -> float:
         first = self.connection.healthy
-        delay = self.connection.failed(error, clock.now())
-        log.warning("refresh failed: %s", self.connection.problem)
+        delay = self.refresh_failed(error)
         if first:
             kept = "; the last list stays on screen" if self.total is not None else ""
             self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
                         title="Cannot refresh jobs", severity="error", timeout=8)
-        if self._ticker is None:
-            self._ticker = self.set_interval(1.0, self._show_header, name="retry-countdown")
-        self._show_header()
         self._show_empty()
         return delay
-
-    def _stop_ticker(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
 
     async def _load_job_type_names(self) -> None:
         """The job type choices, once, inside the refresh (so still one request at a time)."""
@@ -161,19 +149,19 @@ class JobsFeed:
         empty.display = True
         self.table.display = False
 
-    def _show_header(self) -> None:
-        conn = self.connection
-        conn.paused = bool(self.loop and self.loop.paused)
-        state = conn.state_text(clock.now())
+    def freshness(self) -> Freshness:
         if not self.console.server_ready:
-            state = "starting the server…" if not self.console.server_problem else "no server"
-        self.query_one("#header").show(self.header_info(
-            state=state,
-            stale=conn.stale_text(self.clock_text(conn.last_ok)),
-            refreshed=self.clock_text(self.last_refresh) if self.last_refresh else "",
-        ))
-        if not conn.healthy and self.total is None:
+            return Freshness("connecting", "no server" if self.console.server_problem
+                             else "starting the server…")
+        self.connection.paused = bool(self.loop and self.loop.paused)
+        return super().freshness()
+
+    def show_freshness(self) -> None:
+        super().show_freshness()
+        if not self.connection.healthy and self.total is None:
             self._show_empty()  # the countdown lives in the empty message too
+
+    _show_header = show_freshness
 
     def _show_counts(self) -> None:
         texts = [jobs_view.page_text(self.page, self.total, self.console.page_size,
@@ -196,7 +184,8 @@ class JobsFeed:
 
     def switch_server(self, form: FilterForm) -> None:
         """Another profile: forget this server's jobs and state, load the new one's filter."""
-        self.connection = Connection()
+        self._stop_ticker()
+        self.connection = Connection(self.console.refresh_policy)
         self.total, self.jobs, self.counts = None, [], {}
         self._shown_key = self._counts_key = self._counts_at = None
         self.last_refresh = None

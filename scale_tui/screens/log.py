@@ -4,7 +4,8 @@ Polling: a worker runs ``LogTail`` over a ``LogFollower`` (``started`` = last ti
 de-duplicated, 204 = nothing new): every 2 s, or at once after a full 10,000-line page, each poll's
 lines appended in one batch. With ``job_id`` and ``exe_num`` it asks for the execution's status
 when a poll brings nothing, and stops once the execution has ended and a poll after that brought
-nothing new. Errors back off and keep every line.
+nothing new. Errors keep every line and retry on the console's one schedule; the shared header
+says how fresh the log is, as on every live screen (`screens/base.py`).
 
 The stream key filters locally instead of refetching: the combined log already holds both
 streams in order, so switching is instant, costs no request, keeps the scroll position and the
@@ -20,7 +21,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
@@ -31,6 +31,7 @@ from scale_tui.core.log_search import LogPattern
 from scale_tui.core.log_status import POLL_INTERVAL, TailState, dropped_notice
 from scale_tui.core.log_tail import LogTail
 from scale_tui.core.sanitize import display_text, printable
+from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.save_log import SaveLogScreen, default_log_name
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
@@ -41,7 +42,7 @@ _TYPING_PAUSE = 0.15
 _OSC52_COMFORTABLE = 100_000  # bytes; some terminals (and tmux by default) refuse more
 
 
-class LogScreen(Screen):
+class LogScreen(ConsoleScreen):
     """One execution's log, following it while it runs."""
 
     DEFAULT_CSS = """
@@ -88,8 +89,8 @@ class LogScreen(Screen):
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        profile = getattr(self.app, "profile", None)
-        max_lines = getattr(profile, "log_buffer", None) or DEFAULT_MAX_LINES
+        max_lines = self.console.profile.log_buffer or DEFAULT_MAX_LINES
+        yield self.make_header(context="log", interval=self.poll_interval)
         yield Static(id="log-title")
         yield Static(id="log-dropped")
         yield LogView(max_lines, id="log-view")
@@ -111,7 +112,7 @@ class LogScreen(Screen):
 
     @work(exclusive=True, group="log-follow")
     async def _follow(self) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.console.client
         # one page per poll: a long log shows page by page (the tail asks again at once)
         follower = LogFollower(client, self.execution_id, max_pages_per_poll=1)
         self._follower = follower
@@ -128,6 +129,7 @@ class LogScreen(Screen):
     def take_lines(self, lines: Sequence[LogLine]) -> None:
         """One poll's lines into the view (one batch), and what that means for the status."""
         self.tail.error, self.tail.retry_in = None, None
+        self.refresh_succeeded()
         self._note_skipped()
         if lines:
             self.view.append(lines)
@@ -139,12 +141,17 @@ class LogScreen(Screen):
             self.tail.phase = "waiting"
         self._show_status()
 
-    def poll_failed(self, error: Exception, retry_in: float) -> None:
+    def poll_failed(self, error: Exception) -> float:
+        retry_in = self.refresh_failed(error)
         self.tail.error, self.tail.retry_in = str(error), retry_in
         self._show_status()
+        return retry_in
 
     def tail_stopped(self, error: Exception | None) -> None:
         self.tail.phase = "complete" if error is None else "stopped"
+        if error is not None:
+            self.connection.failed_for_good(error)
+            self.show_freshness()
         self.tail.error, self.tail.retry_in = (None if error is None else str(error)), None
         self._show_status()
 

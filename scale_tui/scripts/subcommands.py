@@ -25,6 +25,7 @@ from scale_tui.api import (
     ScaleError,
 )
 from scale_tui.core.connect import ConfigError, make_client
+from scale_tui.core.log_status import POLL_INTERVAL
 from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
@@ -32,7 +33,7 @@ from scale_tui.scripts.triage import add_parser as add_triage_parser
 from scale_tui.scripts.triage import run_triage
 
 OK, API_ERROR, BAD_INPUT = 0, 1, 2
-FOLLOW_INTERVAL = 2.0  # seconds between log polls (Scale's own UI uses 5)
+FOLLOW_INTERVAL = POLL_INTERVAL  # seconds between log polls: the console's
 
 
 def add_parsers(subparsers: Any) -> None:

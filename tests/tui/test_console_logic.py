@@ -19,6 +19,7 @@ from scale_tui.core.filter_form import (
 )
 from scale_tui.core.formatting import format_duration, format_short_time, format_time, zone
 from scale_tui.core.jobs_columns import short_host
+from scale_tui.core.refresh_policy import RefreshPolicy
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
@@ -92,23 +93,28 @@ def test_saved_form_survives_junk_and_round_trips():
     assert FilterForm.from_dict(None) == FilterForm()
 
 
-def test_backoff_doubles_then_caps_and_success_resets_it():
-    conn = Connection()
+def test_backoff_doubles_then_caps_at_the_interval_and_success_resets_it():
+    conn = Connection(RefreshPolicy(interval=30.0))
     request = httpx.Request("GET", "http://x/v6/jobs/")
     down = ScaleConnectionError("refused", str(request.url))
-    delays = [conn.failed(down, NOW) for _ in range(8)]
-    assert delays == [2, 4, 8, 15, 30, 60, 60, 60]
-    assert conn.state_text(NOW + timedelta(seconds=20)) == "offline: retrying in 40 s"
+    delays = [conn.failed(down, NOW) for _ in range(7)]
+    assert delays == [2, 4, 8, 16, 30, 30, 30]
+    assert conn.state_text(NOW + timedelta(seconds=20)) == "offline: retrying in 10 s"
+    assert conn.freshness(NOW, "12:00:00").level == "offline"
     conn.succeeded(NOW)
     assert conn.state_text(NOW) == "live" and conn.stale_text("12:00:00") == ""
+    assert conn.freshness(NOW, "12:00:00").is_live
 
 
-def test_forbidden_waits_longer_and_says_what_to_check():
-    conn = Connection(last_ok=NOW)
-    delay = conn.failed(Forbidden(403, "Authentication credentials were not provided."), NOW)
-    assert delay == 30 and "token" in conn.problem
-    assert conn.state_text(NOW) == "error: retrying in 30 s"
+def test_forbidden_is_retried_on_the_same_schedule_and_says_what_to_check():
+    conn = Connection(RefreshPolicy(interval=5.0), last_ok=NOW)
+    forbidden = Forbidden(403, "Authentication credentials were not provided.")
+    delays = [conn.failed(forbidden, NOW) for _ in range(3)]
+    assert delays == [2, 4, 5] and "token" in conn.problem  # back within one interval
+    assert conn.state_text(NOW) == "forbidden (403): retrying in 5 s"
     assert conn.stale_text("12:00:00") == "stale since 12:00:00"
+    fresh = conn.freshness(NOW, "12:00:00")
+    assert (fresh.level, fresh.stale) == ("forbidden", "stale since 12:00:00")
 
 
 def test_sort_cycles_columns_in_their_natural_direction_and_flips():

@@ -13,7 +13,7 @@ from scale_tui.api import LogLine
 from scale_tui.core import log_search
 from scale_tui.core.log_buffer import MESSAGE, LogBuffer
 from scale_tui.core.log_search import LogPattern, PatternTooSlow
-from scale_tui.core.log_status import TailState, backoff, dropped_notice
+from scale_tui.core.log_status import TailState, dropped_notice
 from scale_tui.core.sanitize import MAX_LINE_CHARS, clip, printable
 from scale_tui.screens.save_log import resolve_save_path, write_log
 from scale_tui.widgets.log.rows import LogRows, rows_needed
@@ -211,10 +211,6 @@ def test_save_path_names_a_directory_or_a_file(tmp_path):
     assert resolve_save_path(f"{tmp_path}/x.txt", "e.log") == tmp_path / "x.txt"
     with pytest.raises(ValueError, match="type a file path"):
         resolve_save_path("  ", "e.log")
-
-
-def test_backoff_doubles_and_caps():
-    assert [backoff(n, 2.0) for n in range(6)] == [2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
 
 
 def test_status_words():

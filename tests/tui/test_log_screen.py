@@ -20,11 +20,13 @@ from textual.app import App
 
 from scale_tui.api import ScaleClient
 from scale_tui.core import log_search
+from scale_tui.core.refresh_policy import DEFAULT_POLICY
 from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
 from tests.pilot import wait_until
+from tests.tui.conftest import plain_text
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ES_CAP = 10_000
@@ -87,12 +89,17 @@ class FakeScale:
 
 
 class LogApp(App):
-    """Just enough of ScaleApp for the log screen: a client and a profile."""
+    """Just enough of ScaleApp (screens/host.py's ConsoleHost) for the log screen alone."""
 
     def __init__(self, client: ScaleClient, screen: LogScreen, log_buffer: int = 100_000) -> None:
         super().__init__()
         self.client = client
-        self.profile = SimpleNamespace(log_buffer=log_buffer)
+        self.profile_name = "test"
+        self.profile = SimpleNamespace(log_buffer=log_buffer, url="http://scale.test")
+        self.read_only = False
+        self.refresh_interval = 5.0
+        self.refresh_policy = DEFAULT_POLICY
+        self.tz = UTC
         self._log_screen = screen
 
     def on_mount(self) -> None:
@@ -100,7 +107,7 @@ class LogApp(App):
 
 
 def client_for(scale: FakeScale) -> ScaleClient:
-    # no retries inside the client: the screen's own backoff is under test
+    # no retries inside the client: the screen's own schedule is under test
     return ScaleClient("http://scale.test", transport=httpx.MockTransport(scale.handle),
                        max_tries=1)
 
@@ -221,15 +228,20 @@ async def test_network_errors_show_back_off_and_keep_every_line():
         scale.down = True
         await pilot.press("r")
         await wait_until(pilot, lambda: "error:" in status_text(screen))
-        assert "retrying in 4 s" in status_text(screen)  # 2 s interval, doubled
+        assert "retrying in 2 s" in status_text(screen)  # the one schedule: 2 s, doubling,
         await pilot.press("r")
-        await wait_until(pilot, lambda: "retrying in 8 s" in status_text(screen))
+        await wait_until(pilot, lambda: "retrying in 4 s" in status_text(screen))
+        await pilot.press("r")  # ... capped at the refresh interval (5 s), never 16 or 30 s
+        await wait_until(pilot, lambda: "retrying in 5 s" in status_text(screen))
+        header = plain_text(screen.query_one("#header"))
+        assert "offline: retrying in 5 s" in header and "stale since" in header
         assert messages(screen.view) == [f"kept {i}" for i in range(30)]
         scale.down = False
         scale.write(["after the outage"])
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.view.buffer.total == 31)
         assert "error" not in status_text(screen)
+        assert "● live" in plain_text(screen.query_one("#header"))
         assert messages(screen.view)[-1] == "after the outage"
 
 
@@ -441,7 +453,7 @@ def hostile_log() -> FakeScale:
     return scale
 
 
-def test_markup_and_escapes_render_literally(snap_compare):
+def test_markup_and_escapes_render_literally(snap_compare, frozen_clock):
     app, screen = open_log(hostile_log())
 
     async def loaded(pilot):
@@ -452,7 +464,7 @@ def test_markup_and_escapes_render_literally(snap_compare):
     assert snap_compare(app, terminal_size=(110, 16), run_before=loaded)
 
 
-def test_paused_with_find_open_and_older_lines_dropped(snap_compare):
+def test_paused_with_find_open_and_older_lines_dropped(snap_compare, frozen_clock):
     scale = FakeScale()
     scale.write(f"early output {i}" for i in range(300))  # 300 of these fall off the buffer
     for i in range(1000):
