@@ -29,7 +29,7 @@ from scale_tui.core.config import (
     run_config_command,
 )
 from scale_tui.scripts import subcommands
-from scale_tui.scripts.arguments import add_connection_arguments
+from scale_tui.scripts.arguments import add_connection_arguments, exit_codes
 
 DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write the console's log here (default: scale-tui.log in the "
                              "state dir)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    config = subparsers.add_parser("config", help="where the config file is; the effective profile")
+    config = subparsers.add_parser(
+        "config", help="where the config file is; the effective profile",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=exit_codes("0  printed", "1  show: the file has warnings (cosmetic settings "
+                          "ignored)", "2  the config cannot be used (file, profile, flags)"))
     config.add_argument("config_command", choices=("path", "show"))
     add_connection_arguments(config, defaults=False)
     subcommands.add_parsers(subparsers)

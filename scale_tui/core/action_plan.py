@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -165,6 +165,42 @@ def plan_action(kind: Kind, ctx: ActionContext, scope: Scope, priority: int | No
         )
         return Plan(kind, scope, target, filters, priority)
     raise InvalidFilter(f"nothing to {kind}: no job for scope {scope.value}")
+
+
+def plan_for_filter(kind: Kind, f: JobFilter, priority: int | None = None) -> Plan:
+    """The scripts' plan (``scale-tui cancel|requeue``): the jobs a filter names. Job ids alone
+    go by id in chunks, as marked jobs do in the console; anything else is one filter request.
+    Raises InvalidFilter if the body cannot express the filter (never widened)."""
+    f = _without_order(f)
+    if f.job_id and f.replace(job_id=[]).is_empty():
+        ids = list(dict.fromkeys(f.job_id))
+        target = f"job {ids[0]}" if len(ids) == 1 else f"{_jobs(len(ids))} by id"
+        return _by_ids(kind, Scope.MARKED, ids, target, priority)
+    f.to_action_body()
+    target = "every job" if f.is_empty() else f"every job matching: {f.describe()}"
+    return Plan(kind, Scope.FILTER, target, (f,), priority)
+
+
+async def missing_job_ids(client: ScaleClient, ids: Sequence[int]) -> list[int]:
+    """The ids among `ids` that no job on the server has (read 100 at a time; only reads)."""
+    unique = list(dict.fromkeys(ids))
+    found: set[int] = set()
+    for start in range(0, len(unique), 100):
+        chunk = unique[start : start + 100]
+        page = await client.list_jobs(JobFilter(job_id=chunk), page_size=len(chunk))
+        found.update(job.id for job in page.results)
+    return [i for i in unique if i not in found]
+
+
+async def send_requests(client: ScaleClient, plan: Plan, start: int = 0) -> AsyncIterator[int]:
+    """Send the plan's requests from `start` on, in order, yielding the count accepted so far;
+    a failure raises (ScaleError) with the earlier ones accepted: a retry starts after them."""
+    for number, f in enumerate(plan.filters[start:], start + 1):
+        if plan.kind == "cancel":
+            await client.cancel_jobs(f)
+        else:
+            await client.requeue_jobs(f, plan.priority)
+        yield number
 
 
 def parse_priority(text: str) -> int | None:

@@ -34,6 +34,7 @@ from scale_tui.core.action_plan import (
     parse_priority,
     plan_action,
     scope_choices,
+    send_requests,
 )
 from scale_tui.core.sanitize import display_text
 from scale_tui.widgets.styles import PlainStatic
@@ -291,12 +292,8 @@ class ConfirmAction(ModalScreen[Accepted | None]):
                     self.query_one("#scope", RadioSet).disabled = False
                     return
                 self.tally = tally
-            for f in plan.filters[self.sent :]:
-                if plan.kind == "cancel":
-                    await self.client.cancel_jobs(f)
-                else:
-                    await self.client.requeue_jobs(f, plan.priority)
-                self.sent += 1
+            async for accepted in send_requests(self.client, plan, self.sent):
+                self.sent = accepted
         except ScaleError as exc:
             done = (
                 f" ({self.sent} of {len(plan.filters)} requests were accepted)" if self.sent else ""

@@ -16,3 +16,20 @@ def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool 
                         help="API token (prefer token_env in the config: flags show up in ps)")
     parser.add_argument("--read-only", action="store_true", default=False if defaults else
                         argparse.SUPPRESS, help="disable cancel, requeue and queue")
+
+
+def positive_int(text: str) -> int:
+    """An id, page or priority as typed: a whole number of at least 1 (checked before any
+    request: ``scale-tui job -5`` never reaches the server)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    return value
+
+
+def exit_codes(*lines: str) -> str:
+    """A subcommand's --help epilog: its exit codes, one per line."""
+    return "exit status:\n" + "\n".join(f"  {line}" for line in lines)

@@ -14,7 +14,8 @@ Server text is data here as in the console, through the same boundary (scale_tui
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+import csv
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,6 +51,13 @@ class Printer:
         for row in shown:
             self.line("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
+    def csv(self, headers: list[str], rows: list[list[str]]) -> None:
+        """RFC 4180 CSV on stdout; server text made inert as in tables (never cut)."""
+        writer = csv.writer(self.out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([display_text(cell, limit=None) for cell in row] for row in rows)
+        self.out.flush()
+
     def facts(self, pairs: list[tuple[str, str]]) -> None:
         """``Label:        value`` lines; values are server text."""
         for label, value in pairs:
@@ -75,31 +83,34 @@ def span(value: timedelta | None) -> str:
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
-def job_row(job: Job, p: Printer) -> list[str]:
-    return [
-        str(job.id),
-        job.status or "-",
-        job.job_type_label or "-",
-        job.error_text or "-",
-        job.node.hostname if job.node and job.node.hostname else "-",
-        p.time(job.created),
-        p.time(job.last_modified),
-        span(job.duration),
-        str(job.num_exes or 0),
-    ]
+def job_row(job: Job, p: Printer, wide: bool = False) -> list[str]:
+    """A job as `table` shows it (what fits 100 columns), or `wide` (every column)."""
+    node = job.node.hostname if job.node and job.node.hostname else "-"
+    if not wide:
+        return [str(job.id), job.status or "-", job.job_type_label or "-", job.error_text or "-",
+                p.time(job.last_modified), span(job.duration), str(job.num_exes or 0)]
+    return [str(job.id), job.status or "-", job.job_type_label or "-", job.error_text or "-",
+            node, p.time(job.created), p.time(job.started), p.time(job.ended),
+            p.time(job.last_modified), span(job.duration), str(job.num_exes or 0)]
 
 
-JOB_COLUMNS = [
-    "ID",
-    "STATUS",
-    "JOB TYPE",
-    "ERROR",
-    "NODE",
-    "CREATED",
-    "LAST MODIFIED",
-    "DURATION",
-    "EXES",
-]
+JOB_COLUMNS = ["ID", "STATUS", "JOB TYPE", "ERROR", "LAST MODIFIED", "DURATION", "EXES"]
+WIDE_COLUMNS = ["ID", "STATUS", "JOB TYPE", "ERROR", "NODE", "CREATED", "STARTED", "ENDED",
+                "LAST MODIFIED", "DURATION", "EXES"]
+
+
+def job_csv_row(job: Job) -> list[str]:
+    """The wide columns as data: ISO-8601 UTC times, the duration in whole seconds."""
+
+    def iso(value: datetime | None) -> str:
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else ""
+
+    duration = job.duration
+    return [str(job.id), job.status or "", job.job_type_label or "", job.error_text or "",
+            job.node.hostname if job.node and job.node.hostname else "", iso(job.created),
+            iso(job.started), iso(job.ended), iso(job.last_modified),
+            str(int(duration.total_seconds())) if duration is not None else "",
+            str(job.num_exes or 0)]
 
 
 def print_line(line: LogLine, args: argparse.Namespace, p: Printer) -> None:

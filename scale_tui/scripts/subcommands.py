@@ -1,10 +1,15 @@
 """Non-interactive subcommands for scripts: ``jobs``, ``job``, ``log``, ``cancel``, ``requeue``.
 
-kubectl beside k9s: the same filters as the console, ``--output table|json``, and exit codes a
-script can branch on: 0 done, 1 the server or network failed (one line on stderr), 2 bad input
-(including an action without ``--yes``). Cancel and requeue say what they will touch before
-they touch it, and a request with no filter at all (every job on the server) needs
-``--all-jobs`` as well as ``--yes``.
+kubectl beside k9s: the same filters as the console, newest first by default (the console's
+order), ``--output table|wide|json|csv`` for ``jobs``, ids checked locally (positive whole
+numbers), and exit codes a script can branch on, printed in each subcommand's ``--help``: 0 done,
+1 the server or network failed (one line on stderr), 2 bad input or refused (a flag, the config,
+read-only, an action without ``--yes``), 3 not found (no such job; cancel/requeue: an id that
+does not exist, or nothing the action would change — nothing is sent).
+
+Cancel and requeue plan, count and send through ``core/action_plan.py``, as the console's
+dialog does; a request with no filter at all (every job on the server) needs ``--all-jobs`` as
+well as ``--yes``.
 """
 
 from __future__ import annotations
@@ -21,49 +26,86 @@ from scale_tui.api import (
     InvalidFilter,
     JobFilter,
     LogFollower,
+    NotFound,
     ScaleClient,
     ScaleError,
 )
+from scale_tui.core.action_plan import (
+    accepted_summary,
+    affected,
+    count_statuses,
+    effect_lines,
+    missing_job_ids,
+    plan_for_filter,
+    send_requests,
+)
 from scale_tui.core.connect import ConfigError, make_client
+from scale_tui.core.filter_form import DEFAULT_ORDER, order_values
 from scale_tui.core.log_status import POLL_INTERVAL
 from scale_tui.core.sanitize import display_text
-from scale_tui.scripts.arguments import add_connection_arguments
-from scale_tui.scripts.output import JOB_COLUMNS, Printer, dump, job_row, print_line, span
+from scale_tui.scripts.arguments import add_connection_arguments, exit_codes, positive_int
+from scale_tui.scripts.output import (
+    JOB_COLUMNS,
+    WIDE_COLUMNS,
+    Printer,
+    dump,
+    job_csv_row,
+    job_row,
+    print_line,
+    span,
+)
 from scale_tui.scripts.triage import add_parser as add_triage_parser
 from scale_tui.scripts.triage import run_triage
 
-OK, API_ERROR, BAD_INPUT = 0, 1, 2
+OK, API_ERROR, BAD_INPUT, NOT_FOUND = 0, 1, 2, 3
+COMMON_EXITS = ("1  the server or the network failed (one line on stderr)",
+                "2  bad input or refused: a flag, the config file, the profile (nothing is sent)")
+EXITS = {
+    "jobs": ("0  listed (also when no job matches; stderr says so)", *COMMON_EXITS),
+    "job": ("0  shown", *COMMON_EXITS, "3  no job with that id"),
+    "log": ("0  printed (with --follow: the execution ended)", *COMMON_EXITS,
+            "3  no such execution or job"),
+    "cancel": ("0  accepted by Scale (it applies the change within moments)", *COMMON_EXITS[:1],
+               "2  bad input or refused: a flag, the config, a read-only profile, no --yes, no "
+               "filter without --all-jobs (nothing is sent)",
+               "3  a --job id does not exist, or nothing matches that the action would change "
+               "(nothing is sent)"),
+}
+EXITS["requeue"] = EXITS["cancel"]
+JOBS_OUTPUTS = ("table", "wide", "json", "csv")
 FOLLOW_INTERVAL = POLL_INTERVAL  # seconds between log polls: the console's
 
 
 def add_parsers(subparsers: Any) -> None:
     """Add ``jobs``, ``job``, ``log``, ``cancel`` and ``requeue`` to the ``scale-tui`` parser."""
-    jobs = _sub(subparsers, "jobs", "list jobs (same filters as the console)")
+    jobs = _sub(subparsers, "jobs", "list jobs, newest first (same filters as the console)",
+                outputs=JOBS_OUTPUTS)
     _filter_arguments(jobs)
     jobs.add_argument(
         "--order",
         action="append",
         metavar="FIELD",
-        help="sort field, '-' for descending, e.g. -last_modified (repeatable)",
+        help="sort field, '-' for descending (repeatable); default -last_modified, as the "
+        "console",
     )
-    jobs.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    jobs.add_argument("--page", type=positive_int, default=1, help="page number (default 1)")
     jobs.add_argument("--page-size", type=int, metavar="N", help="jobs per page, 1-1000")
     jobs.add_argument("--all", action="store_true", dest="all_pages", help="every page")
 
     job = _sub(subparsers, "job", "show one job and its executions")
-    job.add_argument("job_id", type=int, metavar="JOB_ID")
+    job.add_argument("job_id", type=positive_int, metavar="JOB_ID")
 
     log = _sub(subparsers, "log", "print (or follow) an execution's log")
     log.add_argument(
         "execution_id",
-        type=int,
+        type=positive_int,
         nargs="?",
         metavar="EXECUTION_ID",
         help="the execution's id (not the job id); or use --job",
     )
     log.add_argument(
         "--job",
-        type=int,
+        type=positive_int,
         dest="log_job",
         metavar="JOB_ID",
         help="the job's latest execution (follow stops when it ends)",
@@ -90,14 +132,23 @@ def add_parsers(subparsers: Any) -> None:
         )
         if name == "requeue":
             action.add_argument(
-                "--priority", type=int, help="queue priority, at least 1; lower runs sooner"
+                "--priority", type=positive_int,
+                help="queue priority, at least 1; lower runs sooner"
             )
     add_triage_parser(subparsers)
+    triage = subparsers.choices.get("triage")
+    if triage is not None and not triage.epilog:
+        triage.formatter_class = argparse.RawDescriptionHelpFormatter
+        triage.epilog = exit_codes("0  grouped (also when nothing failed)", *COMMON_EXITS)
 
 
-def _sub(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--output", "-o", choices=("table", "json"), default="table")
+def _sub(subparsers: Any, name: str, help_text: str,
+         outputs: tuple[str, ...] = ("table", "json")) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text,
+                                   epilog=exit_codes(*EXITS[name]),
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", "-o", choices=outputs, default="table",
+                        help=f"{', '.join(outputs)} (default table)")
     # --url/--token/--profile also after the subcommand, as for `config`
     add_connection_arguments(parser, defaults=False)
     return parser
@@ -109,7 +160,7 @@ def _filter_arguments(parser: argparse.ArgumentParser) -> None:
     add(
         "--job",
         action="append",
-        type=int,
+        type=positive_int,
         dest="job_ids",
         metavar="JOB_ID",
         help="job id (repeatable)",
@@ -118,8 +169,10 @@ def _filter_arguments(parser: argparse.ArgumentParser) -> None:
     add("--since", metavar="WHEN", help="last modified since: 1h, 7d, PT6H or an ISO time")
     add("--until", metavar="WHEN", help="last modified until (same forms)")
     add("--error-category", action="append", metavar="CAT", help="SYSTEM, ALGORITHM or DATA")
-    add("--batch", action="append", type=int, metavar="ID", help="batch id (repeatable)")
-    add("--recipe", action="append", type=int, metavar="ID", help="recipe id (repeatable)")
+    add("--batch", action="append", type=positive_int, metavar="ID",
+        help="batch id (repeatable)")
+    add("--recipe", action="append", type=positive_int, metavar="ID",
+        help="recipe id (repeatable)")
     add("--superseded", choices=("yes", "no", "all"), default="all")
 
 
@@ -156,6 +209,9 @@ def run(
     except ConfigError as exc:
         print(f"scale-tui {args.command}: {exc}", file=err)
         return BAD_INPUT
+    except NotFound as exc:
+        print(f"scale-tui {args.command}: {exc}", file=err)
+        return NOT_FOUND
     except ScaleError as exc:
         # The message may quote the server (a `detail`, a redirect): the same boundary as stdout.
         print(f"scale-tui {args.command}: {display_text(str(exc), limit=None)}", file=err)
@@ -189,6 +245,8 @@ def _in_flags(message: str) -> str:
 
 async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     jf = job_filter(args)
+    if not jf.order:  # newest first, exactly as the console lists them
+        jf = jf.replace(order=order_values(DEFAULT_ORDER))
     page_size = args.page_size if args.page_size is not None else getattr(profile, "page_size", 100)
     if args.all_pages:
         jobs = [job async for job in scale.iter_jobs(jf, page_size=page_size)]
@@ -198,10 +256,13 @@ async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: P
         jobs, count = page.results, page.count
     if p.json:
         p.data({"count": count, "results": [dump(job) for job in jobs]})
+    elif args.output == "csv":
+        p.csv(WIDE_COLUMNS, [job_csv_row(job) for job in jobs])
     elif not jobs:
         p.note(f"No jobs match: {jf.describe()}")
     else:
-        p.table(JOB_COLUMNS, [job_row(job, p) for job in jobs])
+        wide = args.output == "wide"
+        p.table(WIDE_COLUMNS if wide else JOB_COLUMNS, [job_row(job, p, wide) for job in jobs])
         if count > len(jobs):
             p.note(f"{len(jobs)} of {count} jobs (page {args.page}); --all for every page")
     return OK
@@ -306,37 +367,44 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
 
 
 async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
+    """Cancel or requeue: planned, counted and sent by core/action_plan.py, as in the console."""
     verb = args.command
     if getattr(profile, "read_only", False):
         p.note(f"scale-tui {verb}: this profile is read-only; nothing was sent")
         return BAD_INPUT
     jf = job_filter(args)
-    body = jf.to_action_body()  # refuses, before anything is sent, what the body cannot say
     priority = getattr(args, "priority", None)
-    if priority is not None and priority < 1:
-        raise InvalidFilter(f"priority: must be at least 1 (lower runs sooner), not {priority}")
     if jf.is_empty() and not args.all_jobs:
         p.note(
             f"scale-tui {verb}: no filter given: this would {verb} EVERY job on the server. "
             "Give a filter, or --all-jobs (with --yes) if you mean it."
         )
         return BAD_INPUT
-    matching = (await scale.list_jobs(jf, page_size=1)).count
-    untouched = "COMPLETED or CANCELED" if verb == "cancel" else "COMPLETED or superseded"
-    what = f"{verb} {matching} job{'s' if matching != 1 else ''} matching: {jf.describe()}"
+    plan = plan_for_filter(verb, jf, priority)  # refuses what a body cannot say, before sending
+    missing = await missing_job_ids(scale, jf.job_id) if jf.job_id else []
+    if missing:
+        ids = ", ".join(str(i) for i in missing)
+        p.note(f"scale-tui {verb}: no job {ids} on this server; nothing was sent")
+        return NOT_FOUND
+    tally = await count_statuses(scale, plan)
+    matching, changed = sum(tally.values()), affected(verb, tally)
+    effect = " ".join(effect_lines(verb, tally))
+    if not changed:
+        why = f"no job matches {jf.describe()}" if not matching else effect
+        p.note(f"scale-tui {verb}: {why}; nothing was sent")
+        return NOT_FOUND
     if not args.yes:
-        p.note(f"Would {what} (jobs already {untouched} are left alone). Add --yes to do it.")
+        p.note(f"Would {verb} {plan.target} ({matching} matching now): {effect} "
+               "Add --yes to do it.")
         return BAD_INPUT
-    if verb == "cancel":
-        await scale.cancel_jobs(jf)
-    else:
-        await scale.requeue_jobs(jf, priority=priority)
-    if priority is not None:
-        body["priority"] = priority
+    async for _sent in send_requests(scale, plan):
+        pass
     if p.json:
-        p.data({"action": verb, "body": body, "matching": matching, "accepted": True})
+        bodies = plan.bodies()
+        p.data({"action": verb, "body": bodies[0], "requests": bodies, "matching": matching,
+                "affected": changed, "accepted": True})
     else:
-        p.line(f"Scale accepted: {what}. It applies the change within moments.")
+        p.line(accepted_summary(plan, changed))
     return OK
 
 

@@ -35,5 +35,5 @@ def test_jobs_job_and_log_subcommands_against_the_stub(stub_url, isolated, capsy
     assert len(out.splitlines()) > 10
 
     code, out, err = run(capsys, "--url", stub_url, "job", "999999")
-    assert code == 1 and out == ""
+    assert code == 3 and out == ""  # not found
     assert "Not found (404)" in err and "Traceback" not in err
