@@ -7,7 +7,6 @@ Paths always end in a slash (real Scale answers 301 otherwise, docs/scale.md §0
 from __future__ import annotations
 
 import asyncio
-import json
 import ssl
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -18,11 +17,12 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from scale_tui.api.errors import InvalidFilter, NotFound, ScaleAPIError, detail_from_body
+from scale_tui.api.body import LOG_BODY_CAP, BodyError, parse_json
+from scale_tui.api.errors import InvalidFilter, NotFound, UnexpectedResponse, detail_from_body
 from scale_tui.api.filters import JobFilter
 from scale_tui.api.http import Http
 from scale_tui.api.job_types import JobType, JobTypeDetails, JobTypeName
-from scale_tui.api.logs import LOG_STREAMS, LogLine, parse_log_response
+from scale_tui.api.logs import LOG_STREAMS, LogFormatError, LogLine, parse_log_response
 from scale_tui.api.models import (
     EXECUTION_STATUSES,
     Execution,
@@ -38,12 +38,6 @@ M = TypeVar("M", bound=BaseModel)
 MAX_PAGE_SIZE = 1000
 _PARSE_INLINE_BYTES = 256 * 1024
 """Log responses larger than this are parsed in a worker thread."""
-
-
-class UnexpectedResponse(ScaleAPIError):
-    """2xx, but not what Scale sends: a proxy's login page, or JSON of the wrong shape."""
-
-    kind = "Unexpected response"
 
 
 class ScaleClient:
@@ -208,7 +202,7 @@ class ScaleClient:
             )
             params.append(("started", text))
         path = f"v6/job-executions/{int(execution_id)}/logs/{stream}/"
-        response = await self._http.get(path, params)
+        response = await self._http.get(path, params, max_bytes=LOG_BODY_CAP)
         if response.status_code == 204 or not response.content:
             return []
         try:
@@ -217,7 +211,7 @@ class ScaleClient:
             # A full 10,000-line page takes ~85 ms to parse: off the caller's event loop, so a
             # console following a chatty log keeps drawing.
             return await asyncio.to_thread(parse_log_response, response.content)
-        except ValueError as exc:
+        except (ValueError, LogFormatError) as exc:
             raise _unexpected(response, str(exc)) from None
 
     # -- job types ----------------------------------------------------------------------------
@@ -287,22 +281,32 @@ def _paging(page: int, page_size: int) -> list[tuple[str, str]]:
 
 def _json(response: httpx.Response) -> Any:
     try:
-        return json.loads(response.content.decode("utf-8", "replace"))
-    except ValueError:
-        raise _unexpected(response, "expected JSON") from None
+        return parse_json(response.content)
+    except BodyError as exc:
+        raise _unexpected(response, _expected_json(exc)) from None
 
 
 def _model(response: httpx.Response, model: type[M]) -> M:
+    """The body as ``model``, or `UnexpectedResponse`: never half a model, never a
+    RecursionError (the lenient models parse through ``body.parse_json``)."""
     try:
         return model.model_validate_json(response.content)
+    except BodyError as exc:
+        raise _unexpected(response, _expected_json(exc)) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
+        errors = exc.errors()
+        if errors[0]["type"] == "json_invalid":
             raise _unexpected(response, "expected JSON") from None
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise _unexpected(response, f"{where}: {first['msg']}") from None
-    except ValueError:
+        wrong = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in errors]
+        more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
+        raise _unexpected(response, "; ".join(wrong[:3]) + more) from None
+    except (ValueError, RecursionError):
         raise _unexpected(response, "expected JSON") from None
+
+
+def _expected_json(exc: BodyError) -> str:
+    text = str(exc)
+    return "expected JSON" if text.startswith("not JSON") else text
 
 
 def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:

@@ -11,6 +11,8 @@ import json
 import re
 from http import HTTPStatus
 
+from scale_tui.api.body import parse_json
+
 __all__ = [
     "BadRequest",
     "Forbidden",
@@ -21,6 +23,7 @@ __all__ = [
     "ScaleError",
     "ScaleTimeout",
     "ServerError",
+    "UnexpectedResponse",
     "api_error",
     "detail_from_body",
 ]
@@ -90,6 +93,13 @@ class ServerError(ScaleAPIError):
     kind = "Server error"
 
 
+class UnexpectedResponse(ScaleAPIError):
+    """2xx, but not what Scale sends: a proxy's login page, JSON of the wrong shape, a body
+    nested too deep or over its size cap. Never data."""
+
+    kind = "Unexpected response"
+
+
 class ScaleConnectionError(ScaleError):
     """The server could not be reached (refused, DNS, TLS, reset)."""
 
@@ -141,7 +151,7 @@ def detail_from_body(body: bytes | str, content_type: str = "") -> str:
     if "html" in content_type or text.lstrip().lower().startswith(("<!doctype", "<html")):
         return _one_line(_html_summary(text))
     try:
-        data = json.loads(text)
+        data = parse_json(text)  # depth-capped: an error body cannot cost a RecursionError
     except ValueError:
         return _one_line(text)
     return _one_line(_json_detail(data))

@@ -23,11 +23,13 @@ from typing import Any
 import httpx
 
 from scale_tui import __version__
+from scale_tui.api.body import ERROR_BODY_CAP, RESPONSE_BODY_CAP, size_text
 from scale_tui.api.errors import (
     ScaleAPIError,
     ScaleConnectionError,
     ScaleError,
     ScaleTimeout,
+    UnexpectedResponse,
     api_error,
 )
 
@@ -93,20 +95,33 @@ class Http:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def get(self, path: str, params: Any = None, **kwargs: Any) -> httpx.Response:
-        return await self.request("GET", path, params=params, **kwargs)
+    async def get(self, path: str, params: Any = None, *, max_bytes: int = RESPONSE_BODY_CAP,
+                  **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", path, params=params, max_bytes=max_bytes, **kwargs)
 
     async def post(self, path: str, json: Any = None) -> httpx.Response:
         return await self.request("POST", path, json=json)
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request (GETs: up to ``max_tries``) and raise on anything but 2xx."""
+    async def request(self, method: str, path: str, *, max_bytes: int = RESPONSE_BODY_CAP,
+                      **kwargs: Any) -> httpx.Response:
+        """Send one request (GETs: up to ``max_tries``) and raise on anything but 2xx.
+
+        The body is read in chunks and never past ``max_bytes`` (an answer over it is an
+        `UnexpectedResponse`; an error answer is cut at `ERROR_BODY_CAP`, its first line is all
+        we show). The returned response holds the body read."""
         tries = self.max_tries if method in ("GET", "HEAD") else 1
         request = self._client.build_request(method, path.lstrip("/"), **kwargs)
         where = request.url.raw_path.decode("ascii", "replace")  # for logs: no host, no userinfo
         for attempt in range(1, tries + 1):
             try:
-                response = await self._client.send(request)
+                streamed = await self._client.send(request, stream=True)
+                try:
+                    response = streamed
+                    retry = streamed.status_code in RETRY_STATUSES and attempt < tries
+                    if not retry:
+                        response = await _read(streamed, request, max_bytes)
+                finally:
+                    await streamed.aclose()
             except _RETRY_EXCEPTIONS as exc:
                 if attempt < tries:
                     log.info("%s %s failed (%s); try %d of %d", method, where, exc,
@@ -117,10 +132,9 @@ class Http:
             except httpx.HTTPError as exc:
                 raise _transport_error(exc, request) from None
             log.debug("%s %s -> %d", method, where, response.status_code)
-            if response.status_code in RETRY_STATUSES and attempt < tries:
+            if retry:
                 log.info("%s %s answered %d; try %d of %d", method, where,
                          response.status_code, attempt + 1, tries)  # fmt: skip
-                await response.aclose()
                 await self._sleep(attempt)
                 continue
             return _checked(response, request)
@@ -131,6 +145,39 @@ class Http:
         delay = self.backoff * (2 ** (attempt - 1)) * self._random.uniform(0.8, 1.2)
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+# Headers that describe the bytes on the wire, not the (decoded) body we keep.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+async def _read(response: httpx.Response, request: httpx.Request,
+                max_bytes: int) -> httpx.Response:
+    """The response with its body read, at most ``max_bytes`` of it (decoded, so a compressed
+    bomb counts at its real size)."""
+    success = response.status_code < 300
+    cap = max_bytes if success else min(max_bytes, ERROR_BODY_CAP)
+    declared = response.headers.get("content-length", "")
+    if success and declared.isdigit() and int(declared) > cap:
+        raise _too_big(response, request, cap, f"Content-Length {int(declared):,}")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > cap:
+            if success:
+                raise _too_big(response, request, cap, "")
+            del body[cap:]  # an error page: its start is enough to name the error
+            break
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in _WIRE_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                          request=request)
+
+
+def _too_big(response: httpx.Response, request: httpx.Request, cap: int,
+             declared: str) -> UnexpectedResponse:
+    detail = f"body over the {size_text(cap)} cap" + (f" ({declared})" if declared else "")
+    return UnexpectedResponse(response.status_code, detail, str(request.url), request.method)
 
 
 def _checked(response: httpx.Response, request: httpx.Request) -> httpx.Response:

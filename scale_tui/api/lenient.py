@@ -1,21 +1,24 @@
-"""Lenient validation for Scale payloads.
+"""Lenient validation for Scale payloads, strict about what the console needs.
 
 Scale servers in the wild return older (v5) shapes, strings where numbers belong and nulls where
 objects usually are. The console must show what it can read and never crash on the rest. So a
 payload is first validated normally, all inside pydantic-core (a page of 100 jobs in a few ms);
 only when that fails are the values that did not fit replaced by ``None`` (the innermost field
 holding them, then its parent if that was not enough) and the payload validated again. Unknown
-fields are kept. Only a missing required field (a job without ``id``) still fails.
+fields are kept. Only a required field missing or of the wrong type (a job without ``id``, a
+page without ``results``) still fails: the response is then an error, never data.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.functional_validators import AfterValidator
+from pydantic.functional_validators import AfterValidator, BeforeValidator
+
+from scale_tui.api.body import parse_json
 
 T = TypeVar("T")
 _MAX_ROUNDS = 8
@@ -31,8 +34,22 @@ def _as_utc(value: datetime | None) -> datetime | None:
 Lenient = Annotated[T | None, "lenient"]
 """``T`` if the value fits, else ``None`` (see ``LenientValidation``)."""
 
-Timestamp = Annotated[datetime | None, AfterValidator(_as_utc)]
-"""An aware datetime (naive ones taken as UTC), or ``None`` when absent, null or unreadable."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text_only(value: object) -> object:
+    # Scale writes times as ISO-8601 text. A number (or numeric text) would otherwise be read
+    # as seconds since 1970 and shown as "1970-01-01", "run time 20788d": it is a misfit.
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError("not an ISO-8601 time")
+
+
+Timestamp = Annotated[datetime | None, BeforeValidator(_iso_text_only), AfterValidator(_as_utc)]
+"""An aware datetime (naive ones taken as UTC), or ``None`` when absent, null or unreadable
+(a number is unreadable: Scale's times are ISO-8601 text)."""
 
 
 class LenientValidation(BaseModel):
@@ -51,12 +68,8 @@ class LenientValidation(BaseModel):
             return super().model_validate_json(json_data, **kwargs)
         except ValidationError:
             # Also covers invalid UTF-8, which must not cost the user the whole payload.
-            raw = (
-                json_data.decode("utf-8", "replace")
-                if isinstance(json_data, bytes | bytearray)
-                else json_data
-            )
-            return cls.model_validate(json.loads(raw), **kwargs)
+            # parse_json: one JSON parser for every body, depth-capped (api/body.py).
+            return cls.model_validate(parse_json(json_data), **kwargs)
 
     @classmethod
     def _validate_without_misfits(cls, obj: Any, exc: ValidationError, kwargs: dict) -> Self:

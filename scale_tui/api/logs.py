@@ -63,6 +63,8 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
         data = json.loads(text) if len(text) < _STEPWISE_CHARS else _loads_stepwise(text)
     except ValueError as exc:
         raise LogFormatError(f"log response is not JSON: {exc}") from None
+    except RecursionError:  # 40 KB of "[": the C parser stops at Python's recursion limit
+        raise LogFormatError("log response is JSON nested too deep to be a log") from None
     if isinstance(data, list):
         # What Scale's docs (wrongly, docs/scale.md D12) describe: a bare array of sources.
         sources = data

@@ -26,12 +26,15 @@ ERROR_CATEGORIES = ("SYSTEM", "ALGORITHM", "DATA")
 
 
 class Page(LenientValidation, Generic[T]):
-    """One page of a Scale list: ``count`` is the total number of matches, not ``len(results)``."""
+    """One page of a Scale list: ``count`` is the total number of matches, not ``len(results)``.
 
-    count: int = 0
-    next: str | None = None
-    previous: str | None = None
-    results: list[T] = Field(default_factory=list)
+    ``count`` and ``results`` are required: a "page" without them (a proxy's JSON, another API)
+    must not read as "no jobs" and wipe the list on screen; each item must be a valid ``T``."""
+
+    count: int
+    next: Lenient[str] = None
+    previous: Lenient[str] = None
+    results: list[T]
 
 
 class Ref(ScaleModel):
@@ -153,10 +156,13 @@ def _span(started: datetime | None, ended: datetime | None) -> timedelta | None:
 
 
 class Execution(ScaleModel):
-    """One run of a job (``GET /v6/jobs/{id}/executions/``). ``id`` is what the log URL takes."""
+    """One run of a job (``GET /v6/jobs/{id}/executions/``). ``id`` is what the log URL takes.
 
-    id: Lenient[int] = None
-    status: Lenient[str] = None
+    ``id`` and ``status`` are required: an execution without them cannot be opened or followed
+    (linked from a job, a broken one reads as no execution)."""
+
+    id: int
+    status: str
     exe_num: Lenient[int] = None
     cluster_id: Lenient[str] = None
     created: Timestamp = None
@@ -193,7 +199,7 @@ class Job(ScaleModel):
 
     id: int
     job_type: Lenient[JobTypeBase] = None
-    status: Lenient[str] = None
+    status: str  # required, as ``id``: a job without a status is not a Scale job
     job_type_rev: Lenient[JobTypeRevision] = None
     event: Lenient[Event] = None
     ingest_event: Lenient[Event] = None

@@ -44,7 +44,7 @@ def test_a_job_without_id_is_still_an_error_naming_it():
 
 
 def test_naive_timestamps_are_utc_and_offsets_are_kept_aware():
-    job = Job.model_validate({"id": 1, "created": "2026-01-01T10:00:00",
+    job = Job.model_validate({"id": 1, "status": "RUNNING", "created": "2026-01-01T10:00:00",
                               "last_modified": "2026-01-01T12:00:00+02:00"})  # fmt: skip
     assert job.created == datetime(2026, 1, 1, 10, tzinfo=UTC)
     assert job.last_modified == datetime(2026, 1, 1, 10, tzinfo=UTC)

@@ -1,0 +1,86 @@
+"""What a response body may be before it is data: its size cap, and the one JSON parser.
+
+Every byte the client reads goes through here (issue 11, "a response is valid or it is an
+error"): `api/http.py` reads bodies in chunks up to a cap (it never holds more than the cap, and
+refuses at once a ``Content-Length`` over it), and every JSON body is parsed by `parse_json`,
+which never raises ``RecursionError`` and refuses nesting deeper than `MAX_DEPTH`. What fails
+here becomes an ``UnexpectedResponse`` naming the request, never data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pydantic_core
+
+__all__ = [
+    "ERROR_BODY_CAP",
+    "LOG_BODY_CAP",
+    "MAX_DEPTH",
+    "RESPONSE_BODY_CAP",
+    "BodyError",
+    "parse_json",
+    "size_text",
+]
+
+RESPONSE_BODY_CAP = 8 * 1024 * 1024
+"""Any answer but a log: a page of 1,000 full jobs is about 3 MiB."""
+LOG_BODY_CAP = 32 * 1024 * 1024
+"""A log page: 10,000 lines of up to ~3 KiB each."""
+ERROR_BODY_CAP = 64 * 1024
+"""An error answer: only its first line is ever shown (a proxy's error page is cut here)."""
+
+MAX_DEPTH = 200
+"""Nesting deeper than this is not a Scale answer (a manifest is about 8 levels deep). It is the
+limit of pydantic-core's parser (jiter), and far below Python's recursion limit, so code that
+walks a parsed value recursively (pretty JSON, model dumps) cannot hit ``RecursionError``."""
+
+
+class BodyError(ValueError):
+    """The body is not what any Scale endpoint sends: not JSON, nested too deep, too big."""
+
+
+def size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB" if size >= 1024 * 1024 else f"{size / 1024:g} KiB"
+
+
+def parse_json(body: bytes | bytearray | str) -> Any:
+    """The JSON value of ``body``. Invalid UTF-8 is replaced (text is shown, never refused for
+    one bad byte); anything that is not JSON, or nests deeper than `MAX_DEPTH`, raises
+    `BodyError`."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
+    try:
+        return pydantic_core.from_json(text)  # Rust, fast, and stops at MAX_DEPTH
+    except ValueError as exc:
+        if "recursion limit" in str(exc):
+            raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+        refused = str(exc)
+    # jiter refuses a few things Python's parser reads (a lone surrogate escape, "\udc80"):
+    # the text is data, so read it that way, and check the depth the other parser would have.
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError:
+        raise BodyError(f"not JSON ({refused})") from None
+    if _depth_over(value, MAX_DEPTH):
+        raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """True when ``value`` nests deeper than ``limit``; iterative, so any depth is safe."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
