@@ -23,7 +23,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.core import state
-from scale_tui.core.config import Profile
+from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.formatting import zone
@@ -93,10 +93,18 @@ class ScaleApp(App):
     # ---- start and stop
 
     def get_default_screen(self) -> Screen:
-        return JobsScreen(self._last_form(self.profile_name))
+        return JobsScreen(self._last_form())
 
-    def _last_form(self, profile_name: str) -> FilterForm:
-        return FilterForm.from_dict(state.load_last_filter(profile_name))
+    @property
+    def filter_key(self) -> str:
+        """Where this server's last filter is remembered (core/state.py): by URL and profile.
+        The demo's server gets a new port each run, so it is remembered as the demo."""
+        if self.profile_name == DEMO_PROFILE:
+            return DEMO_PROFILE
+        return state.filter_key(self.profile_name, self.profile.url)
+
+    def _last_form(self) -> FilterForm:
+        return FilterForm.from_dict(state.load_last_filter(self.filter_key))
 
     def on_mount(self) -> None:
         if self.profile.keymap:
@@ -205,7 +213,7 @@ class ScaleApp(App):
             self.pop_screen()
         jobs = self.screen_stack[0]
         if isinstance(jobs, JobsScreen):
-            jobs.switch_server(self._last_form(name))
+            jobs.switch_server(self._last_form())
         self.notify(f"Now on profile {name!r}: {mask_url(profile.url)}", title="Profile")
 
     # ---- toasts

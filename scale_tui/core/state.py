@@ -1,4 +1,8 @@
-"""What the console remembers between runs: the jobs screen's last filter per profile.
+"""What the console remembers between runs: the jobs screen's last filter per server.
+
+State belongs to a server (issue 12): filters are keyed by `filter_key(profile, url)`, the
+server's URL (password masked, never stored) and the profile's name, so `--url` of a new server
+never opens with another server's filter, and two profiles on one server keep their own.
 
 State is a convenience, never a reason to fail: a missing, unreadable or corrupt file reads as
 "nothing remembered", and writes are atomic (temporary file + rename) so a crash mid-write cannot
@@ -15,21 +19,28 @@ from pathlib import Path
 from typing import Any
 
 from scale_tui.core import locations
+from scale_tui.core.connect import mask_url
 
 log = logging.getLogger(__name__)
 
 
-def load_last_filter(profile_name: str) -> dict | None:
-    """The filter form data saved for `profile_name`; None if none (or the file is unreadable)."""
-    data = _read_all(locations.last_filters_file()).get(profile_name)
+def filter_key(profile_name: str, url: str) -> str:
+    """The key a server's remembered filter is kept under: ``URL (profile)``."""
+    return f"{mask_url(url.rstrip('/'))} ({profile_name})"
+
+
+def load_last_filter(key: str) -> dict | None:
+    """The filter form data saved under `key` (see filter_key); None if none (or the file is
+    unreadable)."""
+    data = _read_all(locations.last_filters_file()).get(key)
     return data if isinstance(data, dict) else None
 
 
-def save_last_filter(profile_name: str, data: dict) -> None:
-    """Remember `data` (JSON-able) for `profile_name`. Never raises: state is not worth a crash."""
+def save_last_filter(key: str, data: dict) -> None:
+    """Remember `data` (JSON-able) under `key`. Never raises: state is not worth a crash."""
     path = locations.last_filters_file()
     everything = _read_all(path)
-    everything[profile_name] = data
+    everything[key] = data
     try:
         _write_atomic(path, everything)
     except (OSError, TypeError, ValueError) as exc:

@@ -26,11 +26,13 @@ VERIFY_DELAY: float | None = 3.0
 
 
 class JobsChanged(Message):
-    """The server accepted an action; the screen should refresh and show `summary`."""
+    """The server accepted an action; the screen should refresh and show `summary`.
+    `clears_marks`: a cancel/requeue was accepted, so the marks it acted on are cleared."""
 
-    def __init__(self, summary: str) -> None:
+    def __init__(self, summary: str, *, clears_marks: bool = False) -> None:
         super().__init__()
         self.summary = summary
+        self.clears_marks = clears_marks
 
 
 def refuse_if_read_only(screen: Screen, what: str) -> bool:
@@ -60,7 +62,7 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
     def accepted(result: Accepted | None) -> None:
         if result is None:
             return
-        screen.post_message(JobsChanged(result.summary))
+        screen.post_message(JobsChanged(result.summary, clears_marks=True))
         if VERIFY_DELAY is not None:
             screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action")
 

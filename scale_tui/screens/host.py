@@ -36,6 +36,11 @@ class ConsoleHost(Protocol):
     server_problem: str
     """Why the server could not be reached at all (the demo stub did not start), or ''."""
 
+    @property
+    def filter_key(self) -> str:
+        """Where the current server's last filter is remembered (core/state.filter_key)."""
+        ...
+
     def open_job(self, job_id: int) -> None: ...
 
     def open_execution(self, job_id: int, exe_num: int) -> None: ...

@@ -64,6 +64,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.jobs: list[Job] = []
         self.counts: dict[str, int | None] = {}
         self.quick = ""
+        self.filter_problem = ""  # the server's 400 for the current filter, shown beside it
         self._shown_key: tuple | None = None
         self._counts_key: tuple | None = None
         self._counts_at = None
@@ -127,6 +128,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         if form == self.form:
             return
         self.form = form
+        self.filter_problem = ""  # a new filter: the old one's rejection no longer applies
         self.page = 1
         self.table.show_sort(form.order)
         self._show_filter_summary()
@@ -140,7 +142,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.change_form(**{k: getattr(form, k) for k in form.to_dict()})
 
     def _save_form(self) -> None:
-        state.save_last_filter(self.console.profile_name, self.form.to_dict())
+        state.save_last_filter(self.console.filter_key, self.form.to_dict())
 
     @on(FilterBar.Changed)
     def _filter_bar_changed(self, event: FilterBar.Changed) -> None:
@@ -224,7 +226,6 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self.table.focus()
         elif self.table.marked:
             self.table.clear_marks()
-            self._show_counts()
 
     # ---- refresh, open, log, actions
 
@@ -271,6 +272,12 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
 
         request_queue_job(self)
 
+    @on(JobsTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_counts()
+
     def on_jobs_changed(self, event) -> None:
+        if getattr(event, "clears_marks", False):
+            self.table.clear_marks()  # the action took them: a mark means "not acted on yet"
         self.notify(event.summary, title="Accepted by Scale")
         self.loop.now()

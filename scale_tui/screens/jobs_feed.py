@@ -12,6 +12,7 @@ from textual.widgets import Static
 from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, ScaleError
 from scale_tui.core import clock, jobs_view
 from scale_tui.core.connection import Connection, Freshness
+from scale_tui.core.failures import rejected_request, retry_helps
 from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
 from scale_tui.core.jobs_columns import job_cells
 from scale_tui.widgets.status_counts import StatusCounts
@@ -38,6 +39,7 @@ class JobsFeed:
             self.notify(str(exc), title="Filter not applied", severity="error")
             return None
         client, size = self.console.client, self.console.page_size
+        key = (tuple(query.to_query()), self.page)
         try:
             try:
                 page = await client.list_jobs(query, page=self.page, page_size=size)
@@ -47,7 +49,11 @@ class JobsFeed:
                 self.page = 1  # fewer jobs than before: the page is gone
                 page = await client.list_jobs(query, page=1, page_size=size)
         except ScaleError as exc:
-            return self._failed(exc)
+            if self.console.client is not client:
+                return None  # the profile changed meanwhile: this answer is another server's
+            return self._failed(exc, key)
+        if self.console.client is not client:
+            return None  # another server's answer: never drawn under the new header
         # The client parsed the page in this same step; give the loop a turn before drawing, so
         # parsing and drawing a 1000-row page are two short stalls instead of one long one.
         await asyncio.sleep(0)
@@ -82,11 +88,18 @@ class JobsFeed:
 
     def _succeeded(self) -> None:
         recovered = not self.connection.healthy
+        if self.filter_problem:
+            self.filter_problem = ""
+            self._show_filter_summary()
         self.refresh_succeeded()
         if recovered:
             self.notify("Connected again; the list is live.", title="Scale")
 
-    def _failed(self, error: ScaleError) -> float:
+    def _failed(self, error: ScaleError, key: tuple | None = None) -> float | None:
+        if key is not None and self._shown_key not in (None, key):
+            self._forget_rows()  # they belong to another filter or page: never under this label
+        if not retry_helps(error):
+            return self._rejected(error)
         first = self.connection.healthy
         delay = self.refresh_failed(error)
         if first:
@@ -95,6 +108,25 @@ class JobsFeed:
                         title="Cannot refresh jobs", severity="error", timeout=8)
         self._show_empty()
         return delay
+
+    def _rejected(self, error: ScaleError) -> None:
+        """A 400: the server refused this filter. Shown beside the filter and in the empty
+        list, never retried by the schedule (core/failures.py); `r` or a new filter asks again."""
+        self.connection.failed_for_good(error)
+        self._stop_ticker()
+        self.show_freshness()
+        self.filter_problem = rejected_request(error)
+        self._forget_rows()
+        self._show_filter_summary()
+        self.notify(f"The server rejected this filter: {self.filter_problem}",
+                    title="Filter not applied", severity="error", timeout=10)
+        return None
+
+    def _forget_rows(self) -> None:
+        self.total, self.jobs, self._shown_key = None, [], None
+        self.table.show_jobs([], clock.now(), self.console.tz)
+        self._show_counts()
+        self._show_empty()
 
     async def _load_job_type_names(self) -> None:
         """The job type choices, once, inside the refresh (so still one request at a time)."""
@@ -133,6 +165,9 @@ class JobsFeed:
             return
         if self.console.server_problem:
             message = self.console.server_problem + "\n\nPress q to quit."
+        elif self.filter_problem:
+            message = (f"The server rejected this filter: {self.filter_problem}\n"
+                       "f edits the filters, x clears them, r asks again.")
         elif not self.console.server_ready:
             message = "Starting the demo server…"
         elif not self.connection.healthy and self.total is None:
@@ -176,6 +211,8 @@ class JobsFeed:
             words = self.current_query().describe()
         except FormErrors as exc:
             words = f"not applied: {exc}"
+        if self.filter_problem:
+            words = f"{words} · REJECTED by the server: {self.filter_problem}"
         order = self.form.order
         arrow = "▼" if order.startswith("-") else "▲"
         self.filter_bar.show_summary(f"Filter: {words} · sort {order.lstrip('-')} {arrow}"
@@ -189,13 +226,17 @@ class JobsFeed:
         self.total, self.jobs, self.counts = None, [], {}
         self._shown_key = self._counts_key = self._counts_at = None
         self.last_refresh = None
+        self.filter_problem = ""
         self.table.clear_marks()
         self.table.show_jobs([], clock.now())
+        self.filter_bar.set_job_type_names([])  # the old server's job types
         self.filter_bar.set_form(form)
         self.form, self.page = form, 1
         self.table.show_sort(form.order)
         self._show_filter_summary()
         self._show_header()
+        self._show_counts()  # no counts, no "N marked" until the new server answers
+        self._show_empty()
         self._job_type_names_loaded = False
         if self.loop:
             self.loop.interval = self.console.refresh_interval

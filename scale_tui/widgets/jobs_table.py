@@ -13,6 +13,7 @@ from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 
 from scale_tui.api import Job
 from scale_tui.core.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, Cells, fit_columns, job_cells
@@ -206,18 +207,25 @@ class JobsTable(FastTable):
                 self._marks[key] = mark
                 self._set_cell(key, MARK_COLUMN, Text(mark, style="bold yellow"))
 
+    class MarksChanged(Message):
+        """The set of marked jobs changed (the screen says how many are marked)."""
+
     def action_toggle_mark(self) -> None:
         job_id = self.cursor_job_id
         if job_id is None:
             return
         self.marked.symmetric_difference_update({job_id})
         self._redraw_marks()
+        self.post_message(self.MarksChanged())
         if self.cursor_row < self.row_count - 1:
             self.move_cursor(row=self.cursor_row + 1)
 
     def clear_marks(self) -> None:
+        had = bool(self.marked)
         self.marked.clear()
         self._redraw_marks()
+        if had:
+            self.post_message(self.MarksChanged())
 
     def show_sort(self, order: str) -> None:
         """Put ▲/▼ on the column the server sorts by."""
