@@ -83,7 +83,7 @@ class Simulator:
             return
         paused = [jt.id for jt in self.catalog.job_types.values() if jt.raw["is_paused"]]
         rows = conn.execute(
-            "SELECT id, job_type_id, num_exes, input_file_size, (SELECT x.node_id FROM "
+            "SELECT id, job_type_id, num_exes, input_file_size, queued, (SELECT x.node_id FROM "
             "executions x WHERE x.job_id = jobs.id AND x.exe_num = jobs.num_exes - 1 AND "
             "x.status = 'FAILED') AS failed_on FROM jobs WHERE status = 'QUEUED' "
             f"AND job_type_id NOT IN ({','.join(map(str, paused))}) "
@@ -101,7 +101,9 @@ class Simulator:
                 "INSERT INTO executions (id, job_id, exe_num, status, cluster_id, created, queued,"
                 " started, node_id, timeout, input_file_size) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (exe_id, job["id"], job["num_exes"], "RUNNING",
-                 f"scale_job_{exe_id:04d}_{job['id']:x}x{job['num_exes']}", now, now, now, node,
+                 # queue/job_exe.py QueuedJobExecution: job_exe.queued = the queue's queued
+                 f"scale_job_{exe_id:04d}_{job['id']:x}x{job['num_exes']}", now,
+                 job["queued"] or now, now, node,
                  jt.timeout, job["input_file_size"]))
             conn.execute("UPDATE jobs SET status = 'RUNNING', node_id = ?, started = ?, "
                          "last_status_change = ?, last_modified = ? WHERE id = ?",

@@ -84,7 +84,9 @@ def stored_lines(conn: sqlite3.Connection, exe_id: int, since_ms: int | None,
 
 def fetch(conn: sqlite3.Connection, exe: sqlite3.Row, since_us: int | None,
           stream: str | None) -> tuple[int, list[LogLine]]:
-    since_ms = None if since_us is None else -(-since_us // 1000)  # ts >= since, in ms
+    # Elasticsearch keeps a date to the millisecond: a `started` with microseconds or
+    # nanoseconds (fluentd's @timestamp sent back) is cut to its millisecond, then `gte`.
+    since_ms = None if since_us is None else since_us // 1000
     total, lines = seeded_lines(exe, since_ms, stream)
     more, stored = stored_lines(conn, exe["id"], since_ms, stream, LOG_CAP)
     lines = sorted(lines + stored, key=lambda ln: (ln.ts_ms, ln.order))[:LOG_CAP]
@@ -92,6 +94,15 @@ def fetch(conn: sqlite3.Connection, exe: sqlite3.Row, since_us: int | None,
 
 
 _enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def fluentd_time(ts_ms: int, order: int) -> str:
+    """``@timestamp`` as fluent-plugin-elasticsearch writes it with ``logstash_format``
+    (dockerfiles/fluentd/fluent.conf): nanoseconds and ``+00:00``. The nanosecond part is the
+    event time's ``%N``, which is also ``scale_order_num``."""
+    millis = ts_ms % 1000
+    nanos = order if order // 1_000_000 == millis else millis * 1_000_000 + order % 1_000_000
+    return f"{es(ts_ms * 1000)[:19]}.{nanos:09d}+00:00"
 
 
 def as_elasticsearch(total: int, lines: list[LogLine], cluster_id: str) -> bytes:
@@ -103,7 +114,7 @@ def as_elasticsearch(total: int, lines: list[LogLine], cluster_id: str) -> bytes
     salt = int(hashlib.blake2b(cluster_id.encode(), digest_size=4).hexdigest(), 16)
     hits = []
     for ln in lines:
-        ts = es(ln.ts_ms * 1000)
+        ts = fluentd_time(ln.ts_ms, ln.order)
         hit_id = f"{(ln.ts_ms * 1_000_003 + ln.order) ^ salt:020x}"[-20:]
         hits.append(
             f'{{"_index":"scalelogs-{ts[:4]}.{ts[5:7]}.{ts[8:10]}","_type":"_doc",'

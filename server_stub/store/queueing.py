@@ -12,6 +12,11 @@ from server_stub.store.catalog import Catalog, JobType
 from server_stub.store.params import APIError, BadParameter, NotFound, Params
 
 DATA_KEYS = {"version", "files", "json"}
+# data/data/value.py JsonValue.validate: the Python types each JSON type takes (a bool is an
+# int in Python, so Scale lets true through as an integer or a number), and the message.
+JSON_TYPES = {"array": (list, "an array"), "boolean": (bool, "a boolean"),
+              "integer": (int, "an integer"), "number": ((int, float), "a number"),
+              "object": (dict, "a JSON object"), "string": (str, "a string")}
 
 
 def _py_repr(value) -> str:
@@ -127,8 +132,9 @@ def fit_interface(data: dict, jt: JobType) -> dict:
                 raise BadParameter(f"Parameter '{name}' is required")
             continue
         value = data["json"][name]
-        if spec.get("type") == "string" and not isinstance(value, str):
-            raise BadParameter(f"Parameter '{name}' must receive a string")
+        kind = spec.get("type")
+        if kind in JSON_TYPES and not isinstance(value, JSON_TYPES[kind][0]):
+            raise BadParameter(f"Parameter '{name}' must receive {JSON_TYPES[kind][1]}")
         out["json"][name] = value
     return out
 
@@ -150,7 +156,7 @@ def parse_new_job(params: Params, catalog: Catalog) -> tuple[JobType, dict, dict
 
 
 def insert_job(conn, jt: JobType, data: dict, configuration: dict | None, now: int,
-               event_type: str = "USER") -> int:
+               event_type: str = "USER", *, processed: bool = True) -> int:
     """Create the job QUEUED with ``num_exes`` 1, its trigger event and input file links."""
     desc = {"user": "Anonymous"} if event_type == "USER" else {"version": "1.0"}
     event_id = conn.execute("INSERT INTO events (type, occurred, description) VALUES (?,?,?)",
@@ -159,6 +165,8 @@ def insert_job(conn, jt: JobType, data: dict, configuration: dict | None, now: i
     size = 0
     links = []
     for input_name, ids in data["files"].items():
+        # Job.get_input_files_json: the names of the files that exist, [] when none do
+        names.setdefault(input_name, [])
         for fid in ids:
             row = conn.execute("SELECT file_name, file_size FROM files WHERE id = ?",
                                (fid,)).fetchone()
@@ -173,9 +181,19 @@ def insert_job(conn, jt: JobType, data: dict, configuration: dict | None, now: i
         "input_file_size, input_files, input, configuration, created, queued, "
         "last_status_change, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (jt.id, "QUEUED", event_id, jt.max_tries, 1, priority,
-         round(size / (1024 * 1024), 2), json.dumps(names, separators=(",", ":")),
+         round(size / (1024 * 1024), 2) if processed else None,
+         json.dumps(names, separators=(",", ":")),
          json.dumps(data),
          json.dumps(configuration) if configuration else None, now, now, now, now)).lastrowid
     conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)",
                      [(job_id, name, fid) for name, fid in links])
     return job_id
+
+
+def process_input(conn, job_id: int) -> None:
+    """Scale's ``process_job_input`` message, after the job is created: the input file size
+    (MiB) is known from then on; the 201 answer of ``POST /jobs/`` still shows null."""
+    size = conn.execute("SELECT coalesce(sum(f.file_size), 0) FROM job_input_files l JOIN files "
+                        "f ON f.id = l.file_id WHERE l.job_id = ?", (job_id,)).fetchone()[0]
+    conn.execute("UPDATE jobs SET input_file_size = ? WHERE id = ?",
+                 (round(size / (1024 * 1024), 2), job_id))

@@ -140,7 +140,7 @@ def execution(row, catalog: Catalog) -> dict:
     }
 
 
-def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
+def execution_details(row, catalog: Catalog, job_output: str | None, conn=None) -> dict:
     """``JobExecutionDetailsSerializerV6``: the list fields plus tasks, resources, config."""
     out = execution(row, catalog)
     jt = catalog.job_types[row["job_type_id"]]
@@ -149,16 +149,65 @@ def execution_details(row, catalog: Catalog, job_output: str | None) -> dict:
                                         is_system=jt.raw["is_system"])
                            if row["status"] != "RUNNING" else None)
     out["resources"] = {"resources": jt.resources}
-    out["configuration"] = {"version": "2.0", "tasks": [
-        {"task_id": f"{row['cluster_id']}_{kind}", "type": kind,
-         "resources": jt.resources if kind == "main" else {"cpus": 0.25, "mem": 128.0},
-         "args": jt.interface.get("command", "") if kind == "main" else "",
-         "env_vars": {"SCALE_JOB_ID": str(row["job_id"]), "SCALE_EXE_NUM": str(row["exe_num"])},
-         "docker_image": jt.raw["docker_image"]} for kind in ("pull", "pre", "main", "post")]}
+    out["configuration"] = execution_configuration(row, jt, conn)
     out["output"] = None
     if row["status"] == "COMPLETED" and job_output:
-        out["output"] = json.loads(job_output)
+        # scale_post_steps stores JobResults.get_dict(): v6 data with its "version"
+        out["output"] = {"version": "7", **json.loads(job_output)}
     return out
+
+
+def execution_configuration(row, jt, conn=None) -> dict:
+    """The execution's ``ExecutionConfiguration`` (job/execution/configuration/json/
+    exe_config.py, version 2.0) as configurators.py fills it: ``input_files`` by input name,
+    ``output_workspaces`` by output name, and per task ``workspaces``, ``mounts``,
+    ``settings``, ``volumes``, ``env_vars`` and ``args`` (the image is in the pull task's
+    args; a task has no ``docker_image`` key)."""
+    input_files: dict[str, list] = {}
+    if conn is not None:
+        for f in conn.execute(
+                "SELECT l.job_input, f.id, f.workspace_id, f.file_path, f.file_name, "
+                "f.file_type FROM job_input_files l JOIN files f ON f.id = l.file_id "
+                "WHERE l.job_id = ? ORDER BY f.id", (row["job_id"],)):
+            input_files.setdefault(f["job_input"], []).append({
+                "id": f["id"], "type": (f["file_type"] or "SOURCE").upper(),
+                "workspace_name": WORKSPACE_NAMES.get(f["workspace_id"], "raw"),
+                "workspace_path": f["file_path"] or f["file_name"],
+                "local_file_name": f["file_name"], "is_deleted": False})
+    outputs = {o["name"]: "products" for o in jt.output_files}
+    used = ["raw", *(["products"] if outputs else [])]
+    env = {"SCALE_JOB_ID": str(row["job_id"]), "SCALE_EXE_NUM": str(row["exe_num"])}
+    settings = jt.configuration.get("settings", {})
+    mounts = jt.configuration.get("mounts", {})
+    workspaces = {name: {"mode": "ro" if name == "raw" else "rw",
+                         "volume_name": f"wksp_{name}"} for name in used}
+    small = {"cpus": 0.25, "mem": 128.0}
+    image = jt.raw["docker_image"]
+    task = {
+        "pull": {"resources": small, "args": f"docker pull {image}"},
+        "pre": {"resources": small, "args": f"scale_pre_steps -i {row['id']}",
+                "env_vars": env, "workspaces": workspaces},
+        "main": {"resources": jt.resources, "args": jt.interface.get("command", ""),
+                 "env_vars": env, "workspaces": workspaces, "mounts": mounts,
+                 "settings": {k: "*****" if k in _secrets(jt) else v
+                              for k, v in settings.items()},
+                 "volumes": {f"wksp_{n}": {"container_path": f"/scale/workspace_mounts/{n}",
+                                           "mode": w["mode"], "type": "host",
+                                           "host_path": f"/exports/{n}"}
+                             for n, w in workspaces.items()}},
+        "post": {"resources": small, "args": f"scale_post_steps -i {row['id']}",
+                 "env_vars": env, "workspaces": workspaces},
+    }
+    return {"version": "2.0", "input_files": input_files, "output_workspaces": outputs,
+            "tasks": [{"task_id": f"{row['cluster_id']}_{kind}", "type": kind, **task[kind]}
+                      for kind in task_types(jt.raw["is_system"])]}
+
+
+WORKSPACE_NAMES = {1: "raw", 2: "products", 3: "rs"}
+
+
+def _secrets(jt) -> set[str]:
+    return {s["name"] for s in jt.interface.get("settings", []) if s.get("secret")}
 
 
 TASKS = ("pull", "pre", "main", "post")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+
 from server_stub.store.logs import BIG_LOG_LINES, seeded_line_count
 
 
@@ -43,7 +46,11 @@ def test_started_is_inclusive_and_204_when_nothing_is_newer(http):
     last = lines[-1]["@timestamp"]
     again = sources(log(http, 3, started=last))
     assert again and again[-1] == lines[-1]
-    after = last[:-4] + f"{(int(last[-4:-1]) + 1) % 1000:03d}Z"
+    # fluentd's @timestamp: nanoseconds and +00:00 (dockerfiles/fluentd/fluent.conf,
+    # fluent-plugin-elasticsearch logstash_format); ES compares to the millisecond
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}\+00:00$", last), last
+    moment = datetime.fromisoformat(last) + timedelta(milliseconds=1)
+    after = moment.isoformat(timespec="milliseconds")
     r = log(http, 3, started=after)
     assert r.status_code == 204 and r.content == b""
 

@@ -11,7 +11,7 @@ from server_stub.http.routes.jobs import job_details
 from server_stub.http.web import absolute_path, json_response
 from server_stub.store import command_log
 from server_stub.store.jobquery import action_filters
-from server_stub.store.queueing import insert_job, parse_new_job
+from server_stub.store.queueing import insert_job, parse_new_job, process_input
 from server_stub.store.timefmt import now_us
 
 router = APIRouter()
@@ -24,9 +24,11 @@ async def queue_job(request: Request) -> Response:
     body = await json_body(request, only_json=False)
     jt, data, configuration = parse_new_job(params(request, body), state.catalog)
     with state.db.write() as conn:
-        job_id = insert_job(conn, jt, data, configuration, now_us())
+        job_id = insert_job(conn, jt, data, configuration, now_us(), processed=False)
     with state.db.read() as conn:
         details = job_details(conn, state, job_id)
+    with state.db.write() as conn:  # job/views.py JobsView.post answers before the input is
+        process_input(conn, job_id)  # processed (input_file_size null in the 201)
     location = f"{absolute_path(request)}{job_id}/"
     return json_response(details, status=201, headers={"location": location})
 

@@ -67,7 +67,7 @@ def job_details(conn, state, job_id: int) -> dict:
                            "ON j.id = e.job_id WHERE e.job_id = ? AND e.exe_num = ?",
                            (job_id, row["num_exes"])).fetchone()
         if exe is not None:
-            execution = serialize.execution_details(exe, state.catalog, row["output"])
+            execution = serialize.execution_details(exe, state.catalog, row["output"], conn)
     rel = serialize.Related(conn, state.catalog, [row])
     return serialize.job_details(conn, row, rel, execution)
 
@@ -171,9 +171,10 @@ async def job_execution(request: Request, job_id: str, exe_num: str) -> Response
         row = conn.execute(f"SELECT {EXE_COLUMNS}, j.output AS job_output FROM executions e "
                            "JOIN jobs j ON j.id = e.job_id WHERE e.job_id = ? AND e.exe_num = ?",
                            (jid, num)).fetchone()
-    if row is None:
-        raise NotFound
-    return json_response(serialize.execution_details(row, state.catalog, row["job_output"]))
+        if row is None:
+            raise NotFound
+        details = serialize.execution_details(row, state.catalog, row["job_output"], conn)
+    return json_response(details)
 
 
 @router.get("/job-executions/", openapi_extra=query_params(PAGE_PARAMS))
@@ -193,6 +194,7 @@ async def execution_by_id(request: Request, exe_id: str) -> Response:
     with state.db.read() as conn:
         row = conn.execute(f"SELECT {EXE_COLUMNS}, j.output AS job_output FROM executions e "
                            "JOIN jobs j ON j.id = e.job_id WHERE e.id = ?", (eid,)).fetchone()
-    if row is None:
-        raise NotFound
-    return json_response(serialize.execution_details(row, state.catalog, row["job_output"]))
+        if row is None:
+            raise NotFound
+        details = serialize.execution_details(row, state.catalog, row["job_output"], conn)
+    return json_response(details)
