@@ -10,6 +10,7 @@ here becomes an ``UnexpectedResponse`` naming the request, never data.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pydantic_core
@@ -46,9 +47,9 @@ def size_text(size: int) -> str:
 
 
 def parse_json(body: bytes | bytearray | str) -> Any:
-    """The JSON value of ``body``. Invalid UTF-8 is replaced (text is shown, never refused for
-    one bad byte); anything that is not JSON, or nests deeper than `MAX_DEPTH`, raises
-    `BodyError`."""
+    """The JSON value of ``body``. Invalid UTF-8 and lone surrogate escapes are replaced by
+    U+FFFD (text is shown, never refused for one bad character); anything that is not JSON, or
+    nests deeper than `MAX_DEPTH`, raises `BodyError`."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
     try:
         return pydantic_core.from_json(text)  # Rust, fast, and stops at MAX_DEPTH
@@ -66,6 +67,23 @@ def parse_json(body: bytes | bytearray | str) -> Any:
         raise BodyError(f"not JSON ({refused})") from None
     if _depth_over(value, MAX_DEPTH):
         raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return _without_lone_surrogates(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """A lone surrogate escape is not text: it cannot be encoded (a model dump, a terminal,
+    a file would raise), so it reads as U+FFFD, as invalid UTF-8 does. (``json.loads`` joins
+    valid pairs, so every surrogate left is a lone one.) Depth is already capped."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v)
+                for k, v in value.items()}
     return value
 
 

@@ -237,7 +237,10 @@ class ScaleClient:
         return sorted(name for name in names if name)
 
     async def get_job_type(self, name: str, version: str) -> JobTypeDetails:
-        path = f"v6/job-types/{quote(name, safe='')}/{quote(version, safe='')}/"
+        # Names come from the server: a lone surrogate ("\udc80" in its JSON) must not raise
+        # UnicodeEncodeError here; it goes back as the bytes it stood for.
+        path = (f"v6/job-types/{quote(name, safe='', errors='surrogatepass')}/"
+                f"{quote(version, safe='', errors='surrogatepass')}/")
         return await self._one(path, JobTypeDetails)
 
     async def get_version(self) -> dict[str, Any]:

@@ -240,7 +240,10 @@ def _files_table(files, page: int, total: int, tz):
     table = Table(box=None, header_style="bold", title_justify="left", pad_edge=False,
                   title=title)
     for column in ("Id", "File name", "Size", "Media type", "Workspace", "Created"):
-        table.add_column(column, no_wrap=column != "File name")
+        # Server text is cut with an ellipsis, so a long media type cannot push the id out.
+        table.add_column(column, no_wrap=column != "File name", overflow="ellipsis"
+                         if column != "File name" else "fold",
+                         max_width=None if column in ("Id", "File name") else 32)
     for f in files:
         table.add_row(server_text(f.id), server_text(f.file_name or "-"),
                       format_size(f.file_size), server_text(f.media_type or "-"),

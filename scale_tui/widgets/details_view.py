@@ -214,7 +214,9 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
     table = Table(box=None, header_style="bold", pad_edge=False)
     # Times of day only: the dates are in the summary above, and 80 columns must do.
     for column in ("Task", "Status", "Exit", "Launched", "Started", "Ended", "Run time"):
-        table.add_column(column, no_wrap=True, min_width=4)
+        # Task and Status are server text: cut, so the exit code and times stay on screen.
+        table.add_column(column, no_wrap=True, min_width=4, overflow="ellipsis",
+                         max_width=24 if column in ("Task", "Status") else None)
     for task in tasks:
         if not isinstance(task, dict):
             continue

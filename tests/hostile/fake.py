@@ -1,0 +1,262 @@
+"""A hostile Scale: every string it sends tries to drive the terminal or the markup parser.
+
+`answer(method, path)` -> ``(status, headers, body bytes)`` is the whole server; the console tests
+reach it through an ``httpx.MockTransport`` (`transport()`), the script tests through a tiny
+loopback HTTP server (`LoopbackServer`), so both read exactly the same bytes.
+
+Every string field of jobs, job details, executions, execution details, input files, job types,
+manifests, errors, nodes, batches, recipes, ``detail`` messages and log lines carries `NASTY`:
+OSC 0 (title), OSC 8 (hyperlink), OSC 52 (clipboard), CSI 2J (clear screen), DCS, the one-byte
+C1 controls U+009D (OSC) and U+009B (CSI), BEL, bidi override and isolate, zero-width characters,
+unbalanced ``[/]``, valid markup ``[bold]x[/]``, an action link ``[@click=app.quit]q[/]``, a lone
+surrogate escape and, in the bytes on the wire, invalid UTF-8. Some fields carry a 1 MB line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+BAD_UTF8_MARK = "BAD-UTF8"
+NASTY = (
+    "\x1b]0;pwned-title\x07"
+    "\x1b]8;;http://evil.test/\x1b\\link\x1b]8;;\x1b\\"
+    "\x1b]52;c;ZXZpbA==\x07"
+    "\x1b[2J\x1b[H"
+    "\x1bP1$r0m\x1b\\"
+    "\x9d0;c1-title\x9c"
+    "\x9b31m"
+    "\x07"
+    "\u202eevil\u202c\u2066iso\u2069\u200e\u200f\u061c"
+    "zero\u200bwidth\u200c\u200d\u2060\ufeff"
+    " [/] [bold]x[/] [@click=app.quit]q[/] "
+    "\udc80" + BAD_UTF8_MARK
+)
+BIG = "A" * 1_000_000 + NASTY
+"""A 1 MB line."""
+
+VISIBLE_MARK = "␛]0;pwned-title␇"
+"""How the start of `NASTY` reads once it went through the one boundary."""
+LITERAL_MARKUP = "[@click=app.quit]q[/]"
+"""Markup shown as itself: proof that server text reached the screen and was not parsed."""
+
+JOB_IDS = (1, 2, 3)
+NOW = "2026-01-01T05:00:00Z"
+
+
+def nasty(tag: str) -> str:
+    return f"{tag} {NASTY}"
+
+
+def _job_type(tag: str, *, title: str | None = None) -> dict[str, Any]:
+    return {
+        "id": 7, "name": nasty(f"{tag}-name"), "version": nasty(f"{tag}-version"),
+        "title": title if title is not None else nasty(f"{tag}-title"),
+        "description": nasty(f"{tag}-description"), "is_active": True, "is_paused": False,
+        "is_system": False, "icon_code": nasty("icon"), "unmet_resources": nasty("unmet"),
+    }  # fmt: skip
+
+
+def _error(tag: str, *, big: bool = False) -> dict[str, Any]:
+    return {
+        "id": 4, "name": nasty(f"{tag}-error-name"), "title": nasty(f"{tag}-error-title"),
+        "description": BIG if big else nasty(f"{tag}-error-description"),
+        "category": "ALGORITHM", "job_type_name": nasty("error-job-type"), "is_builtin": False,
+    }  # fmt: skip
+
+
+def _node() -> dict[str, Any]:
+    return {"id": 3, "hostname": nasty("node.host")}
+
+
+def job(job_id: int) -> dict[str, Any]:
+    status = {1: "RUNNING", 2: "FAILED"}.get(job_id, nasty("STATUS"))
+    return {
+        "id": job_id, "status": status, "job_type": _job_type("type", title=BIG if job_id == 2
+                                                               else None),
+        "job_type_rev": {"id": 9, "revision_num": 1, "docker_image": nasty("image"),
+                         "job_type": _job_type("rev")},
+        "event": {"id": 5, "type": nasty("EVENT"), "occurred": NOW},
+        "recipe": {"id": 11, "recipe_type": {"id": 12, "name": nasty("recipe-type"),
+                                             "title": nasty("recipe-title"),
+                                             "description": nasty("recipe-description")}},
+        "batch": {"id": 13, "title": nasty("batch-title"), "description": nasty("batch-desc")},
+        "is_superseded": job_id == 3, "node": _node(), "error": _error("job", big=job_id == 2),
+        "max_tries": 3, "num_exes": 1, "input_file_size": 1.5,
+        "created": "2026-01-01T04:00:00Z", "queued": "2026-01-01T04:01:00Z",
+        "started": "2026-01-01T04:02:00Z", "last_modified": NOW, "last_status_change": NOW,
+        "source_sensor_class": nasty("sensor-class"), "source_sensor": nasty("sensor"),
+        "source_collection": nasty("collection"), "source_task": nasty("task"),
+    }  # fmt: skip
+
+
+def job_details(job_id: int) -> dict[str, Any]:
+    details = job(job_id)
+    details["job_type_rev"]["manifest"] = manifest()
+    details |= {
+        "superseded_job": {"id": 1, "status": nasty("S1"), "job_type": _job_type("superseded")},
+        "superseded_by_job": {"id": 2, "status": nasty("S2"), "job_type": _job_type("by")},
+        "execution": execution_details(job_id),
+        "input": {"files": {nasty("input"): [1, 2]}, "json": {nasty("key"): nasty("value")}},
+        "output": {"files": {}, "json": {"result": nasty("output")}},
+        "configuration": {"priority": nasty("priority"), nasty("setting"): nasty("value")},
+        "resources": {"resources": {"cpus": 1.0, nasty("gpu"): nasty("lots")}},
+    }  # fmt: skip
+    return details
+
+
+def manifest() -> dict[str, Any]:
+    return {
+        "seedVersion": "1.0.0",
+        "job": {
+            "name": nasty("manifest-name"), "jobVersion": "1.0.0", "packageVersion": "1.0.0",
+            "title": nasty("manifest-title"), "description": nasty("manifest-description"),
+            "interface": {
+                "command": nasty("command"),
+                "inputs": {
+                    "files": [{"name": nasty("input_file"), "required": True,
+                               "mediaTypes": [nasty("image/tiff")], "multiple": False}],
+                    "json": [{"name": nasty("input_json"), "type": "string",
+                              "required": False}],
+                },
+            },
+            "errors": [{"code": 1, "name": nasty("err"), "title": nasty("err-title"),
+                        "description": nasty("err-description"), "category": "job"}],
+        },
+    }  # fmt: skip
+
+
+def execution(job_id: int) -> dict[str, Any]:
+    return {
+        "id": 100 + job_id, "status": "RUNNING" if job_id == 1 else "FAILED", "exe_num": 1,
+        "cluster_id": nasty("cluster"), "created": "2026-01-01T04:01:00Z",
+        "queued": "2026-01-01T04:01:00Z", "started": "2026-01-01T04:02:00Z",
+        "ended": None if job_id == 1 else NOW, "job": {"id": job_id}, "node": _node(),
+        "error": _error("exe"), "job_type": _job_type("exe"), "timeout": 600,
+    }  # fmt: skip
+
+
+def execution_details(job_id: int) -> dict[str, Any]:
+    return execution(job_id) | {
+        "task_results": {"version": "1.0", "tasks": [
+            {"task_id": nasty("task-id"), "type": nasty("main"), "was_launched": True,
+             "launched": NOW, "was_started": True, "started": NOW, "ended": NOW,
+             "exit_code": 1, "status": nasty("task-status")}]},
+        "resources": {"resources": {"cpus": 1.0, nasty("mem"): nasty("lots")}},
+        "configuration": {"tasks": [{"type": nasty("main"), "args": nasty("args")}]},
+        "output": {"output_data": [{"name": nasty("out"), "value": nasty("value")}]},
+    }  # fmt: skip
+
+
+def input_files() -> dict[str, Any]:
+    return page([{
+        "id": 21, "file_name": nasty("file.tif"), "media_type": nasty("image/tiff"),
+        "file_type": nasty("SOURCE"), "file_size": 1024, "file_path": nasty("path"),
+        "workspace": {"id": 1, "name": nasty("workspace")}, "countries": [nasty("XX")],
+        "url": nasty("http://files.test/x"), "created": NOW,
+    }])  # fmt: skip
+
+
+def log_hits() -> dict[str, Any]:
+    messages = [nasty("log"), "\x1b[31mred SGR\x1b[0m plain", BIG, "tab\there\r",
+                "[bold red]not markup[/]", "\x1b]52;c;ZXZpbA==\x07", "x\u202ey"]
+    hits = [{"_source": {"@timestamp": f"2026-01-01T04:02:{i:02d}.000Z", "scale_order_num": i,
+                         "stream": "stderr" if i % 2 else "stdout", "message": message}}
+            for i, message in enumerate(messages)]
+    return {"hits": {"total": len(hits), "hits": hits}}
+
+
+def page(results: list[Any]) -> dict[str, Any]:
+    return {"count": len(results), "next": None, "previous": None, "results": results}
+
+
+def detail(tag: str) -> dict[str, Any]:
+    return {"detail": nasty(f"{tag} detail")}
+
+
+_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", r"/v6/version/", lambda m: {"version": nasty("7.0")}),
+    ("GET", r"/v6/jobs/", lambda m: page([job(i) for i in JOB_IDS])),
+    ("GET", r"/v6/jobs/(\d+)/", lambda m: job_details(int(m[1])) if int(m[1]) in JOB_IDS
+     else (404, detail("no such job"))),
+    ("GET", r"/v6/jobs/(\d+)/executions/", lambda m: page([execution(int(m[1]))])
+     if int(m[1]) != 3 else (400, detail("executions"))),
+    ("GET", r"/v6/jobs/(\d+)/executions/(\d+)/", lambda m: execution_details(int(m[1]))),
+    ("GET", r"/v6/jobs/(\d+)/input_files/", lambda m: input_files() if m[1] == "1"
+     else (400, detail("input files"))),
+    ("GET", r"/v6/job-executions/(\d+)/logs/\w+/", lambda m: log_hits()),
+    ("GET", r"/v6/job-type-names/", lambda m: page([
+        {"name": nasty("type-name"), "title": nasty("t"), "versions": [nasty("v")],
+         "latest_version": nasty("v")}])),
+    ("GET", r"/v6/job-types/", lambda m: page([_job_type("queue")])),
+    ("GET", r"/v6/job-types/(.+)/(.+)/", lambda m: _job_type("details") | {
+        "manifest": manifest(), "configuration": {"priority": 1}}),
+    ("POST", r"/v6/jobs/cancel/", lambda m: (400, detail("cancel"))),
+    ("POST", r"/v6/jobs/requeue/", lambda m: (400, detail("requeue"))),
+    ("POST", r"/v6/jobs/", lambda m: (400, {"input": [nasty("queue field error")]})),
+]
+
+
+def answer(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """The hostile server's answer to ``method path`` (the path without its prefix/query)."""
+    for route_method, pattern, build in _ROUTES:
+        match = re.fullmatch(pattern, path)
+        if route_method == method and match:
+            result = build(match)
+            status, data = result if isinstance(result, tuple) else (200, result)
+            return status, {"content-type": "application/json"}, encode(data)
+    return 404, {"content-type": "application/json"}, encode(detail(f"no route {path}"))
+
+
+def encode(data: Any) -> bytes:
+    """JSON as a careless server writes it: lone surrogates escaped, and invalid UTF-8 bytes."""
+    text = json.dumps(data)  # ensure_ascii: "\udc80" travels as an escape
+    return text.encode("ascii").replace(BAD_UTF8_MARK.encode(), b"\xff\xfe\xc3(")
+
+
+def transport() -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        status, headers, body = answer(request.method, request.url.path)
+        return httpx.Response(status, headers=headers, content=body)
+
+    return httpx.MockTransport(handle)
+
+
+class LoopbackServer:
+    """The same answers over real HTTP on 127.0.0.1, for subprocesses (``.url``)."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                if length:
+                    self.rfile.read(length)
+                status, headers, body = answer(self.command, self.path.split("?", 1)[0])
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _serve
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LoopbackServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
