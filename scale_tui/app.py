@@ -11,6 +11,7 @@ import gc
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
@@ -26,10 +27,12 @@ from scale_tui.core import state
 from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
+from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.formatting import zone
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, RefreshPolicy
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
+from scale_tui.screens.fleet import FleetScreen
 from scale_tui.screens.help import HelpScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
@@ -62,13 +65,18 @@ class ScaleApp(App):
     COMMANDS = App.COMMANDS | {ConsoleCommands, ProfileCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("C", "fleet", "Clusters (fleet)", id="app.fleet"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
     def __init__(self, profile_name: str, profile: Profile, *, warnings: Iterable[str] = (),
-                 client: ScaleClient | None = None, server: Future[str] | None = None) -> None:
-        """`server`, when given, resolves to the URL of a server still starting (the demo stub):
-        the console opens at once and starts loading when it is up."""
+                 client: ScaleClient | None = None,
+                 server: Future[str] | Future[dict[str, str]] | None = None,
+                 fleet: list[Member] | None = None, open_fleet: bool = False) -> None:
+        """`server`, when given, resolves to the URL of a server still starting (the demo stub),
+        or to each fleet member's URL by name (the demo fleet): the console opens at once and
+        starts loading when it is up. `fleet`: the clusters of the fleet screen, when not the
+        config file's profiles; `open_fleet`: start on the fleet screen."""
         super().__init__()
         self.profile_name = profile_name
         self.profile = profile
@@ -78,6 +86,8 @@ class ScaleApp(App):
         self._server = server
         self.server_ready = server is None
         self.server_problem = ""
+        self._fleet = fleet
+        self._open_fleet = open_fleet
         self._apply_profile_settings()
 
     def _apply_profile_settings(self) -> None:
@@ -119,6 +129,8 @@ class ScaleApp(App):
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
         if self._server is not None:
             self._wait_for_server()
+        if self._open_fleet:
+            self.action_fleet()
 
     @work(group="server-start", exit_on_error=False)
     async def _wait_for_server(self) -> None:
@@ -128,6 +140,10 @@ class ScaleApp(App):
             self.server_problem = f"The demo server did not start: {exc}"
             self.notify(self.server_problem, severity="error", timeout=30)
             url = None
+        if isinstance(url, dict):  # the demo fleet: every member's URL by name
+            self._fleet = [replace(m, profile=m.profile.model_copy(update={"url": url[m.name]}))
+                           if m.name in url else m for m in self._fleet or []]
+            url = url.get(self.profile_name)
         if url:
             old = self.client
             self.profile = self.profile.model_copy(update={"url": url})
@@ -139,6 +155,8 @@ class ScaleApp(App):
         jobs = self.screen_stack[0] if self.screen_stack else None
         if isinstance(jobs, JobsScreen):
             jobs.server_started()
+        if isinstance(self.screen, FleetScreen):
+            self.screen.server_started()
 
     async def on_unmount(self) -> None:
         if self._owns_client:
@@ -216,6 +234,17 @@ class ScaleApp(App):
             jobs.switch_server(self._last_form())
         self.notify(f"Now on profile {name!r}: {mask_url(profile.url)}", title="Profile")
 
+    def fleet_members(self) -> list[Member]:
+        """The clusters of the fleet screen: the demo fleet, else every profile of the config
+        file, else the current profile alone."""
+        if self._fleet is not None:
+            return list(self._fleet)
+        return configured_members() or [Member(self.profile_name, self.profile)]
+
+    def action_fleet(self) -> None:
+        if not isinstance(self.screen, FleetScreen):
+            self.push_screen(FleetScreen())
+
     # ---- toasts
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
@@ -236,3 +265,6 @@ class ScaleApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: keys of this screen", "Every key of the current screen",
                             self.action_help)
+        yield SystemCommand("Fleet: every cluster at a glance",
+                            "State, version, scheduler and failures of every profile",
+                            self.action_fleet)

@@ -28,11 +28,19 @@ from scale_tui.core.config import (
     resolve_profile,
     run_config_command,
 )
+from scale_tui.core.fleet import Member, configured_members
+from scale_tui.scripts import fleet as fleet_script
 from scale_tui.scripts import subcommands
 from scale_tui.scripts.arguments import add_connection_arguments, exit_codes
 
 DEMO_JOBS = 2000  # enough to page and filter, small enough to seed in a blink
 DEMO_SEED = 42
+# `--demo --fleet`: three clusters of different sizes, one with its scheduler paused.
+DEMO_FLEET = (
+    ("demo-east", {"jobs": DEMO_JOBS, "seed": DEMO_SEED, "simulate": True}),
+    ("demo-west", {"jobs": 800, "seed": 7, "simulate": True}),
+    ("demo-lab", {"jobs": 300, "seed": 3, "simulate": True, "paused": True}),
+)
 SCRIPT_COMMANDS = ("jobs", "job", "log", "cancel", "requeue", "triage")
 BAD_INPUT = 2
 
@@ -47,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="start a bundled stub Scale (simulated jobs) and open the console "
                              "on it")
+    parser.add_argument("--fleet", action="store_true",
+                        help="open on the fleet screen (every configured cluster); with --demo, "
+                             "three demo clusters")
     parser.add_argument("--log-file", metavar="PATH",
                         help="write the console's log here (default: scale-tui.log in the "
                              "state dir)")
@@ -59,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("config_command", choices=("path", "show"))
     add_connection_arguments(config, defaults=False)
     subcommands.add_parsers(subparsers)
+    fleet_script.add_parser(subparsers)
     return parser
 
 
@@ -69,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_config_command(args)
         if args.command in SCRIPT_COMMANDS:
             return _run_script_command(args)
+        if args.command == "fleet":
+            return _run_fleet_command(args)
         return run_console(args)
     except ConfigError as exc:
         prefix = f"scale-tui {args.command}" if args.command else "scale-tui"
@@ -85,6 +99,19 @@ def _run_script_command(args: argparse.Namespace) -> int:
     return subcommands.run(args, profile)
 
 
+def _run_fleet_command(args: argparse.Namespace) -> int:
+    name, profile, warnings = _resolve(args)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    members = configured_members()
+    if members and (args.url or args.token):
+        # Fail closed: which of the fleet's clusters would the flag have been meant for?
+        print("scale-tui fleet: --url and --token do not apply: the fleet is every profile of "
+              "the config file", file=sys.stderr)
+        return 2
+    return fleet_script.run(args, members or [Member(name, profile)])
+
+
 def _resolve(args: argparse.Namespace) -> tuple[str, Any, list[str]]:
     return resolve_profile(args.profile, url=args.url, token=args.token,
                            read_only=args.read_only or None)
@@ -94,13 +121,13 @@ def run_console(args: argparse.Namespace) -> int:
     if args.demo:
         demo = _demo_profile(args)  # before anything starts: a refused flag starts nothing
         _setup_logging(args.log_file)
-        return _run_demo(demo)
+        return _run_demo(demo, with_fleet=args.fleet)
     name, profile, warnings = _resolve(args)  # a ConfigError stops here, before any request
     _setup_logging(args.log_file)
     # Lazy on purpose: textual is loaded only when the console runs, never for a script.
     from scale_tui.app import ScaleApp, freeze_startup_heap
 
-    app = ScaleApp(name, profile, warnings=warnings)
+    app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet)
     freeze_startup_heap()
     app.run()
     return 0
@@ -117,19 +144,24 @@ def _demo_profile(args: argparse.Namespace) -> Profile:
     return Profile(url="http://127.0.0.1", read_only=bool(args.read_only))
 
 
-def _run_demo(demo: Profile) -> int:
+def _run_demo(demo: Profile, *, with_fleet: bool = False) -> int:
     # The stub needs about a second to start (its own interpreter, FastAPI, seeding); the
     # console opens meanwhile and starts loading when the URL arrives.
-    url: Future[str] = Future()
+    url: Future[Any] = Future()
     started: dict[str, Any] = {}
 
     def spawn() -> None:
         try:
             # Lazy on purpose: only the demo needs the stub (FastAPI, uvicorn).
-            from server_stub.runner import spawn_stub
+            from server_stub.runner import spawn_stub, spawn_stubs
 
-            started["stub"] = spawn_stub(jobs=DEMO_JOBS, seed=DEMO_SEED, simulate=True)
-            url.set_result(started["stub"].url)
+            if with_fleet:  # three clusters in one child process
+                started["stub"] = spawn_stubs([config for _name, config in DEMO_FLEET])
+                url.set_result(dict(zip((name for name, _config in DEMO_FLEET),
+                                        started["stub"].urls, strict=True)))
+            else:
+                started["stub"] = spawn_stub(jobs=DEMO_JOBS, seed=DEMO_SEED, simulate=True)
+                url.set_result(started["stub"].url)
         except BaseException as exc:  # shown in the console, in words
             url.set_exception(exc)
 
@@ -145,7 +177,11 @@ def _run_demo(demo: Profile) -> int:
         # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
 
-        app = ScaleApp(DEMO_PROFILE, demo, server=url)
+        name, fleet = DEMO_PROFILE, None
+        if with_fleet:
+            fleet = [Member(member, demo, from_config=False) for member, _config in DEMO_FLEET]
+            name = fleet[0].name
+        app = ScaleApp(name, demo, server=url, fleet=fleet, open_fleet=with_fleet)
         freeze_startup_heap()
         app.run()
     finally:

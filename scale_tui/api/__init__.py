@@ -10,6 +10,7 @@ from scale_tui.api.errors import (
     ScaleConnectionError,
     ScaleError,
     ScaleTimeout,
+    ScaleTLSError,
     ServerError,
 )
 from scale_tui.api.filters import JobFilter
@@ -51,6 +52,7 @@ from scale_tui.api.models import (
     Recipe,
     RecipeType,
     ScaleFile,
+    Scheduler,
 )
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
 
@@ -102,7 +104,9 @@ __all__ = [
     "ScaleConnectionError",
     "ScaleError",
     "ScaleFile",
+    "ScaleTLSError",
     "ScaleTimeout",
+    "Scheduler",
     "ServerError",
     "UnexpectedResponse",
     "format_duration",

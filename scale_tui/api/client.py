@@ -31,6 +31,7 @@ from scale_tui.api.models import (
     JobDetails,
     Page,
     ScaleFile,
+    Scheduler,
 )
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
 
@@ -250,6 +251,10 @@ class ScaleClient:
         if not isinstance(data, dict):
             raise _unexpected(response, "expected a JSON object")
         return data
+
+    async def get_scheduler(self) -> Scheduler:
+        """``GET /v6/scheduler/``: whether the scheduler is paused (QUEUED jobs then wait)."""
+        return await self._one("v6/scheduler/", Scheduler)
 
     # -- helpers ------------------------------------------------------------------------------
 

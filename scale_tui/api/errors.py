@@ -122,6 +122,13 @@ class ScaleTimeout(ScaleConnectionError):
     verb = "Timed out waiting for"
 
 
+class ScaleTLSError(ScaleConnectionError):
+    """The TLS handshake failed: an untrusted or expired certificate, a wrong host name, or a
+    server that does not speak TLS. Retrying does not help; the profile's ca_bundle might."""
+
+    verb = "TLS failed with"
+
+
 def api_error(
     status: int, body: bytes | str, content_type: str, url: str, method: str
 ) -> ScaleAPIError:

@@ -29,6 +29,7 @@ from scale_tui.api.errors import (
     ScaleConnectionError,
     ScaleError,
     ScaleTimeout,
+    ScaleTLSError,
     UnexpectedResponse,
     api_error,
 )
@@ -199,4 +200,18 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ScaleConne
     url, method = str(request.url), request.method
     if isinstance(exc, httpx.TimeoutException):
         return ScaleTimeout(message, url, method)
+    if _caused_by_tls(exc):
+        return ScaleTLSError(message, url, method)
     return ScaleConnectionError(message, url, method)
+
+
+def _caused_by_tls(exc: BaseException) -> bool:
+    """httpx wraps the ssl module's error (in httpcore's) instead of subclassing it."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; the bound only guards against a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

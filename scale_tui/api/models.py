@@ -268,3 +268,14 @@ class JobDetails(Job):
 
 Job.model_rebuild()
 JobDetails.model_rebuild()
+
+
+class Scheduler(ScaleModel):
+    """``GET /v6/scheduler/`` (Scale's ``SchedulerSerializerV6``, as server_stub/store/scheduler.py
+    serves it): while
+    ``is_paused`` Scale schedules no new job, so QUEUED jobs wait; running ones go on."""
+
+    is_paused: Lenient[bool] = None
+    num_message_handlers: Lenient[int] = None
+    system_logging_level: Lenient[str] = None
+    queue_mode: Lenient[str] = None

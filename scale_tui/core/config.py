@@ -68,6 +68,9 @@ class Profile(BaseModel):
     """A PEM file of CA certificates to verify the server with (a private CA)."""
     read_only: bool = False
     """Disable every action (cancel, requeue, queue a new job) for this server."""
+    timeout: float = F(10.0, gt=0.0, le=300.0)
+    """Seconds to wait for the server's answer before calling it unreachable (the fleet view
+    also bounds each cluster's whole check by it)."""
     theme: str = "textual-dark"
     """Textual theme name; give production a different one so it is never mistaken for a lab."""
     refresh_interval: float = F(5.0, ge=1.0, le=3600.0)
@@ -142,6 +145,8 @@ class EnvOverrides(BaseSettings):
     """SCALE_TUI_LOG_BUFFER: log lines kept."""
     timezone: str | None = None
     """SCALE_TUI_TIMEZONE: IANA time zone."""
+    timeout: str | None = None
+    """SCALE_TUI_TIMEOUT: seconds to wait for an answer."""
 
 
 @dataclass

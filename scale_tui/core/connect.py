@@ -54,8 +54,10 @@ def client_settings(profile: ConnectionFields, name: str | None = None) -> Clien
 def make_client(profile: ConnectionFields, name: str | None = None, **kwargs: Any) -> ScaleClient:
     """The client for `profile` (kwargs go to ScaleClient: timeout, transport, max_tries …)."""
     settings = client_settings(profile, name)
-    # The in-request retries are the one schedule's (core/refresh_policy.py).
-    kwargs = {**DEFAULT_POLICY.client_options(), **kwargs}
+    # The in-request retries are the one schedule's (core/refresh_policy.py); the wait for an
+    # answer is the profile's own.
+    kwargs = {**DEFAULT_POLICY.client_options(), "timeout": getattr(profile, "timeout", 10.0),
+              **kwargs}
     return ScaleClient(settings.url, token=settings.token, verify=settings.verify, **kwargs)
 
 

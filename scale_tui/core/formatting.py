@@ -74,3 +74,18 @@ def format_size(size: float | int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[int] | tuple[int, ...]) -> str:
+    """One character a value, scaled to the largest: `▁▁▃█▁`; a zero is always the lowest bar
+    and any non-zero value at least the second, so one failure never looks like none."""
+    if not values:
+        return ""
+    top = max(values)
+    if top <= 0:
+        return _BARS[0] * len(values)
+    steps = len(_BARS) - 1
+    return "".join(_BARS[0] if v <= 0 else _BARS[max(1, round(v * steps / top))] for v in values)

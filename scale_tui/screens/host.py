@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from scale_tui.api import ScaleClient
 from scale_tui.core.config import Profile
+from scale_tui.core.fleet import Member
 from scale_tui.core.refresh_policy import RefreshPolicy
 
 
@@ -53,3 +54,5 @@ class ConsoleHost(Protocol):
     def show_jobs(self, **changes: Any) -> None: ...
 
     def switch_profile(self, name: str, profile: Profile) -> None: ...
+
+    def fleet_members(self) -> list[Member]: ...

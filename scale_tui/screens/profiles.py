@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from scale_tui.core.config import ConfigError, Profile, load_config, resolve_profile
@@ -58,20 +59,28 @@ class ProfileCommands(Provider):
                 )
 
     def _switch(self, name: str) -> None:
-        app = self.app
-        current = getattr(app, "profile_name", None)
-        # Read-only that the current profile does not have by itself came from --read-only.
-        try:
-            forced = bool(getattr(app, "read_only", False)) and not (
-                current is not None and resolve_profile(current)[1].read_only
-            )
-        except ConfigError:
-            forced = bool(getattr(app, "read_only", False))  # cannot tell: keep read-only
-        try:
-            name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
-        except ConfigError as exc:
-            app.notify(f"Not switched: {exc}", title="Profile", severity="error", timeout=15)
-            return
-        for warning in warnings:
-            app.notify(warning, title="Configuration", severity="warning", timeout=10)
-        app.switch_profile(name, profile)
+        profile = profile_to_switch_to(self.app, name)
+        if profile is not None:
+            self.app.switch_profile(name, profile)
+
+
+def profile_to_switch_to(app: App, name: str) -> Profile | None:
+    """Profile `name` as a switch to it sees it (also the fleet screen's Enter): read again from
+    the file and the environment, read-only kept if --read-only forced it; warnings notified.
+    None (and a notification) when the config cannot honour it (fail closed)."""
+    current = getattr(app, "profile_name", None)
+    # Read-only that the current profile does not have by itself came from --read-only.
+    try:
+        forced = bool(getattr(app, "read_only", False)) and not (
+            current is not None and resolve_profile(current)[1].read_only
+        )
+    except ConfigError:
+        forced = bool(getattr(app, "read_only", False))  # cannot tell: keep read-only
+    try:
+        _name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
+    except ConfigError as exc:
+        app.notify(f"Not switched: {exc}", title="Profile", severity="error", timeout=15)
+        return None
+    for warning in warnings:
+        app.notify(warning, title="Configuration", severity="warning", timeout=10)
+    return profile

@@ -1,0 +1,70 @@
+"""`scale-tui fleet`: every configured cluster checked once, at once, in a table or JSON.
+
+The same check as the console's fleet screen (`scale_tui/core/fleet.py`): one entry per
+profile, each bounded by its profile's timeout, so the command returns within the longest
+timeout however many clusters hang.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any, TextIO
+
+from scale_tui.core import clock, fleet
+from scale_tui.core.formatting import format_short_time, sparkline
+from scale_tui.core.sanitize import printable
+from scale_tui.scripts.output import Printer
+
+ALL_ANSWERED, SOME_DID_NOT = 0, 3
+
+HELP = """\
+Checks every profile of the config file (or, with none there, the effective profile) at once:
+state (live, offline, 403, tls, timeout, error), Scale version, whether the scheduler is
+paused, RUNNING, QUEUED and FAILED in the last hour, the last 24 hours' failures and the
+latency of GET /v6/version/. Each cluster's check is bounded by its profile's timeout.
+
+exit status: 0 every cluster answered; 3 some did not (their entries say why)."""
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "fleet", help="check every configured cluster at once",
+        description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", "-o", choices=("table", "json"), default="table")
+
+
+def run(args: argparse.Namespace, members: list[fleet.Member], *,
+        out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    p = Printer(out, err, args, members[0].profile if members else None)
+    statuses = asyncio.run(fleet.check_all(members, now=clock.now()))
+    if p.json:
+        p.data(fleet.as_json(statuses))
+    else:
+        now = clock.now()
+        p.table(["PROFILE", "STATE", "VERSION", "SCHEDULER", "RUNNING", "QUEUED", "FAILED 1H",
+                 "FAILURES 24H", "LAST FAILURE", "LATENCY", "URL"],
+                [_row(status, now, p) for status in statuses])
+        for status in statuses:
+            if status.error:
+                p.note(f"{status.profile}: {printable(status.error)}")
+        p.note(fleet.summary(statuses))
+    return ALL_ANSWERED if all(status.live for status in statuses) else SOME_DID_NOT
+
+
+def _row(status: fleet.ClusterStatus, now, p: Printer) -> list[str]:
+    def number(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    scheduler = "-" if status.scheduler_paused is None else (
+        "PAUSED" if status.scheduler_paused else "running")
+    profile = status.profile + (" (read-only)" if status.read_only else "")
+    return [
+        profile, status.state, printable(status.version or "-"), scheduler, number(status.running),
+        number(status.queued), number(status.failed_1h),
+        sparkline(status.failures_24h) or "-",
+        format_short_time(status.last_failure, now, p.zone) if status.last_failure else "-",
+        "-" if status.latency_ms is None else f"{status.latency_ms:.0f} ms", status.url,
+    ]
