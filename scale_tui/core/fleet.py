@@ -171,15 +171,18 @@ def hourly_failures(jobs: Sequence[Job], now: datetime, hours: int = HOURS) -> l
     return counts
 
 
+Timer = Callable[[], float]
+
+
 async def probe(member: Member, client: ScaleClient, *, now: datetime,
-                timer: Callable[[], float] = perf_counter) -> ClusterStatus:
+                timer: Timer | None = None) -> ClusterStatus:
     """Check one cluster: version (and latency), scheduler, RUNNING, QUEUED, FAILED in the last
     hour, and the last 24 hours' failures. Never raises for what the server does; the whole
     check is bounded by the profile's timeout."""
     base = member.waiting()
     try:
         async with asyncio.timeout(member.profile.timeout):
-            return await _ask(base, client, now, timer)
+            return await _ask(base, client, now, timer or perf_counter)
     except TimeoutError:
         seconds = f"{member.profile.timeout:g}"
         return replace(base, state=TIMEOUT, checked=now,
@@ -189,7 +192,7 @@ async def probe(member: Member, client: ScaleClient, *, now: datetime,
 
 
 async def _ask(base: ClusterStatus, client: ScaleClient, now: datetime,
-               timer: Callable[[], float]) -> ClusterStatus:
+               timer: Timer) -> ClusterStatus:
     started = timer()
     version = await client.get_version()
     latency_ms = (timer() - started) * 1000
@@ -225,7 +228,7 @@ async def _together(*calls: Awaitable[Any]) -> list[Any]:
 
 
 async def check_all(members: Sequence[Member], *, now: datetime,
-                    timer: Callable[[], float] = perf_counter) -> list[ClusterStatus]:
+                    timer: Timer | None = None) -> list[ClusterStatus]:
     """One check of every member at once (for `scale-tui fleet`), in the members' order. Takes
     as long as the slowest cluster's timeout at most."""
 
@@ -255,7 +258,7 @@ class Watch:
     delay: float = 0.0
     """Seconds before the first check (the stagger)."""
     now: Callable[[], datetime] = clock.now
-    timer: Callable[[], float] = perf_counter
+    timer: Timer | None = None
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def check_now(self) -> None:
@@ -288,7 +291,7 @@ class Watch:
 
 def staggered(members: Sequence[Member], report: Report, *, interval: float,
               now: Callable[[], datetime] = clock.now, stagger: float = STAGGER,
-              timer: Callable[[], float] = perf_counter) -> list[Watch]:
+              timer: Timer | None = None) -> list[Watch]:
     """One Watch a member, the first checks `stagger` seconds apart (never more than one
     interval in all)."""
     step = min(stagger, interval / max(1, len(members)))

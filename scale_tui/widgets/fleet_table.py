@@ -21,10 +21,12 @@ STATE_STYLES = {
     fleet.TLS: "bold red", fleet.TIMEOUT: "bold yellow", fleet.ERROR: "bold red",
     fleet.WAITING: "dim",
 }
+# 128 columns with the cell padding: fits a 130-column terminal; the sparkline is one
+# character an hour (plus "+" when drawn from only the newest failures).
 COLUMNS = (
-    ("profile", "PROFILE", 22), ("state", "STATE", 8), ("version", "VERSION", 9),
-    ("scheduler", "SCHEDULER", 9), ("running", "RUNNING", 7), ("queued", "QUEUED", 7),
-    ("failed", "FAILED 1H", 9), ("spark", "FAILURES 24H", 24), ("last", "LAST FAILURE", 12),
+    ("profile", "PROFILE", 16), ("state", "STATE", 7), ("version", "VERSION", 9),
+    ("scheduler", "SCHEDULER", 9), ("running", "RUNNING", 7), ("queued", "QUEUED", 6),
+    ("failed", "FAILED 1H", 9), ("spark", "FAILURES 24H", 25), ("last", "LAST FAILURE", 12),
     ("latency", "LATENCY", 8),
 )
 
