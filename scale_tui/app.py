@@ -65,7 +65,7 @@ class ScaleApp(App):
     COMMANDS = App.COMMANDS | {ConsoleCommands, ProfileCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("C", "fleet", "Clusters (fleet)", id="app.fleet"),
+        Binding("C", "fleet", "Clusters (fleet)", id="app.fleet", show=False),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from scale_tui.api import (
     Forbidden,
-    Job,
     JobFilter,
     ScaleClient,
     ScaleConnectionError,
@@ -28,7 +27,7 @@ from scale_tui.api import (
     ScaleTimeout,
     ScaleTLSError,
 )
-from scale_tui.core import clock
+from scale_tui.core import clock, triage
 from scale_tui.core.config import Profile, read_config
 from scale_tui.core.connect import ConfigError, make_client
 from scale_tui.core.connection import describe_error
@@ -144,31 +143,11 @@ def state_of(error: BaseException) -> str:
     return ERROR
 
 
-def failed_filter(start: datetime, end: datetime) -> JobFilter:
-    """The failures between `start` and `end` (last_modified), newest first.
-
-    Written to match `scale_tui/core/triage.py` once it lands (FAILED, not superseded); until
-    then this is a second copy of that rule."""
-    return JobFilter(status=["FAILED"], is_superseded=False, started=start, ended=end,
-                     order=["-last_modified", "-id"])
-
-
-def failure_time(job: Job) -> datetime | None:
-    return job.ended or job.last_modified
-
-
-def hourly_failures(jobs: Sequence[Job], now: datetime, hours: int = HOURS) -> list[int]:
-    """Failures per hour over the last `hours` hours, oldest first; a failure on an hour's edge
-    counts in the later hour, one at `now` in the last."""
-    counts = [0] * hours
-    start = now - timedelta(hours=hours)
-    for job in jobs:
-        moment = failure_time(job)
-        if moment is None or moment < start or moment > now:
-            continue
-        index = int((moment - start).total_seconds() // 3600)
-        counts[min(hours - 1, index)] += 1
-    return counts
+def failure_windows(now: datetime) -> tuple[triage.Window, triage.Window]:
+    """The last hour and the last 24 hours, ending `now`: the same failures, counted by the same
+    rule (`core/triage.py`: FAILED, not superseded, by last_modified), as triage shows."""
+    return (triage.Window(now - timedelta(hours=1), now, "1h"),
+            triage.Window(now - timedelta(hours=HOURS), now, "24h"))
 
 
 Timer = Callable[[], float]
@@ -196,24 +175,24 @@ async def _ask(base: ClusterStatus, client: ScaleClient, now: datetime,
     started = timer()
     version = await client.get_version()
     latency_ms = (timer() - started) * 1000
+    hour, day = failure_windows(now)
     scheduler, running, queued, failed_1h, failures = await _together(
         client.get_scheduler(),
         client.list_jobs(JobFilter(status=["RUNNING"]), page_size=1),
         client.list_jobs(JobFilter(status=["QUEUED"]), page_size=1),
-        client.list_jobs(failed_filter(now - timedelta(hours=1), now), page_size=1),
-        client.list_jobs(failed_filter(now - timedelta(hours=HOURS), now),
-                         page_size=FAILURE_PAGE),
+        client.list_jobs(triage.failed_filter(hour), page_size=1),
+        client.list_jobs(triage.failed_filter(day), page_size=FAILURE_PAGE),
     )
-    newest = failures.results[0] if failures.results else None
+    newest = failures.results[0] if failures.results else None  # newest first
     text = version.get("version")
     return replace(
         base, state=LIVE, checked=now, latency_ms=latency_ms,
         version=str(text) if text is not None else None,
         scheduler_paused=scheduler.is_paused,
         running=running.count, queued=queued.count, failed_1h=failed_1h.count,
-        failures_24h=tuple(hourly_failures(failures.results, now)),
+        failures_24h=tuple(triage.all_buckets(failures.results, day, HOURS)),
         failures_partial=failures.count > len(failures.results),
-        last_failure=failure_time(newest) if newest is not None else None,
+        last_failure=triage.failure_time(newest, day) if newest is not None else None,
     )
 
 

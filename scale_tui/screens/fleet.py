@@ -7,6 +7,7 @@ keeps its own row waiting. Workers return data in a message; the handler draws.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from scale_tui.core import clock, fleet
 from scale_tui.core.fleet import ClusterStatus, Member
+from scale_tui.core.sanitize import printable
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.profiles import profile_to_switch_to
 from scale_tui.widgets.console_header import ConsoleHeader
@@ -52,18 +54,22 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
     def compose(self) -> ComposeResult:
         yield self.make_header(context="fleet")
         yield FleetTable(id="fleet")
-        yield Static(id="fleet-error")
+        yield Static(id="fleet-detail")
         yield Footer()
 
     @property
     def table(self) -> FleetTable:
         return self.query_one(FleetTable)
 
+    @property
+    def detail(self) -> Static:
+        return self.query_one("#fleet-detail", Static)
+
     def on_mount(self) -> None:
         self.table.focus()
         self.members = list(self.console.fleet_members())
         if not self.members:
-            self.query_one("#fleet-error", Static).update(
+            self.detail.update(
                 "No profiles in the config file: the fleet has nothing to show "
                 "(scale-tui config path says where the file is).")
             return
@@ -101,6 +107,18 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         self.statuses[status.profile] = status
         self.table.show(status, current=status.profile == self.console.profile_name,
                         now=clock.now(), tz=self.console.tz)
+        if status.profile == self.table.cursor_profile:
+            self._show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        """Why the cluster under the cursor is not live, in the server's or the network's words."""
+        status = self.statuses.get(self.table.cursor_profile or "")
+        text = Text()
+        if status is not None and status.error:
+            text.append(f"{status.profile}: ", style="bold")
+            text.append(printable(status.error))
+        self.detail.update(text)
 
     def _show_header(self) -> None:
         statuses = list(self.statuses.values())

@@ -135,3 +135,13 @@ async def test_a_hung_cluster_times_out_alone(isolated, frozen_clock, fleet_urls
         hung = app.screen.statuses["hung"]
         assert hung.state == fleet.TIMEOUT and "1.5 s" in hung.error
         assert app.screen.statuses["east"].live
+
+
+async def test_the_row_under_the_cursor_says_why_it_is_not_live(fleet_app):
+    app = fleet_app(open_fleet=True)
+    async with app.run_test(size=(130, 16)) as pilot:
+        await wait_until(pilot, lambda: rows_checked(app))
+        assert str(app.screen.detail.content) == ""  # east is live
+        await pilot.press("down")
+        await wait_until(pilot, lambda: str(app.screen.detail.content).startswith(
+            "lab: Cannot reach"))
