@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from scale_tui.core import clock, fleet
 from scale_tui.core.fleet import ClusterStatus, Member
-from scale_tui.core.sanitize import printable
+from scale_tui.core.sanitize import display_text
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.profiles import profile_to_switch_to
 from scale_tui.widgets.console_header import ConsoleHeader
@@ -117,7 +117,7 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         text = Text()
         if status is not None and status.error:
             text.append(f"{status.profile}: ", style="bold")
-            text.append(printable(status.error))
+            text.append(display_text(status.error))
         self.detail.update(text)
 
     def _show_header(self) -> None:

@@ -14,7 +14,6 @@ from typing import Any, TextIO
 
 from scale_tui.core import clock, fleet
 from scale_tui.core.formatting import format_short_time, sparkline
-from scale_tui.core.sanitize import printable
 from scale_tui.scripts.output import Printer
 
 ALL_ANSWERED, SOME_DID_NOT = 0, 3
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace, members: list[fleet.Member], *,
                 [_row(status, now, p) for status in statuses])
         for status in statuses:
             if status.error:
-                p.note(f"{status.profile}: {printable(status.error)}")
+                p.note(f"{status.profile}: {status.error}")  # note() sanitises
         p.note(fleet.summary(statuses))
     return ALL_ANSWERED if all(status.live for status in statuses) else SOME_DID_NOT
 
@@ -62,7 +61,7 @@ def _row(status: fleet.ClusterStatus, now, p: Printer) -> list[str]:
         "PAUSED" if status.scheduler_paused else "running")
     profile = status.profile + (" (read-only)" if status.read_only else "")
     return [
-        profile, status.state, printable(status.version or "-"), scheduler, number(status.running),
+        profile, status.state, status.version or "-", scheduler, number(status.running),
         number(status.queued), number(status.failed_1h),
         sparkline(status.failures_24h) or "-",
         format_short_time(status.last_failure, now, p.zone) if status.last_failure else "-",

@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 from scale_tui.core import fleet
 from scale_tui.core.fleet import ClusterStatus
 from scale_tui.core.formatting import DASH, format_short_time, sparkline
-from scale_tui.core.sanitize import printable
+from scale_tui.core.sanitize import display_text
 
 STATE_STYLES = {
     fleet.LIVE: "bold green", fleet.OFFLINE: "bold red", fleet.FORBIDDEN: "bold magenta",
@@ -38,7 +38,7 @@ def _number(value: int | None) -> Text:
 def status_cells(status: ClusterStatus, *, current: bool, now: datetime,
                  tz: tzinfo) -> dict[str, Text]:
     """The cells of one row, by column key."""
-    name = Text(printable(status.profile), style="bold cyan" if current else "")
+    name = Text(display_text(status.profile), style="bold cyan" if current else "")
     if status.read_only:
         name.append(" RO", style="bold black on yellow")
     if current:
@@ -54,7 +54,7 @@ def status_cells(status: ClusterStatus, *, current: bool, now: datetime,
     return {
         "profile": name,
         "state": Text(status.state, style=STATE_STYLES.get(status.state, "bold red")),
-        "version": Text(printable(status.version or DASH)),
+        "version": Text(display_text(status.version or DASH)),
         "scheduler": scheduler,
         "running": _number(status.running),
         "queued": _number(status.queued),
