@@ -31,6 +31,7 @@ from scale_tui.core import clock, triage
 from scale_tui.core.config import Profile, read_config
 from scale_tui.core.connect import ConfigError, make_client
 from scale_tui.core.connection import describe_error
+from scale_tui.core.refresh_policy import RefreshPolicy
 
 # One word a state, the same in the console and in `scale-tui fleet`.
 WAITING, LIVE, OFFLINE, FORBIDDEN, TLS, TIMEOUT, ERROR = (
@@ -229,16 +230,19 @@ Report = Callable[[ClusterStatus], Any]
 
 @dataclass
 class Watch:
-    """How the console keeps one cluster's row current: check, report, wait, again."""
+    """How the console keeps one cluster's row current: check, report, wait, again. The waits
+    are the console's one schedule (core/refresh_policy.py): `interval` while the cluster
+    answers, the retry schedule (sooner, doubling up to `interval`) while it does not."""
 
     member: Member
     report: Report
-    interval: float
+    policy: RefreshPolicy
     delay: float = 0.0
     """Seconds before the first check (the stagger)."""
     now: Callable[[], datetime] = clock.now
     timer: Timer | None = None
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    failures: int = 0
 
     def check_now(self) -> None:
         """Cut the current wait short (the `r` key)."""
@@ -256,8 +260,10 @@ class Watch:
             return
         async with client:
             while True:
-                self.report(await probe(self.member, client, now=self.now(), timer=self.timer))
-                await self._wait(self.interval)
+                status = await probe(self.member, client, now=self.now(), timer=self.timer)
+                self.failures = 0 if status.live else self.failures + 1
+                self.report(status)
+                await self._wait(self.policy.retry_in(self.failures))
 
     async def _wait(self, seconds: float) -> None:
         self.wakeup.clear()
@@ -268,13 +274,13 @@ class Watch:
             pass
 
 
-def staggered(members: Sequence[Member], report: Report, *, interval: float,
+def staggered(members: Sequence[Member], report: Report, *, policy: RefreshPolicy,
               now: Callable[[], datetime] = clock.now, stagger: float = STAGGER,
               timer: Timer | None = None) -> list[Watch]:
     """One Watch a member, the first checks `stagger` seconds apart (never more than one
     interval in all)."""
-    step = min(stagger, interval / max(1, len(members)))
-    return [Watch(member, report, interval, delay=index * step, now=now, timer=timer)
+    step = min(stagger, policy.interval / max(1, len(members)))
+    return [Watch(member, report, policy, delay=index * step, now=now, timer=timer)
             for index, member in enumerate(members)]
 
 

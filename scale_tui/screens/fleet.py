@@ -52,7 +52,8 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         self.watches: list[fleet.Watch] = []
 
     def compose(self) -> ComposeResult:
-        yield self.make_header(context="fleet")
+        yield self.make_header(context="fleet", interval=max(MIN_INTERVAL,
+                                                              self.console.refresh_interval))
         yield FleetTable(id="fleet")
         yield Static(id="fleet-detail")
         yield Footer()
@@ -86,8 +87,10 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
             self._start()
 
     def _start(self) -> None:
-        interval = max(MIN_INTERVAL, self.console.refresh_interval)
-        self.watches = fleet.staggered(self.members, self._report, interval=interval)
+        # The console's one schedule (core/refresh_policy.py), never faster than MIN_INTERVAL.
+        policy = self.console.refresh_policy
+        policy = policy.with_interval(max(MIN_INTERVAL, policy.interval))
+        self.watches = fleet.staggered(self.members, self._report, policy=policy)
         for watch in self.watches:
             self.run_worker(watch.run(), group="fleet", name=f"fleet-{watch.member.name}",
                             exit_on_error=False)
@@ -101,6 +104,8 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         if self.gone:
             return
         self._show(message.status)
+        self.last_refresh = clock.now()
+        self.connection.succeeded(self.last_refresh)
         self._show_header()
 
     def _show(self, status: ClusterStatus) -> None:
@@ -121,12 +126,13 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         self.detail.update(text)
 
     def _show_header(self) -> None:
+        # The screen's own freshness is its checks': each answer (live or not) is news about
+        # the fleet, so the header says live; the rows say which cluster is down.
         statuses = list(self.statuses.values())
-        checked = [s.checked for s in statuses if s.checked is not None]
-        state = "live" if checked else "connecting…"  # the rows say which cluster is down
-        info = self.header_info(context=f"fleet: {fleet.summary(statuses)}", state=state,
-                                refreshed=self.clock_text(max(checked)) if checked else "")
-        self.query_one(ConsoleHeader).show(info)
+        self.query_one(ConsoleHeader).show(
+            self.header_info(context=f"fleet: {fleet.summary(statuses)}",
+                             refreshed=self.clock_text(self.last_refresh)
+                             if self.last_refresh else ""))
 
     # ---- actions
 

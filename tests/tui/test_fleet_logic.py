@@ -13,6 +13,7 @@ from scale_tui.api import ScaleClient, ScaleTLSError
 from scale_tui.core import fleet
 from scale_tui.core.config import Profile
 from scale_tui.core.formatting import sparkline
+from scale_tui.core.refresh_policy import RefreshPolicy
 from tests.tui.conftest import FROZEN_NOW
 
 
@@ -78,16 +79,17 @@ async def test_an_answer_of_the_wrong_shape_is_an_error_not_live():
 
 def test_watches_are_staggered_and_never_spread_past_one_interval():
     members = [fleet.Member(f"p{i}", Profile()) for i in range(40)]
-    watches = fleet.staggered(members, print, interval=5.0, stagger=0.25)
+    policy = RefreshPolicy(interval=5.0)
+    watches = fleet.staggered(members, print, policy=policy, stagger=0.25)
     delays = [w.delay for w in watches]
     assert delays[:3] == [0.0, 0.125, 0.25]  # 5 s / 40 clusters is less than 0.25 s
     assert max(delays) < 5.0 and len(set(delays)) == 40
-    few = fleet.staggered(members[:3], print, interval=5.0, stagger=0.25)
+    few = fleet.staggered(members[:3], print, policy=policy, stagger=0.25)
     assert [w.delay for w in few] == [0.0, 0.25, 0.5]
 
 
 async def test_check_now_cuts_the_wait_short():
-    watch = fleet.Watch(member(), print, interval=300.0)
+    watch = fleet.Watch(member(), print, RefreshPolicy(interval=300.0))
     waiting = asyncio.ensure_future(watch._wait(300.0))
     await asyncio.sleep(0)
     watch.check_now()
