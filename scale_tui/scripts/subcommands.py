@@ -204,22 +204,27 @@ def run(
     try:
         return asyncio.run(_run(args, profile, out, err))
     except InvalidFilter as exc:
-        print(f"scale-tui {args.command}: {_in_flags(str(exc))}", file=err)
+        _fail(args, err, _in_flags(str(exc)))
         return BAD_INPUT
     except ConfigError as exc:
-        print(f"scale-tui {args.command}: {exc}", file=err)
+        _fail(args, err, str(exc))
         return BAD_INPUT
     except NotFound as exc:
-        print(f"scale-tui {args.command}: {exc}", file=err)
+        _fail(args, err, str(exc))
         return NOT_FOUND
     except ScaleError as exc:
-        # The message may quote the server (a `detail`, a redirect): the same boundary as stdout.
-        print(f"scale-tui {args.command}: {display_text(str(exc), limit=None)}", file=err)
+        _fail(args, err, str(exc))
         return API_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `scale-tui jobs | head`
         return OK
+
+
+def _fail(args: argparse.Namespace, err: TextIO, message: str) -> None:
+    # The message may quote the server (a `detail`, a redirect) or echo what was typed: the
+    # same boundary as stdout (scale_tui/core/sanitize.py).
+    print(f"scale-tui {args.command}: {display_text(message, limit=None)}", file=err)
 
 
 async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO) -> int:
