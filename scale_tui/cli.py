@@ -29,6 +29,7 @@ from scale_tui.core.config import (
     run_config_command,
 )
 from scale_tui.core.fleet import Member, configured_members
+from scale_tui.core.sanitize import display_text
 from scale_tui.scripts import fleet as fleet_script
 from scale_tui.scripts import subcommands
 from scale_tui.scripts.arguments import add_connection_arguments, exit_codes
@@ -192,6 +193,14 @@ def _run_demo(demo: Profile, *, with_fleet: bool = False) -> int:
     return 0
 
 
+class InertFormatter(logging.Formatter):
+    """The log file is read with ``tail -f`` and ``less`` on a terminal, and its messages and
+    tracebacks quote the server (an error's detail): the one boundary, lines kept."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return display_text(super().format(record), newlines=True, limit=None)
+
+
 def _setup_logging(path: str | None) -> None:
     """Log to a file, never to the terminal the console draws on."""
 
@@ -201,7 +210,7 @@ def _setup_logging(path: str | None) -> None:
         handler: logging.Handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=1)
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(InertFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("scale_tui")
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -103,3 +103,14 @@ def test_json_text_is_exact_data_and_inert(data):
 def test_json_text_keeps_readable_unicode():
     assert json_text({"name": "größe\u202e"}) == '{"name": "größe\\u202e"}'
     assert json_text(["\U000e0041"]) == '["\\udb40\\udc41"]'
+
+
+def test_the_console_log_file_is_inert_too():
+    import logging
+
+    from scale_tui.cli import InertFormatter
+
+    record = logging.LogRecord("scale_tui", logging.ERROR, __file__, 1,
+                               "refresh failed: %s", ("detail \x1b]52;c;x\x07\u202e",), None)
+    assert InertFormatter("%(message)s").format(record) == (
+        "refresh failed: detail ␛]52;c;x␇\\u202e")
