@@ -39,6 +39,7 @@ from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
 from scale_tui.screens.palette import ConsoleCommands
 from scale_tui.screens.profiles import ProfileCommands
+from scale_tui.screens.triage import TriageMemory, TriageScreen
 
 log = logging.getLogger("scale_tui")
 
@@ -88,6 +89,7 @@ class ScaleApp(App):
         self.server_problem = ""
         self._fleet = fleet
         self._open_fleet = open_fleet
+        self.triage_memory = TriageMemory()
         self._apply_profile_settings()
 
     def _apply_profile_settings(self) -> None:
@@ -215,6 +217,13 @@ class ScaleApp(App):
         if isinstance(jobs, JobsScreen):
             jobs.set_form(jobs.form.with_changes(**changes))
 
+    def open_triage(self) -> None:
+        """The triage screen. Its window, grouping, sort and last result outlive it (per
+        profile), so coming back from a group's jobs shows them at once, then refreshes."""
+        if isinstance(self.screen, TriageScreen):
+            return
+        self.push_screen(TriageScreen(self.triage_memory))
+
     def switch_profile(self, name: str, profile: Profile) -> None:
         """Talk to another server: new client, jobs screen reset to that profile's last filter."""
         old, owned = self.client, self._owns_client
@@ -229,6 +238,7 @@ class ScaleApp(App):
             self.run_worker(old.aclose(), exit_on_error=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.triage_memory = TriageMemory()  # the other server's failures are not these
         jobs = self.screen_stack[0]
         if isinstance(jobs, JobsScreen):
             jobs.switch_server(self._last_form())
@@ -268,3 +278,5 @@ class ScaleApp(App):
         yield SystemCommand("Fleet: every cluster at a glance",
                             "State, version, scheduler and failures of every profile",
                             self.action_fleet)
+        yield SystemCommand("Triage: failed jobs grouped", "What is failing in a time window, "
+                            "grouped by error, job type, node or category", self.open_triage)

@@ -60,7 +60,7 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
     if not text.strip():
         return []
     try:
-        data = json.loads(text) if len(text) < _STEPWISE_CHARS else _loads_stepwise(text)
+        data = json.loads(text) if len(text) < _STEPWISE_CHARS else loads_stepwise(text)
     except ValueError as exc:
         raise LogFormatError(f"log response is not JSON: {exc}") from None
     except RecursionError:  # 40 KB of "[": the C parser stops at Python's recursion limit
@@ -85,7 +85,7 @@ _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _loads_stepwise(text: str) -> Any:
+def loads_stepwise(text: str) -> Any:
     """``json.loads(text)``, decoding the arrays of the top two levels an element at a time.
 
     One ``json.loads`` of a 10,000-line response holds the GIL for ~30 ms, so parsing it in a

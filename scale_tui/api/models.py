@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from scale_tui.api.job_types import JobTypeBase, JobTypeRevision
 from scale_tui.api.lenient import Lenient, LenientValidation, ScaleModel, Timestamp
@@ -245,6 +245,25 @@ class Job(ScaleModel):
     def job_type_label(self) -> str:
         """``"name version"``, or ``""`` when the job type is unknown."""
         return self.job_type.label if self.job_type else ""
+
+
+class JobBrief(ScaleModel):
+    """A listed job with only what triage reads (``ScaleClient.list_job_briefs``). Other fields
+    are dropped while parsing: a 1000-job page is ~1.7 MB, and keeping every field of every job
+    costs three times the time and memory."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
+
+    id: int
+    status: Lenient[str] = None
+    job_type: Lenient[JobTypeBase] = None
+    is_superseded: Lenient[bool] = None
+    node: Lenient[Node] = None
+    error: Lenient[JobError] = None
+    num_exes: Lenient[int] = None
+    started: Timestamp = None
+    ended: Timestamp = None
+    last_modified: Timestamp = None
 
 
 class JobLink(ScaleModel):

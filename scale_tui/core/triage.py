@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from scale_tui.api import InvalidFilter, Job, JobFilter, NotFound, ScaleClient
+from scale_tui.api import InvalidFilter, JobBrief, JobFilter, NotFound, ScaleClient
 from scale_tui.api.timefmt import format_timestamp
 from scale_tui.core.filter_form import parse_window
 
@@ -93,7 +93,7 @@ class Failures:
     the window (the oldest last_modified read, or None when every failure was read)."""
 
     window: Window
-    jobs: list[Job]
+    jobs: list[JobBrief]
     total: int
     cut_at: datetime | None = None
     previous_total: int | None = None
@@ -118,12 +118,12 @@ async def load_failures(client: ScaleClient, window: Window, *, cap: int = DEFAU
     if cap < 1:
         raise InvalidFilter(f"cap: must be at least 1, not {cap}")
     query = failed_filter(window)
-    jobs: list[Job] = []
+    jobs: list[JobBrief] = []
     seen: set[int] = set()
     page, pages, total = 1, 1, 0
     while True:
         try:
-            result = await client.list_jobs(query, page=page, page_size=page_size)
+            result = await client.list_job_briefs(query, page=page, page_size=page_size)
         except NotFound:
             if page == 1:
                 raise
@@ -236,7 +236,7 @@ class Group:
         return data
 
 
-def failure_time(job: Job, window: Window) -> datetime:
+def failure_time(job: JobBrief, window: Window) -> datetime:
     """When the job failed: its `ended` when that lies in the window, else its last_modified
     (what the window filters on; a failed job's last change is usually its failure)."""
     ended = job.ended
@@ -283,7 +283,7 @@ def grouping_words(grouping: Sequence[str]) -> str:
     return " x ".join(d.replace("-", " ") for d in grouping)
 
 
-def group_failures(jobs: Iterable[Job], window: Window, grouping: Sequence[str] = GROUPINGS[0],
+def group_failures(jobs: Iterable[JobBrief], window: Window, grouping: Sequence[str] = GROUPINGS[0],
                    *, buckets: int = BUCKETS, sort: str = "count") -> list[Group]:
     """The jobs grouped on `grouping`, each group with its count, first and last failure, an
     example (its newest failure) and its failures per bucket (the same buckets for every group,
@@ -309,7 +309,7 @@ def group_failures(jobs: Iterable[Job], window: Window, grouping: Sequence[str] 
     return sort_groups(list(groups.values()), sort)
 
 
-def all_buckets(jobs: Iterable[Job], window: Window, buckets: int = BUCKETS) -> list[int]:
+def all_buckets(jobs: Iterable[JobBrief], window: Window, buckets: int = BUCKETS) -> list[int]:
     """Every failure of the window per bucket: the header's chart."""
     counts = [0] * buckets
     for job in jobs:
@@ -402,7 +402,7 @@ def group_form_changes(group: Group, window: Window) -> dict[str, Any]:
 _FIELD = {ERROR: "error", JOB_TYPE: "job_type", NODE: "node", CATEGORY: "category"}
 
 
-def _keys(job: Job) -> dict[str, Any]:
+def _keys(job: JobBrief) -> dict[str, Any]:
     error = job.error
     job_type = job.job_type
     node = job.node
@@ -440,3 +440,15 @@ def _moment(value: Any, now: datetime) -> datetime | None:
     if isinstance(value, timedelta):
         return now - value
     return value
+
+
+_BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def spark_text(buckets: Sequence[int], peak: int) -> str:
+    """One character per bucket, scaled to `peak` (the same peak for every row, so rows
+    compare); a bucket with any failure shows at least the lowest bar."""
+    if peak <= 0:
+        return " " * len(buckets)
+    top = len(_BLOCKS) - 1
+    return "".join(_BLOCKS[0 if n <= 0 else max(1, round(n * top / peak))] for n in buckets)

@@ -53,6 +53,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         Binding("c", "cancel", "Cancel jobs…", id="jobs.cancel", show=False),
         Binding("R", "requeue", "Requeue jobs…", id="jobs.requeue", show=False),
         Binding("J", "queue_job", "Queue a new job…", id="jobs.queue_job", show=False),
+        Binding("T", "triage", "Triage: failures grouped", id="jobs.triage", show=False),
         Binding("escape", "escape", "Clear find, then marks", id="jobs.escape", show=False),
     ]
 
@@ -275,6 +276,9 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
     @on(JobsTable.MarksChanged)
     def _marks_changed(self) -> None:
         self._show_counts()
+
+    def action_triage(self) -> None:
+        self.console.open_triage()
 
     def on_jobs_changed(self, event) -> None:
         if getattr(event, "clears_marks", False):

@@ -229,8 +229,8 @@ json_values = st.recursive(
 @given(value=json_values, indent=st.sampled_from([None, 0, 2]))
 def test_stepwise_decoding_gives_what_json_loads_gives(value, indent):
     text = json.dumps(value, indent=indent)
-    assert logs._loads_stepwise(text) == json.loads(text)
-    assert logs._loads_stepwise(f" \n{text}\t ") == value
+    assert logs.loads_stepwise(text) == json.loads(text)
+    assert logs.loads_stepwise(f" \n{text}\t ") == value
 
 
 @pytest.mark.parametrize("bad", ['{"hits": {"hits": [1, 2}}', '{"a" 1}', "[1 2]", '{"a": 1} x',
@@ -239,7 +239,7 @@ def test_stepwise_decoding_fails_as_json_loads_does(bad):
     with pytest.raises(ValueError) as expected:
         json.loads(bad)
     with pytest.raises(ValueError) as got:
-        logs._loads_stepwise(bad)
+        logs.loads_stepwise(bad)
     assert str(got.value) == str(expected.value)
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from scale_tui.api import InvalidFilter, Job, ScaleClient
+from scale_tui.api import InvalidFilter, JobBrief, ScaleClient
 from scale_tui.core import triage
 from scale_tui.core.filter_form import FilterForm, to_job_filter
 
@@ -19,7 +19,7 @@ DAY = triage.Window(NOW - timedelta(hours=24), NOW, "24h")
 
 def failed(job_id: int, at: datetime, *, error: tuple | None = (7, "timeout", "ALGORITHM"),
            job_type: tuple | None = (3, "sam", "1.0"), node: tuple | None = (1, "node-1"),
-           ended: datetime | None = None) -> Job:
+           ended: datetime | None = None) -> JobBrief:
     moment = at.isoformat().replace("+00:00", "Z")
     data = {
         "id": job_id, "status": "FAILED", "is_superseded": False, "last_modified": moment,
@@ -30,7 +30,7 @@ def failed(job_id: int, at: datetime, *, error: tuple | None = (7, "timeout", "A
                                                    "version": job_type[2]},
         "node": None if node is None else {"id": node[0], "hostname": node[1]},
     }
-    return Job.model_validate(data)
+    return JobBrief.model_validate(data)
 
 
 def hours_ago(hours: float) -> datetime:
@@ -256,3 +256,9 @@ def test_a_cap_below_one_is_refused():
     client, _ = _fake_scale(1)
     with pytest.raises(InvalidFilter):
         asyncio.run(triage.load_failures(client, DAY, cap=0))
+
+
+def test_row_sparklines_share_one_scale():
+    assert triage.spark_text([0, 1, 4, 8], 8) == " ▁▄█"
+    assert triage.spark_text([0, 1], 100) == " ▁"  # one failure never disappears
+    assert triage.spark_text([0, 0], 0) == "  "
