@@ -13,6 +13,7 @@ from typing import Any
 
 from scale_tui.api import ScaleClient
 from scale_tui.core import clock, triage
+from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import Printer
 
@@ -91,4 +92,4 @@ def _csv(groups: list[triage.Group], counted: int, grouping: tuple[str, ...],
                 row.append((data.get(head) or {}).get(rest))
             else:
                 row.append(data.get(name))
-        writer.writerow(["" if v is None else p.log_text(str(v)) for v in row])
+        writer.writerow(["" if v is None else display_text(v) for v in row])

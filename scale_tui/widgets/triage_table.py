@@ -1,7 +1,7 @@
 """The triage table: one row per group of failures, with a sparkline over the window.
 
 Rows are keyed by the group's key, so a refresh or a re-sort keeps the cursor on the same group.
-Server text (error titles, job type names, host names) goes through `core.sanitize.printable`
+Server text (error titles, job type names, host names) goes through `core.sanitize.display_text`
 into plain `Text`: never markup.
 """
 
@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from scale_tui.core.formatting import format_short_time
-from scale_tui.core.sanitize import printable
+from scale_tui.core.sanitize import display_text
 from scale_tui.core.triage import CATEGORY, ERROR, JOB_TYPE, NODE, Group, spark_text
 
 _HEADINGS = {ERROR: "Error", JOB_TYPE: "Job type", NODE: "Node", CATEGORY: "Category"}
@@ -72,7 +72,7 @@ class TriageTable(DataTable):
                  Text(f"{group.share(counted):.0%}", justify="right"),
                  Text(spark_text(group.buckets, peak), style="red")]
         for dimension in grouping:
-            words = printable(group.dimension_text(dimension))
+            words = display_text(group.dimension_text(dimension))
             style = "dim italic" if words.startswith("(") else ""
             cells.append(Text(words, style=style, no_wrap=True, overflow="ellipsis"))
         cells += [Text(format_short_time(group.first, now, tz)),
