@@ -8,7 +8,6 @@ far it got); a refresh that fails keeps it too, and says so in the header.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from dataclasses import dataclass
 
@@ -21,14 +20,13 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Sparkline, St
 from scale_tui.api import InvalidFilter, ScaleError
 from scale_tui.core import clock, triage
 from scale_tui.core.action_plan import ActionContext
-from scale_tui.core.connection import Connection
+from scale_tui.core.connection import Freshness
 from scale_tui.core.formatting import format_time
 from scale_tui.screens.action_flow import request_action
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.triage_table import TriageTable
 
-log = logging.getLogger("scale_tui")
 
 @dataclass
 class TriageMemory:
@@ -85,9 +83,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         self.failures: triage.Failures | None = self.memory.failures  # last complete result
         self.groups: list[triage.Group] = []
         self.chart: list[int] = []
-        self.reading = False
-        self.connection = Connection()
-        self.last_refresh = None
+        self.reading = False  # not `loading`: that is Textual's overlay spinner
         self.loop: RefreshLoop | None = None
 
     # ---- layout
@@ -157,9 +153,8 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
             return None
         self.failures, self.groups, self.chart = failures, groups, chart
         self._remember()
-        self.last_refresh = clock.now()
         recovered = not self.connection.healthy
-        self.connection.succeeded(self.last_refresh)
+        self.refresh_succeeded()
         if recovered:
             self.notify("Connected again; triage is live.", title="Scale")
         self._draw()
@@ -174,13 +169,11 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
     def _failed(self, error: ScaleError) -> float:
         first = self.connection.healthy
-        delay = self.connection.failed(error, clock.now())
-        log.warning("triage refresh failed: %s", self.connection.problem)
+        delay = self.refresh_failed(error)
         if first:
             kept = "; the last result stays on screen" if self.failures else ""
             self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
                         title="Cannot load triage", severity="error", timeout=8)
-        self._show_header()
         self._show_empty()
         return delay
 
@@ -210,7 +203,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         else:
             cut.display = False
         self._show_summary()
-        self._show_header()
+        self.show_freshness()
         self._show_empty()
 
     def _time(self, moment) -> str:
@@ -235,15 +228,14 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
                     f"{triage.SORT_WORDS[self.sort]}   (g group, s sort, t window)", style="dim")
         self.query_one("#triage-summary", Static).update(text)
 
-    def _show_header(self) -> None:
-        conn = self.connection
-        conn.paused = bool(self.loop and self.loop.paused)
-        self.query_one("#header").show(self.header_info(
-            context="triage",
-            state=conn.state_text(clock.now()),
-            stale=conn.stale_text(self.clock_text(conn.last_ok)),
-            refreshed=self.clock_text(self.last_refresh) if self.last_refresh else "",
-        ))
+    def freshness(self) -> Freshness:
+        self.connection.paused = bool(self.loop and self.loop.paused)
+        return super().freshness()
+
+    def show_freshness(self) -> None:
+        super().show_freshness()
+        if self.failures is None and not self.connection.healthy:
+            self._show_empty()  # the countdown lives in the empty message too
 
     def _show_empty(self) -> None:
         empty = self.query_one("#triage-empty", Static)
@@ -282,7 +274,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
     def action_pause(self) -> None:
         self.loop.pause(not self.loop.paused)
-        self._show_header()
+        self.show_freshness()
 
     def action_next_grouping(self) -> None:
         self.grouping = triage.next_grouping(self.grouping)
