@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from server_stub.http.openapi import with_links
 from server_stub.http.routes import actions, control, job_types, logs, scheduler
 from server_stub.http.routes import jobs as job_routes
 from server_stub.http.routes.common import RouteNotFound
@@ -87,6 +88,8 @@ def create_app(db_path: str = ":memory:", *, jobs: int = 200, seed: int = 1,
     app.include_router(control.router)
 
     app.add_middleware(ScaleFront, state=state)
+    plain_openapi = app.openapi
+    app.openapi = lambda: with_links(plain_openapi())  # links for schemathesis' stateful phase
 
     @app.exception_handler(APIError)
     async def api_error(request: Request, exc: APIError) -> Response:
