@@ -17,10 +17,8 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import NoActiveWorker, get_current_worker
 
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.core import state
@@ -33,6 +31,7 @@ from scale_tui.core.refresh_policy import DEFAULT_POLICY, RefreshPolicy
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.fleet import FleetScreen
+from scale_tui.screens.guard import Guarded
 from scale_tui.screens.help import HelpScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
@@ -57,7 +56,7 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ScaleApp(App):
+class ScaleApp(Guarded, App):
     """The Scale console."""
 
     TITLE = "scale-tui"
@@ -160,27 +159,17 @@ class ScaleApp(App):
         if isinstance(self.screen, FleetScreen):
             self.screen.server_started()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """What got past every guard (screens/guard.py) ends the console, as Textual does, with
+        exit code 1 (`cli._exit_code`) and the traceback in the log file first."""
+        log.critical("the console stops on an unexpected error", exc_info=error)
+        super()._handle_exception(error)
+
     async def on_unmount(self) -> None:
         if self._owns_client:
             await self.client.aclose()
 
     # ---- navigation (the contract other screens call)
-
-    def pop_screen(self) -> AwaitComplete:
-        """Pop the current screen, cancelling its workers first. Textual removes a popped
-        screen's widgets before it cancels its workers, so an answer arriving in between would
-        be drawn into widgets already gone (NoMatches; in a worker that exits on error, the end
-        of the console). A worker that pops its own screen (a dialog sending, then dismissing)
-        is left to finish."""
-        leaving = self.screen
-        try:
-            current = get_current_worker()
-        except NoActiveWorker:
-            current = None
-        for worker in list(self.workers):
-            if worker.node is leaving and worker is not current:
-                worker.cancel()
-        return super().pop_screen()
 
     def open_job(self, job_id: int) -> None:
         self.push_screen(JobDetailsScreen(int(job_id)))

@@ -131,7 +131,7 @@ def run_console(args: argparse.Namespace) -> int:
     app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet)
     freeze_startup_heap()
     app.run()
-    return 0
+    return _exit_code(app)
 
 
 def _demo_profile(args: argparse.Namespace) -> Profile:
@@ -190,7 +190,21 @@ def _run_demo(demo: Profile, *, with_fleet: bool = False) -> int:
         thread.join()
         if "stub" in started:
             started["stub"].stop()
-    return 0
+    return _exit_code(app)
+
+
+def _exit_code(app: Any) -> int:
+    """0 after a quit; non-zero when the console ended on an error (Textual sets 1) or never
+    got to say how it ended, with a line saying where the traceback is."""
+    code = app.return_code
+    if code is None:
+        code = 1
+    if code:
+        from scale_tui.screens.guard import log_file  # loaded with the app already
+
+        print(f"scale-tui: the console stopped on an error (exit {code}); details in "
+              f"{log_file()}", file=sys.stderr)
+    return code
 
 
 class InertFormatter(logging.Formatter):
@@ -202,7 +216,8 @@ class InertFormatter(logging.Formatter):
 
 
 def _setup_logging(path: str | None) -> None:
-    """Log to a file, never to the terminal the console draws on."""
+    """Log to a file, never to the terminal the console draws on. Unexpected errors write
+    their traceback here, and the console's messages name this file (screens/guard.py)."""
 
     target = Path(path) if path else locations.state_dir() / "scale-tui.log"
     try:

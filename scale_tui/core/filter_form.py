@@ -101,7 +101,12 @@ def parse_window(text: str) -> tuple[Any, Any]:
         return timedelta(**{unit: amount}), None
     if "/" in text:
         start_text, _, end_text = text.partition("/")
-        return _time(start_text, "start"), _time(end_text, "end")
+        start, end = _time(start_text, "start"), _time(end_text, "end")
+        try:
+            JobFilter(started=start, ended=end)  # Scale's range rule, api/filters.py
+        except InvalidFilter as exc:
+            raise InvalidFilter(f"the window must start before it ends ({exc})") from None
+        return start, end
     return _time(text, "since"), None
 
 
@@ -159,4 +164,7 @@ def to_job_filter(form: FilterForm) -> JobFilter:
             values[name] = [text]
     if errors:
         raise FormErrors(errors)
-    return JobFilter(**values)
+    try:
+        return JobFilter(**values)
+    except InvalidFilter as exc:  # a rule across fields: still a message, never an exception
+        raise FormErrors({"filter": str(exc)}) from None

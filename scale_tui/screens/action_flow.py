@@ -64,7 +64,8 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
             return
         screen.post_message(JobsChanged(result.summary, clears_marks=True))
         if VERIFY_DELAY is not None:
-            screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action")
+            screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action",
+                              exit_on_error=False)
 
     screen.app.push_screen(ConfirmAction(kind, ctx), accepted)
 

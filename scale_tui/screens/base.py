@@ -6,9 +6,8 @@ schedule (scale_tui/core/refresh_policy.py): `refresh_succeeded()` / `refresh_fa
 what a refresh said and return the wait before the next one, and the shared header shows it
 (a countdown ticks while retrying). A screen whose last refresh failed never says "live".
 
-Workers here run with `exit_on_error=False`; one that fails anyway (a bug, an unexpected
-payload) ends up in `on_worker_state_changed`, which turns it into a notification and a log
-entry instead of a traceback on the operator's terminal.
+An unexpected exception in a screen's handler, timer or worker is one line on screen and a
+traceback in the log, and the console keeps running (`screens/guard.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +15,12 @@ from __future__ import annotations
 import logging
 
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
-from scale_tui.core.connection import Connection, Freshness, describe_error
+from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.formatting import format_clock
+from scale_tui.screens.guard import Guarded, gone
 from scale_tui.screens.host import ConsoleHost
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
@@ -29,7 +28,7 @@ from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
 log = logging.getLogger("scale_tui")
 
 
-class ConsoleScreen(Screen):
+class ConsoleScreen(Guarded, Screen):
     """A screen of the console: knows the app's profile and reports failed workers."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -91,19 +90,6 @@ class ConsoleScreen(Screen):
     def clock_text(self, moment) -> str:
         return format_clock(moment, self.console.tz)
 
-    @property
-    def gone(self) -> bool:
-        """Popped (its widgets are being removed, or are gone): nothing may draw on it."""
-        return self not in self.app.screen_stack
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            log.error("worker %s failed at %s", event.worker.name, clock.now(), exc_info=error)
-            if self.gone:
-                return  # the user left this screen; a toast about it would only puzzle them
-            self.notify(describe_error(error), title="Something went wrong", severity="error",
-                        timeout=10)
 
 
 class RefreshingScreen(ConsoleScreen):
@@ -142,7 +128,7 @@ class RefreshingScreen(ConsoleScreen):
     def on_screen_suspend(self) -> None:
         if self.loop is None:
             return
-        if self.gone:
+        if gone(self):
             self.loop.stop()
             self.workers.cancel_node(self)  # input files and the like, too
         else:

@@ -37,6 +37,7 @@ from scale_tui.core.action_plan import (
     send_requests,
 )
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.guard import Guarded
 from scale_tui.widgets.styles import PlainStatic
 
 
@@ -52,7 +53,7 @@ class Accepted:
 ASYNC_NOTE = "Scale applies this after accepting it; the list shows the result as it refreshes."
 
 
-class ConfirmAction(ModalScreen[Accepted | None]):
+class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
     DEFAULT_CSS = """
     ConfirmAction { align: center middle; }
     ConfirmAction #dialog {
@@ -246,7 +247,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
     def _every(self) -> bool:
         return self.plan is not None and self.plan.touches_every_job
 
-    @work(exclusive=True, group="count")
+    @work(exclusive=True, group="count", exit_on_error=False)
     async def _count(self, plan: Plan) -> None:
         try:
             tally = await count_statuses(self.client, plan)
@@ -275,7 +276,7 @@ class ConfirmAction(ModalScreen[Accepted | None]):
 
     # -- sending -------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="send")
+    @work(exclusive=True, group="send", exit_on_error=False)
     async def _send(self, plan: Plan) -> None:
         error = self.query_one("#error", Static)
         self.query_one("#scope", RadioSet).disabled = True  # the plan is fixed from here on

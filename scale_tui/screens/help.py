@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from scale_tui.screens.guard import Guarded
+
 # Textual's own screen keys (focus moves): the same on every screen, so not this screen's first.
 _EVERYWHERE = frozenset({"app.focus_next", "app.focus_previous"})
 
@@ -36,7 +38,7 @@ def describe_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(g, [(" ".join(keys), d) for d, keys in groups[g].items()]) for g in ordered]
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(Guarded, ModalScreen):
     """Lists the keys of `target` and its notes (the screen's `HELP` text)."""
 
     DEFAULT_CSS = """

@@ -110,7 +110,7 @@ class LogScreen(ConsoleScreen):
 
     # -- polling -------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="log-follow")
+    @work(exclusive=True, group="log-follow", exit_on_error=False)
     async def _follow(self) -> None:
         client = self.console.client
         # one page per poll: a long log shows page by page (the tail asks again at once)

@@ -26,11 +26,12 @@ from textual.widgets.option_list import Option
 from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
 from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.guard import Guarded
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 from scale_tui.widgets.styles import PlainStatic
 
 
-class QueueJobScreen(ModalScreen[int | None]):
+class QueueJobScreen(Guarded, ModalScreen[int | None]):
     DEFAULT_CSS = """
     QueueJobScreen { align: center middle; }
     QueueJobScreen #dialog {
@@ -93,7 +94,7 @@ class QueueJobScreen(ModalScreen[int | None]):
     def _back(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="job-types")
+    @work(exclusive=True, group="job-types", exit_on_error=False)
     async def _load_job_types(self) -> None:
         about = self.query_one("#about", Static)
         try:
@@ -125,7 +126,7 @@ class QueueJobScreen(ModalScreen[int | None]):
             self.current = key
             self._show(key)
 
-    @work(exclusive=True, group="job-type")
+    @work(exclusive=True, group="job-type", exit_on_error=False)
     async def _show(self, key: str) -> None:
         about = self.query_one("#about", Static)
         if key not in self.details:
@@ -214,7 +215,7 @@ class QueueJobScreen(ModalScreen[int | None]):
         self._say("Queueing…")
         self._send(self.details[self.current], data, priority)
 
-    @work(exclusive=True, group="queue")
+    @work(exclusive=True, group="queue", exit_on_error=False)
     async def _send(self, job_type: JobTypeDetails, data: dict, priority: int | None) -> None:
         body = request_body(job_type, data, priority)
         try:

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label
 
 from scale_tui.core.log_buffer import LogLineLike
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.guard import Guarded
 
 __all__ = ["SaveLogScreen", "default_log_name", "resolve_save_path", "write_log"]
 
@@ -60,7 +61,7 @@ def write_log(path: Path, lines: Sequence[LogLineLike], *, timestamps: bool = Fa
     return len(lines)
 
 
-class SaveLogScreen(ModalScreen[Path | None]):
+class SaveLogScreen(Guarded, ModalScreen[Path | None]):
     """Asks for a path (the default filled in), saves, and reports errors without closing."""
 
     DEFAULT_CSS = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.app import App
 
 from scale_tui import app as app_module
 from scale_tui import cli
@@ -43,7 +44,7 @@ def run_headless_until(monkeypatch, condition, then=None):
                 then(self)
             self.exit()
 
-        return ScaleApp.__bases__[0].run(self, headless=True, size=(100, 30), auto_pilot=watch)
+        return App.run(self, headless=True, size=(100, 30), auto_pilot=watch)
 
     monkeypatch.setattr(ScaleApp, "run", run)
     return seen
