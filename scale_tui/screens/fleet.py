@@ -11,13 +11,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from scale_tui.core import clock, fleet
 from scale_tui.core.fleet import ClusterStatus, Member
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.profiles import profile_to_switch_to
 from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.fleet_table import FleetTable
@@ -25,7 +25,9 @@ from scale_tui.widgets.fleet_table import FleetTable
 MIN_INTERVAL = 5.0  # a fleet check is six requests a cluster: no faster than this
 
 
-class ClusterChecked(Message):
+class ClusterChecked(ScreenData):
+    """One cluster's check (dropped if the fleet screen has been popped: screens/guard.py)."""
+
     def __init__(self, status: ClusterStatus) -> None:
         super().__init__()
         self.status = status
@@ -101,8 +103,6 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         self.post_message(ClusterChecked(status))
 
     def on_cluster_checked(self, message: ClusterChecked) -> None:
-        if self.gone:
-            return
         self._show(message.status)
         self.last_refresh = clock.now()
         self.connection.succeeded(self.last_refresh)
