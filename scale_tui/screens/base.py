@@ -87,6 +87,12 @@ class ConsoleScreen(Guarded, Screen):
             self._ticker.stop()
             self._ticker = None
 
+    @property
+    def gone(self) -> bool:
+        """Popped: nothing may draw on it. Only a worker that still draws itself needs this;
+        data posted as `ScreenData` to a popped screen is dropped by the guard."""
+        return gone(self)
+
     def clock_text(self, moment) -> str:
         return format_clock(moment, self.console.tz)
 
@@ -128,7 +134,7 @@ class RefreshingScreen(ConsoleScreen):
     def on_screen_suspend(self) -> None:
         if self.loop is None:
             return
-        if gone(self):
+        if self.gone:
             self.loop.stop()
             self.workers.cancel_node(self)  # input files and the like, too
         else:
