@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from scale_tui.api import Job, JobFilter
 from scale_tui.core import jobs_view, state
 from scale_tui.core.filter_form import FilterForm, FormErrors
+from scale_tui.core.input_limits import QUICK_FILTER_MAX, TYPING_PAUSE
 from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.jobs_feed import JobsFeed
@@ -65,6 +66,8 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self.jobs: list[Job] = []
         self.counts: dict[str, int | None] = {}
         self.quick = ""
+        self._quick_typed = ""  # what the quick filter holds; applied once typing pauses
+        self._quick_timer = None
         self.filter_problem = ""  # the server's 400 for the current filter, shown beside it
         self._shown_key: tuple | None = None
         self._counts_key: tuple | None = None
@@ -80,7 +83,7 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         yield StatusCounts(id="counts")
         yield FilterBar(self.form, id="filters")
         yield Input(placeholder="find on this page (enter keeps, escape clears)", id="quick",
-                    compact=True)
+                    compact=True, max_length=QUICK_FILTER_MAX)
         yield JobsTable(id="jobs")
         yield Static(id="empty")
         yield Footer()
@@ -208,11 +211,27 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
 
     @on(Input.Changed, "#quick")
     def _quick_changed(self, event: Input.Changed) -> None:
-        self.quick = event.value.strip()
-        self._draw()
+        # Constant work per keystroke: the page is filtered and redrawn once typing pauses
+        # (core/input_limits.py), never once per key with an ever longer text.
+        self._quick_typed = event.value
+        if self._quick_timer is None:
+            self._quick_timer = self.set_timer(TYPING_PAUSE, self._apply_quick,
+                                               name="quick-filter")
+        else:
+            self._quick_timer.reset()
+
+    def _apply_quick(self) -> None:
+        if self._quick_timer is not None:
+            self._quick_timer.stop()
+            self._quick_timer = None
+        quick = self._quick_typed.strip()
+        if quick != self.quick:
+            self.quick = quick
+            self._draw()
 
     @on(Input.Submitted, "#quick")
     def _quick_submitted(self) -> None:
+        self._apply_quick()
         if not self.quick:
             self.query_one("#quick", Input).display = False
         self.table.focus()
@@ -223,6 +242,8 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
             self.filter_bar.action_close()
         elif quick.display and (self.quick or quick.has_focus):
             quick.value = ""
+            self._quick_typed = ""
+            self._apply_quick()
             quick.display = False
             self.table.focus()
         elif self.table.marked:

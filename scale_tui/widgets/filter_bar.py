@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from scale_tui.api import ERROR_CATEGORIES, JOB_STATUSES, InvalidFilter
 from scale_tui.core.filter_form import FilterForm, parse_ids, parse_window
+from scale_tui.core.input_limits import FILTER_FIELD_MAX
 from scale_tui.widgets.styles import server_text
 
 TYPING_PAUSE = 0.4  # seconds after the last keystroke before a text filter applies
@@ -108,7 +109,7 @@ class FilterBar(Vertical):
         label, placeholder = _TEXT_FIELDS[name]
         yield Label(label)
         yield Input(getattr(self.form, name), placeholder=placeholder, id=f"f-{name}",
-                    compact=True)
+                    compact=True, max_length=FILTER_FIELD_MAX)  # validated on every keystroke
 
     def _type_options(self) -> list[tuple[str, str]]:
         names = list(self._job_type_names)

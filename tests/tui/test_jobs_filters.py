@@ -6,6 +6,7 @@ import httpx
 
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.widgets.filter_bar import FilterBar
+from tests.pilot import wait_until
 from tests.tui.conftest import settle
 
 
@@ -168,8 +169,9 @@ async def test_quick_filter_narrows_visible_rows_without_a_request(stub_url, mak
         await settle(pilot, app)
         forget_requests(stub_url)
         await pilot.press("slash", *"failed")
-        await settle(pilot, app)
         screen = app.screen
+        await wait_until(pilot, lambda: screen.quick == "failed")  # applied once typing pauses
+        await settle(pilot, app)
         shown = screen.table.row_count
         assert 0 < shown < len(screen.jobs)
         assert all(screen.jobs_by_id(i).status == "FAILED" for i in screen.table.job_ids)

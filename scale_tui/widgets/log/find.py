@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from scale_tui.core.input_limits import FIND_MAX
 from scale_tui.core.log_search import LogPattern
 
 __all__ = ["FindBar"]
@@ -65,7 +66,9 @@ class FindBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="find-prompt")
-        yield Input(placeholder="find: plain text, smart case (ctrl+r: regex)", id="find-input")
+        # Capped (core/input_limits.py): the pattern is compiled on every keystroke.
+        yield Input(placeholder="find: plain text, smart case (ctrl+r: regex)", id="find-input",
+                    max_length=FIND_MAX)
         yield Label("", id="find-info")
 
     @property
