@@ -23,7 +23,7 @@ from textual.screen import Screen
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.core import state
 from scale_tui.core.config import DEMO_PROFILE, Profile
-from scale_tui.core.connect import make_client, mask_url
+from scale_tui.core.connect import ConfigError, make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.formatting import zone
@@ -214,10 +214,17 @@ class ScaleApp(Guarded, App):
         self.push_screen(TriageScreen(self.triage_memory))
 
     def switch_profile(self, name: str, profile: Profile) -> None:
-        """Talk to another server: new client, jobs screen reset to that profile's last filter."""
+        """Talk to another server: new client, jobs screen reset to that profile's last filter.
+        A profile that cannot be honoured (token_env unset, CA bundle missing) is refused and
+        nothing changes: the console stays on the server it was on."""
+        try:
+            client = make_client(profile, name)
+        except ConfigError as exc:
+            self.notify(f"Not switched: {exc}", title="Profile", severity="error", timeout=15)
+            return
         old, owned = self.client, self._owns_client
         self.profile_name, self.profile = name, profile
-        self.client, self._owns_client = make_client(profile), True
+        self.client, self._owns_client = client, True
         self._apply_profile_settings()
         if profile.keymap:
             self.set_keymap(profile.keymap)

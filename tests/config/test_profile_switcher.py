@@ -75,3 +75,17 @@ async def test_palette_shows_url_and_read_only_never_the_token(write_config):
         helps = [hit.help async for hit in provider.discover()]
     assert helps == ["http://lab.example:8000 · current", "https://scale.prod.example · read-only"]
     assert not any("never-shown" in h for h in helps)
+
+
+async def test_a_profile_that_cannot_be_honoured_is_refused_and_nothing_changes(write_config):
+    """Fail closed (issue 12): an unset token_env is never a switch without a token."""
+    write_config(CONFIG + '\n[profiles.tokenless]\nurl = "http://t.example"\n'
+                 'token_env = "NOT_SET_FOR_THIS_TEST"\n')
+    app = SwitchingApp("lab", read_only=False)
+    async with app.run_test() as pilot:
+        ProfileCommands(app.screen)._switch("tokenless")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert app.switched == []
+    assert any("Not switched" in m and "NOT_SET_FOR_THIS_TEST" in m for m in messages)
+

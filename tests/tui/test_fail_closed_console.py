@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from scale_tui import cli
 from scale_tui.core.config import Profile
+from tests.tui.conftest import FakeScale, job_payload, settle
 from tests.tui.test_demo import has_rows, run_headless_until, spawned  # noqa: F401 (fixture)
 
 READ_ONLY_PROD = """
@@ -44,3 +45,16 @@ async def test_header_and_toasts_never_show_a_password(make_app):
         await pilot.pause()
         assert all("hunter2" not in n.message for n in app._notifications)
         assert any("ops:***@127.0.0.1:10" in n.message for n in app._notifications)
+
+
+async def test_the_console_refuses_a_profile_whose_ca_bundle_is_missing(make_app, tmp_path):
+    scale = FakeScale([job_payload(1)])
+    app = make_app(client=scale.client(), name="first")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot, app)
+        client = app.client
+        app.switch_profile("second", Profile(url="https://x.example",
+                                             ca_bundle=tmp_path / "gone.pem"))
+        await pilot.pause()
+        assert (app.profile_name, app.client) == ("first", client)
+        assert any("CA bundle not found" in n.message for n in app._notifications)
