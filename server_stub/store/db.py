@@ -65,6 +65,7 @@ CREATE INDEX IF NOT EXISTS ix_jobs_lm ON jobs (last_modified, id);
 CREATE INDEX IF NOT EXISTS ix_jobs_status_lm ON jobs (status, last_modified, id);
 CREATE INDEX IF NOT EXISTS ix_jobs_type_lm ON jobs (job_type_id, last_modified, id);
 CREATE INDEX IF NOT EXISTS ix_jobs_created ON jobs (created, id);
+CREATE INDEX IF NOT EXISTS ix_jobs_last_status_change ON jobs (last_status_change);
 CREATE INDEX IF NOT EXISTS ix_jobs_error ON jobs (error_id);
 CREATE INDEX IF NOT EXISTS ix_jobs_batch ON jobs (batch_id);
 CREATE INDEX IF NOT EXISTS ix_jobs_recipe ON jobs (recipe_id);
@@ -117,10 +118,30 @@ class Database:
         if "error" not in columns:  # a database file written before commands could fail
             self.conn.execute("ALTER TABLE commands ADD COLUMN error TEXT")
         if self.is_seeded():
+            # A file seeded by an older stub gets any index added since (built once, here).
+            self.conn.executescript(INDEXES)
             self.conn.executescript(TRIGGERS)
 
     def is_seeded(self) -> bool:
         return self.conn.execute("SELECT 1 FROM meta WHERE key = 'seed'").fetchone() is not None
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Writing a new database in one go (the seed): a rollback journal instead of the WAL,
+        whose pages would all be written twice (to the WAL, then at the checkpoint), and no
+        fsync. A process killed meanwhile leaves a hot journal: the next open rolls the seed
+        back and seeds again. The WAL comes back afterwards."""
+        if self.path == ":memory:":
+            yield
+            return
+        with self.lock:
+            self.conn.execute("PRAGMA journal_mode=DELETE")
+            self.conn.execute("PRAGMA synchronous=OFF")
+            try:
+                yield
+            finally:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
 
     def finish_seed(self) -> None:
         with self.lock:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from server_stub.app import open_state
+from server_stub.sim.seed import ChunkWriter
 from server_stub.store.timefmt import FIXED_EPOCH_US
 
 
@@ -96,3 +101,23 @@ def test_frozen_seed_ends_without_a_pile_up_or_zero_length_runs():
         assert top[1] <= 2
         assert conn.execute("SELECT count(*) FROM executions WHERE ended = started"
                             ).fetchone()[0] == 0
+
+
+def test_a_seeded_file_is_back_in_wal_mode_with_every_row(tmp_path):
+    state = open_state(str(tmp_path / "stub.sqlite3"), jobs=120, seed=5, simulate=False)
+    with state.db.read() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM jobs").fetchone()[0] == 120
+    assert dump(state) == dump(open_state(jobs=120, seed=5, simulate=False))
+    state.db.close()
+
+
+def test_a_failed_chunk_write_stops_the_seed_with_its_error():
+    class Broken:
+        def executemany(self, sql, rows):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    writer = ChunkWriter(Broken())
+    writer.put(([], [], [], [], [], []))
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        writer.close()
