@@ -13,6 +13,7 @@ import itertools
 import json
 from functools import cached_property
 
+from server_stub.store import pageseek
 from server_stub.store.catalog import Catalog
 from server_stub.store.serialize import BATCH_BY_ID, NODE_BY_ID, Related
 from server_stub.store.timefmt import drf_json as _ts
@@ -135,22 +136,33 @@ class RowCache:
 KEY_POSITION = {"id": 0, "last_modified": 1, "created": 2}
 
 
-def page_keys(conn, state, q, offset: int, size: int) -> list[tuple[int, int]]:
-    """``(id, last_modified)`` of the jobs on one page of query ``q`` (a jobquery.JobQuery)."""
+def page_keys(conn, state, q, offset: int, size: int,
+              count: int | None = None) -> list[tuple[int, int]]:
+    """``(id, last_modified)`` of the jobs on one page of query ``q`` (a jobquery.JobQuery).
+
+    ``count``, the query's exact row count in this database generation, lets a page in the
+    second half be found from the far end (``pageseek.reverse``).
+    """
     where, args = q.sql_where(), q.args
     ahead = state.keys_ahead.pop((where, tuple(args), q.order, offset, size,
                                   state.db.generation), None)
     if ahead is not None:  # read ahead for this very page, and nothing was written since
         return ahead
     seek, seek_args, skip = state.seeker.plan(where, args, q.order, offset, state.db.generation)
+    walk, limit = q.order, size
+    backwards = pageseek.reverse(q.order) if count is not None else None
+    if backwards is not None and max(0, count - offset - size) < skip:
+        walk, seek, seek_args = backwards, "", []
+        skip, limit = max(0, count - offset - size), max(0, min(size, count - offset))
     inner = f"{where} AND {seek}" if seek else where
     cursor = conn.cursor()
     cursor.row_factory = None
-    # Skipping rows in the subquery walks only the index; the outer query reads one page's keys.
+    # Skipping rows in the subquery walks only the index; the outer query reads one page's keys
+    # and puts them in the page's order.
     keys = cursor.execute(f"SELECT id, last_modified, created FROM jobs WHERE id IN "
-                          f"(SELECT id FROM jobs WHERE {inner} ORDER BY {q.order} "
+                          f"(SELECT id FROM jobs WHERE {inner} ORDER BY {walk} "
                           f"LIMIT ? OFFSET ?) ORDER BY {q.order}",
-                          [*args, *seek_args, size, skip]).fetchall()
+                          [*args, *seek_args, limit, skip]).fetchall()
     state.seeker.remember(where, args, q.order, state.db.generation, offset, keys, KEY_POSITION)
     return [(k[0], k[1]) for k in keys]
 
@@ -185,7 +197,8 @@ def encode_rows(conn, state, keys: list[tuple[int, int]]) -> list[tuple[bytes, b
     return [e or built[k[0]] for k, e in zip(keys, entries, strict=True)]
 
 
-async def read_ahead(state, q, offset: int, size: int) -> None:
+async def read_ahead(state, q, offset: int, size: int, count: int | None = None,
+                     generation: int | None = None) -> None:
     """Encode the page at ``offset`` before it is asked for.
 
     Run on the event loop after a page's body is sent (a starlette BackgroundTask), while the
@@ -195,7 +208,9 @@ async def read_ahead(state, q, offset: int, size: int) -> None:
     rows are cached already it costs one index query.
     """
     with state.db.read() as conn:
-        keys = page_keys(conn, state, q, offset, size)
+        # The count holds only while nothing was written since it was taken.
+        known = count if generation == state.db.generation else None
+        keys = page_keys(conn, state, q, offset, size, known)
         encode_rows(conn, state, keys)
         # Keyed by the generation the keys were read in (a write may follow the lock's release).
         handed = (q.sql_where(), tuple(q.args), q.order, offset, size, state.db.generation)

@@ -15,6 +15,24 @@ from dataclasses import dataclass, field
 
 # ORDER BY clauses built by ordering.order_by for a plain NOT NULL column plus the id tiebreak.
 SEEKABLE = re.compile(r"^(last_modified|created|id) (ASC|DESC)(?:, id (ASC|DESC))?$")
+# Any NOT NULL column with the id tiebreak (ordering.order_by writes nullable ones with an
+# `IS NULL` term first): a total order whose exact reverse flips both directions.
+REVERSIBLE = re.compile(r"^(\w+) (ASC|DESC), id (ASC|DESC)$")
+_FLIP = {"ASC": "DESC", "DESC": "ASC"}
+
+
+def reverse(order: str) -> str | None:
+    """The exact reverse of ``order``, or ``None`` when it is not one this module knows.
+
+    Rows ``[offset, offset + size)`` of a query of ``count`` rows are rows
+    ``[count - offset - size, count - offset)`` of the reversed query: a page in the second half
+    is found by walking from the far end, so page 9,000 of 10,000 skips 100,000 entries rather
+    than 900,000.
+    """
+    m = REVERSIBLE.match(order)
+    if m is None:
+        return None
+    return f"{m.group(1)} {_FLIP[m.group(2)]}, id {_FLIP[m.group(3)]}"
 
 
 @dataclass

@@ -49,10 +49,11 @@ async def list_jobs(request: Request) -> Response:
         count = count_jobs(state, conn, q)
         number, size = page_of(request, count)
         offset = (number - 1) * size
-        results = encode_page(conn, state, page_keys(conn, state, q, offset, size))
+        results = encode_page(conn, state, page_keys(conn, state, q, offset, size, count))
+        generation = state.db.generation
     ahead = None
     if offset + size < count and size <= DEFAULT_PAGE_SIZE:
-        ahead = BackgroundTask(read_ahead, state, q, offset + size, size)
+        ahead = BackgroundTask(read_ahead, state, q, offset + size, size, count, generation)
     return json_response(envelope(request, count, number, size, results), background=ahead)
 
 
