@@ -213,6 +213,14 @@ class ScaleApp(Guarded, App):
             return
         self.push_screen(TriageScreen(self.triage_memory))
 
+    def jump_to_jobs(self, **fields: str) -> None:
+        """Back to the jobs list showing every job of a batch or recipe; see `JobsScreen.jump`."""
+        while not isinstance(self.screen, JobsScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        jobs = self.screen_stack[0]
+        if isinstance(jobs, JobsScreen):
+            jobs.jump(**fields)
+
     def switch_profile(self, name: str, profile: Profile) -> None:
         """Talk to another server: new client, jobs screen reset to that profile's last filter.
         A profile that cannot be honoured (token_env unset, CA bundle missing) is refused and

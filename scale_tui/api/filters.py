@@ -8,7 +8,7 @@ with ``Z``, and durations in Scale's own grammar meaning "now minus".
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -188,8 +188,9 @@ class JobFilter(BaseModel):
             getattr(self, n) is None for n in ("is_superseded", *_TIMES)
         )
 
-    def describe(self) -> str:
-        """The filter in words, for confirmations: ``status FAILED, job type sam, ...``."""
+    def describe(self, tz: tzinfo = UTC) -> str:
+        """The filter in words, for confirmations: ``status FAILED, job type sam, ...``; times
+        in ``tz`` (the console's zone), each with its zone's name."""
         parts = [
             f"{_WORDS[name]} {_alternatives(getattr(self, name))}"
             for name in _LISTS
@@ -197,8 +198,8 @@ class JobFilter(BaseModel):
         ]
         if self.is_superseded is not None:
             parts.append("superseded" if self.is_superseded else "not superseded")
-        parts.extend(_describe_range("last modified", self.started, self.ended))
-        parts.extend(_describe_range("source", self.source_started, self.source_ended))
+        parts.extend(_describe_range("last modified", self.started, self.ended, tz))
+        parts.extend(_describe_range("source", self.source_started, self.source_ended, tz))
         return ", ".join(parts) if parts else "every job"
 
 
@@ -243,11 +244,12 @@ def _check_range(start: TimeValue, end: TimeValue, start_name: str, end_name: st
         raise InvalidFilter(f"{start_name} must come before {end_name}")
 
 
-def _describe_range(what: str, start: TimeValue, end: TimeValue) -> list[str]:
+def _describe_range(what: str, start: TimeValue, end: TimeValue, tz: tzinfo) -> list[str]:
     def words(value: datetime | timedelta) -> str:
         if isinstance(value, timedelta):
             return f"{humanize_duration(value)} ago"
-        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+        local = value.astimezone(tz)
+        return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "UTC")
 
     if isinstance(start, timedelta) and end is None:
         return [f"{what} in the last {humanize_duration(start)}"]

@@ -1,5 +1,9 @@
 """Timestamps and durations the way Scale parses them (docs/scale.md §0.1, ``parse_timestamp``).
 
+Also the one reader of what a person types for a time (``1h``, ``7d``, ``PT30M``, a datetime) and
+the one writer of a duration in words, shared by the console and the scripts: this is the lowest
+layer that needs them (``JobFilter`` parses and describes with them).
+
 Scale accepts, for every ``started``/``ended``/``source_*`` parameter, either an ISO-8601
 datetime that carries ``Z`` or ``+`` (a ``-05:00`` offset is refused, and a ``+`` left
 unencoded in a query becomes a space), or a duration ``P[nD][T[nH][nM][nS]]`` meaning "now minus".
@@ -120,13 +124,24 @@ def format_duration(value: timedelta) -> str:
     return text if text != "P" else "PT0S"
 
 
-def humanize_duration(value: timedelta) -> str:
-    """``1h``, ``1d 6h``, ``90s``... for confirmations and titles."""
-    total = int(value.total_seconds())
-    if total < 60:
-        return f"{value.total_seconds():g}s"
+def humanize_duration(value: timedelta, *, units: int | None = None) -> str:
+    """A duration in words: the one formatter the console, the scripts and ``describe`` share.
+
+    ``units=None``: every non-zero unit, as a person writes it (``1h``, ``1d 6h``, ``1m 30s``,
+    ``0.5s``). ``units=2``: the two largest from the first non-zero one, the second zero-padded,
+    whole seconds, so a table column stays aligned (``43s``, ``5m 03s``, ``1h 00m``, ``3d 04h``).
+    Negative spans (clock skew) are ``0s``.
+    """
+    seconds = max(0.0, value.total_seconds())
+    if units is None and seconds < 60:
+        return f"{seconds:g}s"
+    total = int(seconds)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")) if n]
-    return " ".join(parts)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")]
+    first = next((i for i, (n, _) in enumerate(parts) if n), len(parts) - 1)
+    if units is None:
+        return " ".join(f"{n}{u}" for n, u in parts[first:] if n)
+    shown = parts[first:first + units]
+    return " ".join(f"{n:02d}{u}" if i else f"{n}{u}" for i, (n, u) in enumerate(shown))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from typing import Any
 
 from scale_tui.api import InvalidFilter, JobFilter
@@ -26,8 +26,6 @@ WINDOW_PRESETS: dict[str, timedelta | None] = {
 SUPERSEDED_CHOICES = ("all", "no", "yes")
 SOURCE_FIELDS = ("source_sensor_class", "source_sensor", "source_collection", "source_task")
 DEFAULT_ORDER = "-last_modified"
-_SHORTHAND = re.compile(r"^\s*(\d+)\s*([mhd])\s*$", re.IGNORECASE)
-_SHORTHAND_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 class FormErrors(ValueError):
@@ -94,11 +92,6 @@ def parse_window(text: str) -> tuple[Any, Any]:
     text = text.strip()
     if not text or text.lower() in WINDOW_PRESETS:
         return WINDOW_PRESETS.get(text.lower() or "all"), None
-    if match := _SHORTHAND.match(text):
-        amount, unit = int(match.group(1)), _SHORTHAND_UNITS[match.group(2).lower()]
-        if amount == 0:
-            raise InvalidFilter("the time window must be longer than 0")
-        return timedelta(**{unit: amount}), None
     if "/" in text:
         start_text, _, end_text = text.partition("/")
         start, end = _time(start_text, "start"), _time(end_text, "end")
@@ -111,9 +104,14 @@ def parse_window(text: str) -> tuple[Any, Any]:
 
 
 def _time(text: str, what: str) -> Any:
+    """One end of the window, read by the one time parser (`JobFilter.parse_time`: shorthands
+    such as 90m or 7d, ISO-8601 durations, datetimes with a zone)."""
     if not text.strip():
         raise InvalidFilter(f"the {what} of the window is empty")
-    return JobFilter.parse_time(text.strip())
+    value = JobFilter.parse_time(text.strip())
+    if isinstance(value, timedelta) and not value:
+        raise InvalidFilter("the time window must be longer than 0")
+    return value
 
 
 def parse_ids(text: str, label: str) -> list[int]:
@@ -168,3 +166,26 @@ def to_job_filter(form: FilterForm) -> JobFilter:
         return JobFilter(**values)
     except InvalidFilter as exc:  # a rule across fields: still a message, never an exception
         raise FormErrors({"filter": str(exc)}) from None
+
+
+def jump_form(form: FilterForm, **fields: str) -> tuple[FilterForm, dict[str, Any]]:
+    """A jump to a batch or a recipe (`batch_id="12"`): the form that shows every job of it,
+    whatever else was filtered, keeping only the sort; and the filters it replaced (the fields
+    of `form` that were set and now are not, or differ), to say so."""
+    jumped = FilterForm(order=form.order, **fields)
+    default = FilterForm()
+    replaced = {name: getattr(form, name) for name in form.to_dict()
+                if name != "order" and getattr(form, name) != getattr(default, name)
+                and getattr(form, name) != getattr(jumped, name)}
+    return jumped, replaced
+
+
+def describe_fields(fields: dict[str, Any], tz: tzinfo = UTC) -> str:
+    """Form fields in the words of `JobFilter.describe` (`status FAILED, not superseded`); the
+    bare field names when they do not make a valid filter."""
+    if not fields:
+        return ""
+    try:
+        return to_job_filter(FilterForm(**fields)).describe(tz)
+    except (FormErrors, InvalidFilter):
+        return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in fields.items())

@@ -1,7 +1,8 @@
-"""How the console writes times, durations and statuses: short, in the operator's time zone.
+"""How the console and the scripts write times and durations: short, in the operator's zone.
 
-Plain functions (no widgets, no rich) so the table, the details screens and the tests agree on
-one format.
+Plain functions (no widgets, no rich) so the table, the details screens, the log view, the
+scripts and the tests agree on one format and one zone. The zone is named once, in the header
+(`zone_label`); the times themselves carry no zone suffix.
 """
 
 from __future__ import annotations
@@ -9,17 +10,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scale_tui.api.timefmt import humanize_duration
+
 DASH = "-"
 
 
 def zone(name: str | None) -> tzinfo:
-    """The IANA zone `name`, or UTC when it is empty or unknown (the caller warns)."""
+    """The IANA zone `name`, or UTC when it is empty or unknown (the caller warns; see
+    `known_zone`)."""
     if not name or name.upper() == "UTC":
         return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+def known_zone(name: str | None) -> bool:
+    """Whether `name` is a zone `zone` can honour (empty means UTC)."""
+    return not name or zone(name) is not UTC or name.upper() == "UTC"
 
 
 def format_time(moment: datetime | None, tz: tzinfo = UTC) -> str:
@@ -49,19 +58,20 @@ def format_clock(moment: datetime | None, tz: tzinfo = UTC) -> str:
 
 def format_duration(span: timedelta | None) -> str:
     """`43s`, `5m 03s`, `1h 02m`, `3d 04h`; `-` when unknown. Negative spans (clock skew) are 0s."""
-    if span is None:
-        return DASH
-    seconds = max(0, int(span.total_seconds()))
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours:02d}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
+    return DASH if span is None else humanize_duration(span, units=2)
+
+
+def format_log_time(moment: datetime, tz: tzinfo = UTC) -> str:
+    """`2026-01-01 12:03:10.123`: a log line's timestamp, to the millisecond, in `tz`."""
+    local = moment.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+
+
+def zone_label(tz: tzinfo, moment: datetime) -> str:
+    """What the header calls the zone at `moment`: `UTC`, `EST`, `CEST` (or `+0530` when the
+    zone has no abbreviation)."""
+    name = moment.astimezone(tz).tzname() or "UTC"
+    return name if name[:1] not in "+-" else name.replace(":", "")
 
 
 def format_size(size: float | int | None) -> str:

@@ -42,6 +42,18 @@ def sort_on(order: str, field: str) -> str:
     return reverse_sort(order) if order.lstrip("-") == field else default_direction(field)
 
 
+def sort_words(order: str) -> str:
+    """`-error__category` -> `Error ▼`: a sort in the column's title, never Scale's field name."""
+    field = order.lstrip("-")
+    title = next((label for _, label, by in COLUMNS if by == field), field.replace("__", " "))
+    return f"{title} {'▼' if order.startswith('-') else '▲'}"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 job`, `2 jobs`, `1,234 jobs`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def next_window(window: str) -> str:
     """`t`: all -> 1h -> 6h -> 24h -> 7d -> all; a typed window goes to 1h."""
     presets = list(WINDOW_PRESETS)
@@ -61,7 +73,10 @@ def page_text(page: int, total: int | None, page_size: int, shown: int, loaded: 
     if total is None:
         return "loading…"
     pages = page_count(total, page_size)
-    text = f"{total} · p{page}/{pages}" if short else f"{total} jobs · page {page}/{pages}"
+    if short:
+        text = f"{total} · p{page}/{pages}"
+    else:
+        text = f"{plural(total, 'job')} · page {page}/{pages}"
     if quick:
         text += f" · find {shown}/{loaded}" if short else f" · find '{quick}': {shown} of {loaded}"
     return text

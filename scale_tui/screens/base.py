@@ -19,7 +19,7 @@ from textual.screen import Screen
 from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import Connection, Freshness
-from scale_tui.core.formatting import format_clock
+from scale_tui.core.formatting import format_clock, zone_label
 from scale_tui.screens.guard import Guarded, gone
 from scale_tui.screens.host import ConsoleHost
 from scale_tui.screens.refresh import RefreshLoop
@@ -49,7 +49,7 @@ class ConsoleScreen(Guarded, Screen):
         app = self.console
         info = HeaderInfo(profile=app.profile_name, url=mask_url(app.profile.url),
                           read_only=app.read_only, interval=app.refresh_interval,
-                          freshness=self.freshness())
+                          freshness=self.freshness(), zone=zone_label(app.tz, clock.now()))
         return HeaderInfo(**{**info.__dict__, **changes})
 
     # ---- freshness: one state object, one indicator

@@ -29,11 +29,14 @@ class JobDetailsScreen(RefreshingScreen):
     REFRESH_GROUP = "job-details"
     HELP = """\
 Sections: 1 executions, 2 input, 3 output, 4 configuration, 5 manifest, 6 raw JSON.
-In executions, enter opens one and l opens its log; elsewhere l opens the newest execution's log.
+Enter opens the newest execution; in the executions table (1) it opens the one under the
+cursor, and l its log. Elsewhere l opens the newest execution's log.
 < and > follow the superseded chain; b and e list the jobs of this job's batch or recipe."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="details.back"),
+        Binding("enter", "open_execution", "Open the newest execution", id="details.open",
+                show=False),
         Binding("l", "log", "Log", id="details.log"),
         Binding("r", "refresh", "Refresh", id="details.refresh"),
         Binding("less_than_sign", "superseded", "Older job (superseded)",
@@ -188,6 +191,14 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
             return
         self.console.open_log(exe.id, job_id=self.job_id, exe_num=exe.exe_num)
 
+    def action_open_execution(self) -> None:
+        """Enter outside the executions table: the newest execution (listed first)."""
+        exe = self.executions[0] if self.executions else None
+        if exe is None or exe.exe_num is None:
+            self.notify(f"Job {self.job_id} has no execution yet.")
+            return
+        self.console.open_execution(self.job_id, exe.exe_num)
+
     @on(DataTable.RowSelected, "#executions-table")
     def _open_execution(self, event: DataTable.RowSelected) -> None:
         exe = self.executions[event.cursor_row]
@@ -208,13 +219,13 @@ In executions, enter opens one and l opens its log; elsewhere l opens the newest
 
     def action_batch_jobs(self) -> None:
         if self.job and self.job.batch and self.job.batch.id is not None:
-            self.console.show_jobs(batch_id=str(self.job.batch.id))
+            self.console.jump_to_jobs(batch_id=str(self.job.batch.id))
         else:
             self.notify(f"Job {self.job_id} is not part of a batch.")
 
     def action_recipe_jobs(self) -> None:
         if self.job and self.job.recipe and self.job.recipe.id is not None:
-            self.console.show_jobs(recipe_id=str(self.job.recipe.id))
+            self.console.jump_to_jobs(recipe_id=str(self.job.recipe.id))
         else:
             self.notify(f"Job {self.job_id} was not created by a recipe.")
 

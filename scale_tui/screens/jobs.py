@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from scale_tui.api import Job, JobFilter
 from scale_tui.core import jobs_view, state
-from scale_tui.core.filter_form import FilterForm, FormErrors
+from scale_tui.core.filter_form import FilterForm, FormErrors, describe_fields, jump_form
 from scale_tui.core.input_limits import QUICK_FILTER_MAX, TYPING_PAUSE
 from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
 from scale_tui.screens.base import ConsoleScreen
@@ -33,7 +33,13 @@ class JobsScreen(JobsFeed, ConsoleScreen):
 Filters (f) apply as you change them; the window restricts last_modified: all, 1h, 6h, 24h, 7d
 (t cycles them), 90m / 3d, an ISO-8601 duration (PT30M, P2DT6H), a datetime with a time zone
 (2026-01-05T00:00Z) or a range START/END. Find (/) only searches the rows on this page.
-Sort (s, S, or click a header) is done by the server. Status counts ignore the status filter."""
+Sort (s, S, or click a header) is done by the server and starts again from the first row.
+Status counts ignore the status filter. b/e on job details and "batch N" / "recipe N" in the
+palette (ctrl+p) show every job of a batch or recipe: they replace the other filters.
+
+Legend. First column: ✓ marked (space; c and R then offer the marked jobs), • changed at the
+last refresh. Status "COMPLETED S": S means superseded, the job was requeued or re-run and a
+newer job replaced it (on its details > opens the newer one, < the older)."""
 
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="jobs.quit"),
@@ -131,6 +137,8 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         form = self.form.with_changes(**changes)
         if form == self.form:
             return
+        if form.order != self.form.order:
+            self.table.go_to_top()  # a new sort is read from its first row, not mid-list
         self.form = form
         self.filter_problem = ""  # a new filter: the old one's rejection no longer applies
         self.page = 1
@@ -139,6 +147,26 @@ Sort (s, S, or click a header) is done by the server. Status counts ignore the s
         self._save_form()
         if self.loop:
             self.loop.restart()
+
+    def jump(self, **fields: str) -> None:
+        """Every job of a batch or recipe (`batch_id="12"`): a jump replaces every other filter
+        and the find (a status or superseded filter would hide some of its jobs), keeps the
+        sort, and says what it replaced so nothing is hidden without a word."""
+        form, replaced = jump_form(self.form, **fields)
+        quick = self.query_one("#quick", Input)
+        if self.quick:
+            replaced_find = f"find '{self.quick}'"
+            quick.value, self.quick = "", ""
+        else:
+            replaced_find = ""
+        quick.display = False
+        self.set_form(form)
+        self.table.focus()
+        words = ", ".join(w for w in (describe_fields(replaced, self.console.tz), replaced_find)
+                          if w)
+        what = " and ".join(f"{name.split('_')[0]} {value}" for name, value in fields.items())
+        self.notify(f"Every job of {what}." + (f"\nReplaced filters: {words}." if words else ""),
+                    title="Jump")
 
     def set_form(self, form: FilterForm) -> None:
         """Replace the whole form (a jump from details, a profile switch)."""

@@ -178,7 +178,7 @@ class JobsFeed:
         elif self.jobs and self.quick:
             message = f"No job on this page matches '{self.quick}' (escape clears the find)."
         else:
-            message = (f"No jobs match: {self.current_query().describe()}.\n"
+            message = (f"No jobs match: {self.current_query().describe(self.console.tz)}.\n"
                        "f edits the filters, x clears them.")
         empty.update(server_text(message, newlines=True, limit=None))  # may quote the server
         empty.display = True
@@ -208,15 +208,13 @@ class JobsFeed:
 
     def _show_filter_summary(self) -> None:
         try:
-            words = self.current_query().describe()
+            words = self.current_query().describe(self.console.tz)
         except FormErrors as exc:
             words = f"not applied: {exc}"
         if self.filter_problem:
             words = f"{words} · REJECTED by the server: {self.filter_problem}"
-        order = self.form.order
-        arrow = "▼" if order.startswith("-") else "▲"
-        self.filter_bar.show_summary(f"Filter: {words} · sort {order.lstrip('-')} {arrow}"
-                                     "   (f edit, x clear)")
+        sort = jobs_view.sort_words(self.form.order)
+        self.filter_bar.show_summary(f"Filter: {words} · sort {sort}   (f edit, x clear)")
 
 
     def switch_server(self, form: FilterForm) -> None:

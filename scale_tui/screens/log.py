@@ -45,6 +45,15 @@ _OSC52_COMFORTABLE = 100_000  # bytes; some terminals (and tmux by default) refu
 class LogScreen(ConsoleScreen):
     """One execution's log, following it while it runs."""
 
+    HELP_TITLE = "Log"
+    HELP = """\
+Follow (f, End) keeps the newest line in view; scrolling up pauses it. Find (/) highlights,
+& shows only matching lines, n / N move between matches. s switches combined / stdout / stderr.
+t shows timestamps (in the zone named in the header). c copies the line under the cursor
+(↑/↓ move it once following is off; the current match when finding), C every line; S saves.
+Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line cut for display
+(saving keeps it whole)."""
+
     DEFAULT_CSS = """
     LogScreen #log-title { height: 1; background: $panel; color: $text; text-style: bold; }
     LogScreen #log-dropped { height: 1; background: $warning 30%; display: none; }
@@ -93,7 +102,9 @@ class LogScreen(ConsoleScreen):
         yield self.make_header(context="log", interval=self.poll_interval)
         yield Static(id="log-title")
         yield Static(id="log-dropped")
-        yield LogView(max_lines, id="log-view")
+        view = LogView(max_lines, id="log-view")
+        view.tz = self.console.tz
+        yield view
         yield FindBar(id="log-find")
         yield Static(id="log-status")
         yield Footer()

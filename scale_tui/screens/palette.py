@@ -57,12 +57,14 @@ class ConsoleCommands(Provider):
                       partial(app.open_log, execution_id), help="execution id, not exe_num")
         if match := _BATCH.match(query):
             batch_id = match.group(1)
-            yield Hit(90, f"Jobs in batch {batch_id}", partial(app.show_jobs, batch_id=batch_id),
-                      help="other filters kept")
+            yield Hit(90, f"Jobs in batch {batch_id}",
+                      partial(app.jump_to_jobs, batch_id=batch_id),
+                      help="every job of the batch: the other filters are replaced")
         if match := _RECIPE.match(query):
             recipe_id = match.group(1)
             yield Hit(90, f"Jobs of recipe {recipe_id}",
-                      partial(app.show_jobs, recipe_id=recipe_id), help="other filters kept")
+                      partial(app.jump_to_jobs, recipe_id=recipe_id),
+                      help="every job of the recipe: the other filters are replaced")
         matcher = self.matcher(query)
         for title, help_text, action, node in self._screen_commands():
             score = matcher.match(title)

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scale_tui.api import Job, LogLine
+from scale_tui.core.formatting import format_duration, format_time, zone
 from scale_tui.core.sanitize import display_text, json_text
 
 
@@ -43,7 +43,7 @@ class Printer:
         self.line(json_text(value, indent=2))
 
     def time(self, value: datetime | None) -> str:
-        return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+        return format_time(value, self.zone)
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
         shown = [headers, *([display_text(cell) for cell in row] for row in rows)]
@@ -68,30 +68,15 @@ class Printer:
         return text if self.raw else display_text(text, limit=None)
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def span(value: timedelta | None) -> str:
-    if value is None:
-        return "-"
-    seconds = int(value.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
-
-
 def job_row(job: Job, p: Printer, wide: bool = False) -> list[str]:
     """A job as `table` shows it (what fits 100 columns), or `wide` (every column)."""
     node = job.node.hostname if job.node and job.node.hostname else "-"
     if not wide:
         return [str(job.id), job.status or "-", job.job_type_label or "-", job.error_text or "-",
-                p.time(job.last_modified), span(job.duration), str(job.num_exes or 0)]
+                p.time(job.last_modified), format_duration(job.duration), str(job.num_exes or 0)]
     return [str(job.id), job.status or "-", job.job_type_label or "-", job.error_text or "-",
             node, p.time(job.created), p.time(job.started), p.time(job.ended),
-            p.time(job.last_modified), span(job.duration), str(job.num_exes or 0)]
+            p.time(job.last_modified), format_duration(job.duration), str(job.num_exes or 0)]
 
 
 JOB_COLUMNS = ["ID", "STATUS", "JOB TYPE", "ERROR", "LAST MODIFIED", "DURATION", "EXES"]

@@ -41,6 +41,7 @@ from scale_tui.core.action_plan import (
 )
 from scale_tui.core.connect import ConfigError, make_client
 from scale_tui.core.filter_form import DEFAULT_ORDER, order_values
+from scale_tui.core.formatting import format_duration
 from scale_tui.core.log_status import POLL_INTERVAL
 from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments, exit_codes, positive_int
@@ -52,7 +53,6 @@ from scale_tui.scripts.output import (
     job_csv_row,
     job_row,
     print_line,
-    span,
 )
 from scale_tui.scripts.triage import add_parser as add_triage_parser
 from scale_tui.scripts.triage import run_triage
@@ -264,7 +264,7 @@ async def _jobs(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: P
     elif args.output == "csv":
         p.csv(WIDE_COLUMNS, [job_csv_row(job) for job in jobs])
     elif not jobs:
-        p.note(f"No jobs match: {jf.describe()}")
+        p.note(f"No jobs match: {jf.describe(p.zone)}")
     else:
         wide = args.output == "wide"
         p.table(WIDE_COLUMNS if wide else JOB_COLUMNS, [job_row(job, p, wide) for job in jobs])
@@ -284,7 +284,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
         ("Error", job.error_text or "-"), ("Node", job.node.hostname if job.node else "-"),
         ("Created", p.time(job.created)), ("Queued", p.time(job.queued)),
         ("Started", p.time(job.started)), ("Ended", p.time(job.ended)),
-        ("Last modified", p.time(job.last_modified)), ("Duration", span(job.duration)),
+        ("Last modified", p.time(job.last_modified)), ("Duration", format_duration(job.duration)),
         ("Executions", f"{job.num_exes or 0} of at most {job.max_tries or '-'}"),
     ]  # fmt: skip
     if job.error and job.error.description:
@@ -308,7 +308,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
                     e.node.hostname if e.node and e.node.hostname else "-",
                     p.time(e.started),
                     p.time(e.ended),
-                    span(e.duration),
+                    format_duration(e.duration),
                     e.error_text or "-",
                 ]
                 for e in executions
@@ -395,7 +395,7 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
     matching, changed = sum(tally.values()), affected(verb, tally)
     effect = " ".join(effect_lines(verb, tally))
     if not changed:
-        why = f"no job matches {jf.describe()}" if not matching else effect
+        why = f"no job matches {jf.describe(p.zone)}" if not matching else effect
         p.note(f"scale-tui {verb}: {why}; nothing was sent")
         return NOT_FOUND
     if not args.yes:

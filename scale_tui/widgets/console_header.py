@@ -40,6 +40,10 @@ class HeaderInfo:
     refreshed: str = ""
     interval: float = 5.0
     context: str = ""
+    zone: str = ""
+    """The time zone every time on screen is in (`UTC`, `EST`): named here, and only here."""
+    brevity: int = 0
+    """How briefly the last segment speaks (0 in full; `render_header` raises it to fit)."""
 
     def with_freshness(self, freshness: Freshness, refreshed: str = "") -> HeaderInfo:
         return replace(self, freshness=freshness, refreshed=refreshed or self.refreshed)
@@ -50,7 +54,7 @@ class HeaderInfo:
 
 
 class ConsoleHeader(Static):
-    """One line: `demo http://host READ-ONLY │ ● live │ refreshed 12:03:10, every 5 s`."""
+    """One line: `demo http://host READ-ONLY │ ● live │ refreshed 12:03:10 UTC, every 5 s`."""
 
     DEFAULT_CSS = """
     ConsoleHeader {
@@ -70,7 +74,11 @@ class ConsoleHeader(Static):
 
     def show(self, info: HeaderInfo) -> None:
         self.info = info
-        self.update(render_header(info), layout=False)  # one fixed line: no re-layout needed
+        # one fixed line: no re-layout needed
+        self.update(render_header(info, self.content_size.width or None), layout=False)
+
+    def on_resize(self) -> None:
+        self.show(self.info)
 
     def show_freshness(self, freshness: Freshness, refreshed: str = "") -> None:
         """Only the freshness part changed (every refresh, every second of a countdown)."""
@@ -101,8 +109,19 @@ def _context(info: HeaderInfo, text: Text) -> None:
 
 
 def _refreshed(info: HeaderInfo, text: Text) -> None:
-    if info.refreshed:
-        text.append(f" │ refreshed {info.refreshed}, every {info.interval:g} s", style="dim")
+    """`refreshed 12:03:10 UTC, every 5 s`, briefer: `12:03:10 UTC · 5 s`, `12:03:10 UTC`. The
+    zone is said even before the first refresh: every time on screen is in it."""
+    zone = f" {info.zone}" if info.zone else ""
+    if not info.refreshed:
+        words = f"times in {info.zone}" if info.zone else ""
+    elif info.brevity == 0:
+        words = f"refreshed {info.refreshed}{zone}, every {info.interval:g} s"
+    elif info.brevity == 1:
+        words = f"{info.refreshed}{zone} · {info.interval:g} s"
+    else:
+        words = f"{info.refreshed}{zone}"
+    if words:
+        text.append(f" │ {words}", style="dim")
 
 
 SEGMENTS: list[Callable[[HeaderInfo, Text], None]] = [_identity, _freshness, _context, _refreshed]
@@ -110,8 +129,15 @@ SEGMENTS: list[Callable[[HeaderInfo, Text], None]] = [_identity, _freshness, _co
 we are, when it last refreshed."""
 
 
-def render_header(info: HeaderInfo) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for segment in SEGMENTS:
-        segment(info, text)
+def render_header(info: HeaderInfo, width: int | None = None) -> Text:
+    """The line; within `width` (when given) the refresh segment says less before anything is
+    cut, then the URL drops its scheme; only then is the end cut with an ellipsis."""
+    tries = [replace(info, brevity=level) for level in (0, 1, 2)]
+    tries.append(replace(tries[-1], url=info.url.split("://", 1)[-1]))
+    for attempt in tries:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for segment in SEGMENTS:
+            segment(attempt, text)
+        if width is None or text.cell_len <= width:
+            break
     return text

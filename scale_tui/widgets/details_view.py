@@ -96,7 +96,7 @@ def job_summary(job: JobDetails, now: datetime, tz: tzinfo = UTC) -> RenderableT
         ("Batch", _batch_text(job)),
         ("Supersedes", _link_text(job.superseded_job, "<")),
         ("Superseded by", _link_text(job.superseded_by_job, ">")),
-        ("Event", _event_text(job)),
+        ("Event", _event_text(job, tz)),
         ("Priority", str((job.configuration or {}).get("priority", DASH))),
         ("Input size", format_size(job.input_file_size * 1024 * 1024)
          if job.input_file_size is not None else DASH),
@@ -146,10 +146,10 @@ def _link_text(link: Any, key: str) -> str:
     return f"job {link.id} {label} {status}".replace("  ", " ").strip() + f"  ({key})"
 
 
-def _event_text(job: JobDetails) -> str:
+def _event_text(job: JobDetails, tz: tzinfo) -> str:
     if not job.event:
         return DASH
-    return f"{job.event.type or DASH} at {format_time(job.event.occurred)}"
+    return f"{job.event.type or DASH} at {format_time(job.event.occurred, tz)}"
 
 
 def _source_text(job: JobDetails, tz: tzinfo) -> str:

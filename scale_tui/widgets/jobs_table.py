@@ -58,6 +58,7 @@ class JobsTable(FastTable):
         self._fade_timer = None
         self.sort_order = "-last_modified"
         self._widths: dict[str, int] = dict(WIDTHS)  # the columns shown, and their widths
+        self._to_top = False
 
     def on_mount(self) -> None:
         self._add_columns(self._widths)
@@ -107,6 +108,14 @@ class JobsTable(FastTable):
                                                                     strict=True)
                 if column in self._widths]
 
+    def go_to_top(self) -> None:
+        """The cursor to the first row, now and when the next page arrives (after a new sort
+        the job that was selected is somewhere else; the list is read from its top)."""
+        self._to_top = True
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+        self.scroll_to(y=0, animate=False)
+
     @property
     def cursor_job_id(self) -> int | None:
         if not self.row_count:
@@ -128,6 +137,9 @@ class JobsTable(FastTable):
         rows = {str(job.id): row for job, row in zip(jobs, cells, strict=True)}
         cursor_key = str(self.cursor_job_id) if self.row_count else None
         cursor_index = self.cursor_row
+        to_top, self._to_top = self._to_top, False
+        if to_top:
+            cursor_key, cursor_index = None, 0
         stale = [key for key in self._values if key not in rows]
         changed: list[str] = []
         with self.app.batch_update():
@@ -158,6 +170,8 @@ class JobsTable(FastTable):
             self._reorder(list(rows))
             self._note_changes(changed)
             self._restore_cursor(cursor_key, cursor_index)
+            if to_top:
+                self.scroll_to(y=0, animate=False)
         return len(changed)
 
     def _update_row(self, key: str, old: Cells, new: Cells) -> None:

@@ -141,7 +141,7 @@ async def test_help_lists_every_key_of_the_jobs_screen(stub_url, make_app):
 
 
 async def test_help_starts_with_the_screens_own_keys(stub_url, make_app):
-    from scale_tui.screens.help import describe_keys
+    from scale_tui.screens.help import FIXED, KeyHelp, describe_keys
 
     app = make_app(stub_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -151,9 +151,9 @@ async def test_help_starts_with_the_screens_own_keys(stub_url, make_app):
         groups = dict(describe_keys(app.screen))
         first_group, keys = describe_keys(app.screen)[0]
         assert first_group == "Job details"
-        assert keys[0] == ("esc", "Back")  # not Textual's tab / shift+tab
-        assert ("tab", "Focus Next") in groups["Everywhere"]
-        assert all(description != "Focus Next" for _, description in keys)
+        assert keys[0] == KeyHelp("esc", "Back", "details.back")  # not Textual's tab
+        assert KeyHelp("tab", "Next field or panel", FIXED) in groups["Everywhere"]
+        assert all(key.description != "Next field or panel" for key in keys)
 
 
 async def test_every_binding_has_an_id_for_the_keymap():

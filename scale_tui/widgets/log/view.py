@@ -9,7 +9,7 @@ plain-text ``Segment``s (never markup), with a small cache of whole-line strips.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, tzinfo
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,22 +22,18 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from scale_tui.core.formatting import format_log_time
 from scale_tui.core.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
 from scale_tui.core.log_search import LogPattern
 from scale_tui.core.sanitize import MAX_LINE_CHARS, display_line, more_marker
 from scale_tui.widgets.log.rows import LogRows
 
-__all__ = ["STDERR_MARK", "LogView", "format_timestamp"]
+__all__ = ["STDERR_MARK", "LogView"]
 
 STDERR_MARK = "▌"
 """Gutter mark of a stderr line: tells the streams apart where colour does not."""
 _GUTTER = 2
-_TIMESTAMP = 25  # "2026-01-01T00:00:03.123Z "
-
-
-def format_timestamp(line: LogLineLike) -> str:
-    stamp = line.timestamp.astimezone(UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+_TIMESTAMP = 24  # "2026-01-01 00:00:03.123 ", in the console's zone (named on the title line)
 
 
 class LogView(ScrollView, can_focus=True):
@@ -95,6 +91,8 @@ class LogView(ScrollView, can_focus=True):
         self._widest = 0
         self._adjusting = False
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self.tz: tzinfo = UTC
+        """The zone timestamps are shown in: the console's one zone (`ScaleApp.tz`)."""
 
     # -- content -----------------------------------------------------------------------------
 
@@ -295,7 +293,8 @@ class LogView(ScrollView, can_focus=True):
         styles = self.get_component_rich_style
         segments: list[Segment] = []
         if self.show_timestamps:
-            segments.append(Segment(format_timestamp(line) + " ", styles("log-view--timestamp")))
+            stamp = format_log_time(line.timestamp, self.tz) + " "
+            segments.append(Segment(stamp, styles("log-view--timestamp")))
         segments.append(Segment(STDERR_MARK + " " if stderr else "  ",
                                 styles("log-view--stderr-mark") if stderr else None))
         text, hidden = display_line(line.message)
