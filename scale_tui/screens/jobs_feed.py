@@ -104,7 +104,11 @@ class JobsFeed:
         delay = self.refresh_failed(error)
         if first:
             kept = "; the last list stays on screen" if self.total is not None else ""
-            self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
+            # An absolute time, from the same schedule the header counts down: a toast that
+            # said "in 30 s" would disagree with the header a few seconds later.
+            at = self.clock_text(self.connection.retry_at)
+            self.notify(f"{self.connection.problem}\nRetrying at {at} (the header counts down)"
+                        f"{kept}.",
                         title="Cannot refresh jobs", severity="error", timeout=8)
         self._show_empty()
         return delay

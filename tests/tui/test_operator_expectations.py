@@ -220,3 +220,22 @@ def test_zone_label_follows_daylight_saving():
     assert zone_label(new_york, datetime(2026, 7, 1, tzinfo=ZoneInfo("UTC"))) == "EDT"
     assert zone_label(zone("UTC"), datetime(2026, 7, 1, tzinfo=ZoneInfo("UTC"))) == "UTC"
     assert zone_label(zone("Asia/Kolkata"), datetime(2026, 7, 1, tzinfo=ZoneInfo("UTC"))) == "IST"
+
+
+# ---- 10: the retry toast and the header read one schedule
+
+
+async def test_retry_toast_and_header_name_the_same_moment(make_app, frozen_clock):
+    from tests.tui.conftest import FakeScale
+
+    scale = FakeScale()
+    scale.down = True
+    app = make_app("http://scale.test", client=scale.client())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        jobs = app.screen
+        retry_at = jobs.connection.retry_at
+        seconds = round((retry_at - frozen_clock).total_seconds())
+        assert f"retrying in {seconds} s" in plain_text(jobs.query_one("#header"))
+        [toast] = [n for n in notes(app) if "Retrying" in n]
+        assert f"Retrying at {jobs.clock_text(retry_at)}" in toast
