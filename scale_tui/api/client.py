@@ -7,6 +7,7 @@ Paths always end in a slash (real Scale answers 301 otherwise, docs/scale.md §0
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from scale_tui.api.body import LOG_BODY_CAP, MAX_DEPTH, BodyError, _depth_over, parse_json
+from scale_tui.api.body import LOG_BODY_CAP, BodyError, parse_json
 from scale_tui.api.errors import InvalidFilter, NotFound, UnexpectedResponse, detail_from_body
 from scale_tui.api.filters import JobFilter
 from scale_tui.api.http import Http
@@ -26,7 +27,6 @@ from scale_tui.api.logs import (
     LOG_STREAMS,
     LogFormatError,
     LogLine,
-    loads_stepwise,
     parse_log_response,
 )
 from scale_tui.api.models import (
@@ -127,8 +127,8 @@ class ScaleClient:
         self, filters: JobFilter | None = None, *, page: int = 1, page_size: int = 1000
     ) -> Page[JobBrief]:
         """One page of ``GET /v6/jobs/`` as ``JobBrief``s (the fields triage reads), parsed in
-        a worker thread a job at a time. One 1000-job page is ~1.7 MB: a single ``json.loads``
-        plus validation held the GIL for 100-400 ms, and a thread does not help while one C call
+        a worker thread a job at a time. One 1000-job page is ~1.9 MB: parsing it in one call
+        (``list_jobs``) held the GIL for 100-400 ms, and a thread does not help while one call
         holds it; between the small per-job steps the console's loop gets its turns."""
         params = (filters or JobFilter()).to_query() + _paging(page, page_size)
         response = await self._http.get("v6/jobs/", params)
@@ -335,27 +335,49 @@ def _expected_json(exc: BodyError) -> str:
     return "expected JSON" if text.startswith("not JSON") else text
 
 
+# Where a job of a page starts: `{"id":` right after the results' `[` or a `,`. A quote cannot
+# appear unescaped inside a JSON string, so this never matches inside one; if it matches
+# somewhere else (an object with "id" first in a list inside a job), the pieces are not JSON
+# and the page is parsed whole instead.
+_JOB_START = re.compile(rb'(?<=[\[,])\s*(?=\{\s*"id"\s*:)')
+
+
 def _brief_page(response: httpx.Response) -> Page[JobBrief]:
-    """A jobs page as `JobBrief`s, decoded and validated a job at a time (see
-    `list_job_briefs`), with the rules of `_model`: depth-capped, never half a page."""
-    try:
-        data = loads_stepwise(response.content.decode("utf-8", "replace"))
-    except ValueError:
-        raise _unexpected(response, "expected JSON") from None
-    except RecursionError:
-        raise _unexpected(response, f"JSON nested deeper than {MAX_DEPTH} levels") from None
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise _unexpected(response, "results: Field required")
-    if _depth_over(data, MAX_DEPTH):
-        raise _unexpected(response, f"JSON nested deeper than {MAX_DEPTH} levels")
-    try:
-        page = Page[JobBrief].model_validate({**data, "results": []})
-        page.results = [JobBrief.model_validate(item) for item in data["results"]]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise _unexpected(response, f"{where}: {first['msg']}") from None
-    return page
+    """A jobs page as `JobBrief`s, validated a job at a time in Rust (see `list_job_briefs`):
+    the thread running it gives the GIL back between two jobs. A page that cannot be cut into
+    jobs is validated whole, with `_model`'s rules (depth cap, never half a page)."""
+    pieces = _job_pieces(response.content)
+    if pieces is not None:
+        envelope, jobs = pieces
+        try:
+            page = Page[JobBrief].model_validate_json(envelope)
+            page.results = [JobBrief.model_validate_json(job) for job in jobs]
+            return page
+        except (ValueError, RecursionError):  # ValidationError and BodyError are ValueErrors
+            pass
+    return _model(response, Page[JobBrief])
+
+
+def _job_pieces(body: bytes) -> tuple[bytes, list[bytes]] | None:
+    """(the page with an empty results list, the jobs' JSON) or None when it does not look like
+    DRF's `{"count":..,"next":..,"previous":..,"results":[...]}` with results last."""
+    key = body.find(b'"results":')
+    opening = body.find(b"[", key) if key >= 0 else -1
+    tail = body.rstrip()
+    if opening < 0 or not tail.endswith(b"}"):
+        return None
+    closing = tail[:-1].rstrip().rfind(b"]")
+    if closing < opening or tail[closing + 1:-1].strip():
+        return None
+    starts = [m.end() for m in _JOB_START.finditer(body, opening, closing)]
+    if not starts:
+        if body[opening + 1:closing].strip():
+            return None
+        return body, []
+    ends = [*starts[1:], closing]
+    jobs = [body[start:end].rstrip().removesuffix(b",") for start, end in
+            zip(starts, ends, strict=True)]
+    return body[:opening + 1] + b"]" + body[closing + 1:], jobs
 
 
 def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:

@@ -247,21 +247,45 @@ class Job(ScaleModel):
         return self.job_type.label if self.job_type else ""
 
 
-class JobBrief(ScaleModel):
-    """A listed job with only what triage reads (``ScaleClient.list_job_briefs``). Other fields
-    are dropped while parsing: a 1000-job page is ~1.7 MB, and keeping every field of every job
-    costs three times the time and memory."""
+class _Brief(ScaleModel):
+    """Only the fields named; the rest of the payload is dropped while parsing."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
 
+
+class JobTypeBrief(_Brief):
+    id: Lenient[int] = None
+    name: Lenient[str] = None
+    version: Lenient[str] = None
+
+    @property
+    def label(self) -> str:
+        return " ".join(part for part in (self.name, self.version) if part)
+
+
+class ErrorBrief(_Brief):
+    id: Lenient[int] = None
+    name: Lenient[str] = None
+    title: Lenient[str] = None
+    category: Lenient[str] = None
+
+
+class NodeBrief(_Brief):
+    id: Lenient[int] = None
+    hostname: Lenient[str] = None
+
+
+class JobBrief(_Brief):
+    """A listed job with only what triage reads (``ScaleClient.list_job_briefs``). Every other
+    field is dropped while parsing: a 1000-job page is ~1.9 MB, and keeping every field of
+    every job (and of its job type and error) costs several times the time and memory."""
+
     id: int
     status: Lenient[str] = None
-    job_type: Lenient[JobTypeBase] = None
+    job_type: Lenient[JobTypeBrief] = None
     is_superseded: Lenient[bool] = None
-    node: Lenient[Node] = None
-    error: Lenient[JobError] = None
-    num_exes: Lenient[int] = None
-    started: Timestamp = None
+    node: Lenient[NodeBrief] = None
+    error: Lenient[ErrorBrief] = None
     ended: Timestamp = None
     last_modified: Timestamp = None
 
