@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sqlite3
 import statistics
@@ -72,7 +73,8 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list[float]]:
     from scale_tui.screens.triage import TriageScreen
 
     freeze_startup_heap()
-    results: dict[str, list[float]] = {"seconds": [], "stall_ms": [], "jobs": []}
+    results: dict[str, list[float]] = {"seconds": [], "stall_ms": [], "jobs": [],
+                                       "loop_cpu_ms": [], "idle_stall_ms": []}
     app = ScaleApp("bench", Profile(url=url, refresh_interval=3600))
     async with app.run_test(size=(160, 50)) as pilot:
         await _settle(pilot, app)
@@ -86,14 +88,20 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list[float]]:
             before = screen.failures
             gaps: list[float] = []
             async with loop_stalls(gaps):
+                cpu = time.thread_time()  # the loop thread's own CPU time, whatever the load
                 start = time.perf_counter()
                 screen.loop.now()
                 # the refresh ends once the groups are drawn (the table's last batch added)
                 await _wait(pilot, lambda b=before: screen.failures is not b
                             and not screen.loop.running)
                 results["seconds"].append(time.perf_counter() - start)
+                results["loop_cpu_ms"].append((time.thread_time() - cpu) * 1000)
                 await pilot.pause()
             results["stall_ms"].append(max(gaps) * 1000)
+            idle: list[float] = []  # the same ticker with nothing to do: the machine's share
+            async with loop_stalls(idle):
+                await asyncio.sleep(results["seconds"][-1])
+            results["idle_stall_ms"].append(max(idle) * 1000)
             results["jobs"].append(len(screen.failures.jobs))
             await _settle(pilot, app)
     return results
@@ -158,6 +166,12 @@ def main() -> None:
           f"runs: {', '.join(f'{s:.2f}' for s in measured['seconds'])}")
     print(f"  largest loop stall, median  {stall:6.1f} ms   target < 50 ms  "
           f"runs: {', '.join(f'{s:.1f}' for s in measured['stall_ms'])}")
+    cpu = statistics.median(measured["loop_cpu_ms"])
+    idle = statistics.median(measured["idle_stall_ms"])
+    print(f"  the loop thread's CPU time during it, median {cpu:.0f} ms "
+          f"(the rest is the stub, the network and the parse thread)")
+    print(f"  the same ticker idle for as long, worst gap median {idle:.1f} ms "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  (the same pages as full Job models parsed inline: worst stall {inline:.0f} ms)")
 
 
