@@ -49,7 +49,8 @@ def _choose(rng: random.Random, population: list, cumulative: list):
 
 
 HOUR = 3600 * US
-# Old jobs are mostly finished; the newest 5% hold the live work.
+# Old jobs are mostly finished; the newest 5% (at most RECENT_CAP) hold the live work.
+RECENT_CAP = 100
 FINAL_MIX = Mix([("COMPLETED", 950), ("FAILED", 35), ("CANCELED", 15)])
 RECENT_MIX = Mix([("RUNNING", 30), ("QUEUED", 25), ("PENDING", 10), ("BLOCKED", 5),
                   ("COMPLETED", 20), ("FAILED", 7), ("CANCELED", 3)])
@@ -95,6 +96,10 @@ class Seeder:
         self.live = live
         self.active_types = [t for t in catalog.job_types.values() if t.raw["is_active"]]
         self.n = jobs
+        # The newest 5 % hold the live work, but no more than RECENT_CAP jobs: a cluster of 24
+        # slots runs a few dozen jobs whether its history holds 2,000 jobs or 1,000,000 (and
+        # the simulator would otherwise start with 15,000 executions writing logs each second).
+        self.recent_from = max(jobs * 0.95, jobs - RECENT_CAP)
         self.rng = random.Random(seed)
         self.start = start_us
         self.end = start_us + span_for(jobs)
@@ -209,7 +214,7 @@ class Seeder:
     def _status(self, i: int) -> str:
         if i >= self.n - len(ALL_STATUSES):  # the newest jobs cover every status, even at --jobs 10
             return ALL_STATUSES[self.n - 1 - i]
-        if i >= self.n * 0.95:
+        if i >= self.recent_from:
             return RECENT_MIX.draw(self.rng)
         return FINAL_MIX.draw(self.rng)
 
@@ -222,7 +227,7 @@ class Seeder:
             # Retired types have no recent jobs: the same name's active version, or another.
             jt = next((t for t in self.active_types if t.name == jt.name),
                       self.active_types[jt.id % len(self.active_types)])
-        if (self.live and jt.raw["is_paused"] and i > self.n * 0.95
+        if (self.live and jt.raw["is_paused"] and i > self.recent_from
                 and i < self.n - len(ALL_STATUSES) and status in ("RUNNING", "COMPLETED")):
             status = "QUEUED"  # a paused type's recent jobs wait in the queue (it was paused)
         self.forced_category = None

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from server_stub.app import open_state
-from server_stub.sim.seed import ChunkWriter
+from server_stub.sim.seed import RECENT_CAP, ChunkWriter
 from server_stub.store.timefmt import FIXED_EPOCH_US
 
 
@@ -121,3 +121,12 @@ def test_a_failed_chunk_write_stops_the_seed_with_its_error():
     writer.put(([], [], [], [], [], []))
     with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
         writer.close()
+
+
+def test_a_long_history_keeps_a_clusters_worth_of_live_work():
+    # 5 % of 6,000 would be 300 jobs in flight; a 24-slot cluster holds a few dozen
+    state = open_state(jobs=6000, seed=3, simulate=False)
+    with state.db.read() as conn:
+        live = conn.execute("SELECT count(*), min(id) FROM jobs WHERE status IN ('RUNNING', "
+                            "'QUEUED', 'PENDING', 'BLOCKED')").fetchone()
+    assert 0 < live[0] <= RECENT_CAP and live[1] > 6000 - RECENT_CAP
