@@ -1,5 +1,6 @@
-"""Execution details (enter on an execution): status, times, node, error, each task's exit code
-and times, resources, configuration and output. `l` opens its log."""
+"""Execution details (enter on an execution): status, times, node, error, the task timeline
+(pull, pre, main, post as bars on one axis), each task's exit code and times, resources,
+configuration and output. `l` opens its log."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
 from scale_tui.core import clock
 from scale_tui.core.connection import describe_error
 from scale_tui.core.sanitize import display_text
+from scale_tui.core.task_timeline import task_spans
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.styles import PlainStatic
+from scale_tui.widgets.task_timeline import TaskTimeline
 
 
 class ExecutionDetailsScreen(RefreshingScreen):
@@ -38,6 +41,7 @@ class ExecutionDetailsScreen(RefreshingScreen):
             yield PlainStatic(f"Loading execution {self.exe_num} of job {self.job_id}…",
                          id="execution-summary")
             yield PlainStatic(id="tasks-title", classes="section-title")
+            yield TaskTimeline(id="task-timeline")
             yield PlainStatic(id="tasks")
             for name in ("Configuration", "Output"):
                 yield PlainStatic(name, classes="section-title")
@@ -62,6 +66,7 @@ class ExecutionDetailsScreen(RefreshingScreen):
         self.query_one("#execution-summary", Static).update(
             view.execution_summary(exe, clock.now(), tz))
         self.query_one("#tasks-title", Static).update("Tasks")
+        self.query_one(TaskTimeline).show(task_spans(exe.task_results))
         self.query_one("#tasks", Static).update(view.task_results_table(exe, tz))
         self.query_one("#execution-configuration", Static).update(
             view.json_view(exe.configuration))

@@ -27,6 +27,7 @@ from scale_tui.core.formatting import (
     format_time,
 )
 from scale_tui.core.sanitize import MAX_FIELD_CHARS, display_text, json_text, more_marker
+from scale_tui.core.task_timeline import task_status
 from scale_tui.widgets.styles import server_text, status_text
 
 Row = tuple[str, RenderableType]
@@ -224,25 +225,12 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
         code = task.get("exit_code")
         table.add_row(
             server_text(task.get("type") or task.get("task_id") or DASH),
-            server_text(_task_state(task, code)),
+            server_text(task_status(task)),
             server_text(DASH if code is None else code, style="bold red" if code else ""),
             format_clock(_ts(task.get("launched")), tz), format_clock(started, tz),
             format_clock(ended, tz), _span(started, ended),
         )
     return table
-
-
-def _task_state(task: dict, code: Any) -> str:
-    """Scale's task results carry no status: it follows from the launch flags and exit code."""
-    if task.get("status"):  # not in Scale's v1.0 task results, but shown if a server sends one
-        return str(task["status"])
-    if code is not None:
-        return "ok" if code == 0 else "failed"
-    if task.get("ended"):
-        return "ended"
-    if task.get("was_started"):
-        return "started"
-    return "launched" if task.get("was_launched") else "not launched"
 
 
 def _ts(value: Any) -> datetime | None:
