@@ -257,7 +257,8 @@ def json_view(data: Any, empty: str = "(nothing)") -> RenderableType:
 
 
 def _cut_strings(data: Any, depth: int = 0) -> Any:
-    """``data`` with long strings cut; iterative in effect (bounded by the parser's depth cap)."""
+    """``data`` with long strings cut; recursive to a depth of 64 (the parser caps input at 200;
+    anything deeper than 64 is shown as one cut string)."""
     if isinstance(data, str):
         if len(data) > MAX_FIELD_CHARS:
             return data[:MAX_FIELD_CHARS] + more_marker(len(data) - MAX_FIELD_CHARS)
