@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 from concurrent.futures import Future
@@ -207,6 +208,16 @@ def _exit_code(app: Any) -> int:
     return code
 
 
+class PrivateLogFile(RotatingFileHandler):
+    """The console's log file and its rotated copy, created 0600 whatever the umask: they quote
+    job errors and URLs of the cluster, which other users of the machine need not read."""
+
+    def _open(self):  # noqa: ANN202  (logging's own hook)
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.chmod(self.baseFilename, 0o600)  # an older file, created before this rule
+        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 class InertFormatter(logging.Formatter):
     """The log file is read with ``tail -f`` and ``less`` on a terminal, and its messages and
     tracebacks quote the server (an error's detail): the one boundary, lines kept."""
@@ -222,7 +233,8 @@ def _setup_logging(path: str | None) -> None:
     target = Path(path) if path else locations.state_dir() / "scale-tui.log"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=1)
+        handler: logging.Handler = PrivateLogFile(target, maxBytes=1_000_000, backupCount=1,
+                                                  encoding="utf-8", errors="backslashreplace")
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(InertFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

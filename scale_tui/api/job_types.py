@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -33,6 +34,22 @@ class JobTypeBase(ScaleModel):
     def label(self) -> str:
         """``"name version"``: how Scale users name a job type."""
         return " ".join(part for part in (self.name, self.version) if part)
+
+
+def version_key(version: str | None) -> tuple:
+    """Orders versions as numbers where they are numbers: ``0.9.0 < 1.2.0 < 1.10.0``, and
+    ``1.0.0-rc1`` before ``1.0.0`` (a pre-release sorts below its release, as in semver)."""
+    text = version or ""
+    main, _, pre = text.partition("-")
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+                  for p in re.split(r"[.+]", main) if p)
+    return (parts, 0 if pre else 1, pre)
+
+
+def newest_versions_first(job_types: list[JobType]) -> list[JobType]:
+    """By name (A to Z), and within a name every version, newest first."""
+    by_version = sorted(job_types, key=lambda t: version_key(t.version), reverse=True)
+    return sorted(by_version, key=lambda t: (t.name or "").lower())  # stable: keeps versions
 
 
 class JobType(JobTypeBase):

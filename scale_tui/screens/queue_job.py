@@ -24,11 +24,14 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, ScaleError
+from scale_tui.api.job_types import newest_versions_first
 from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.guard import Guarded
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 from scale_tui.widgets.styles import PlainStatic
+
+_MAX_TYPE_PAGES = 20  # 20,000 job type versions: far past any real cluster
 
 
 class QueueJobScreen(Guarded, ModalScreen[int | None]):
@@ -97,16 +100,22 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
     @work(exclusive=True, group="job-types", exit_on_error=False)
     async def _load_job_types(self) -> None:
         about = self.query_one("#about", Static)
+        found: list[JobType] = []
         try:
-            page = await self.client.list_job_types(is_active=True, page_size=1000)
+            page_number, more = 1, True
+            while more and page_number <= _MAX_TYPE_PAGES:
+                page = await self.client.list_job_types(is_active=True, page=page_number,
+                                                        page_size=1000)
+                found += page.results
+                page_number, more = page_number + 1, bool(page.next)
         except ScaleError as exc:
             about.update(f"Could not load job types: {explain_error(exc)}")
             return
-        # Scale refuses (500) to queue an inactive type; a paused one would only sit queued.
-        self.job_types = sorted(
-            (t for t in page.results if t.is_active is not False and not t.is_paused),
-            key=lambda t: ((t.name or "").lower(), t.version or ""),
-        )
+        # Every active version of each type, newest first: an older version is still queued on
+        # purpose (a reprocessing run pinned to it). Scale refuses (500) to queue an inactive
+        # version; a paused one would only sit queued.
+        self.job_types = newest_versions_first(
+            [t for t in found if t.is_active is not False and not t.is_paused])
         options = self.query_one("#job-types", OptionList)
         options.add_options(
             Option(Content(display_text(f"{t.label}  {t.title or ''}".rstrip())), id=_key(t))

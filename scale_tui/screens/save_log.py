@@ -8,6 +8,10 @@ its timestamp and stream. Every line in the buffer is written, not only the line
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,21 +48,38 @@ def resolve_save_path(typed: str, default_name: str) -> Path:
 
 
 def write_log(path: Path, lines: Sequence[LogLineLike], *, timestamps: bool = False) -> int:
-    """Write ``lines`` to ``path`` (replacing it); the number of lines written.
+    """Write ``lines`` to ``path`` (replacing it): the whole log or nothing; the number of
+    lines written.
 
-    With ``timestamps`` each line starts with its ISO timestamp and stream, like
-    ``2026-01-01T00:00:03.123000+00:00 stderr ...``. Raises ``OSError`` as the system reports it.
+    The lines go to a temporary file beside ``path`` (created 0600: a log holds cluster data),
+    which replaces ``path`` only once complete, so a failure leaves no truncated file and an
+    older file whole. With ``timestamps`` each line starts with its ISO timestamp and stream,
+    like ``2026-01-01T00:00:03.123000+00:00 stderr ...``. A character UTF-8 cannot encode (a
+    lone surrogate) is written as U+FFFD; bytes the client could not decode
+    (surrogateescape) go back out as they came. Raises ``OSError`` as the system reports it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    # surrogateescape: bytes the client could not decode go back out as they came
-    with path.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
-        if timestamps:
-            out.writelines(
-                f"{line.timestamp.isoformat()} {line.stream} {line.message}\n" for line in lines
-            )
-        else:
-            out.writelines(f"{line.message}\n" for line in lines)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
+            if timestamps:
+                out.writelines(_encodable(f"{line.timestamp.isoformat()} {line.stream} "
+                                          f"{line.message}\n") for line in lines)
+            else:
+                out.writelines(_encodable(f"{line.message}\n") for line in lines)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
     return len(lines)
+
+
+_UNENCODABLE = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # surrogates, bar surrogateescape's
+
+
+def _encodable(text: str) -> str:
+    return _UNENCODABLE.sub("\ufffd", text) if not text.isascii() else text
 
 
 class SaveLogScreen(Guarded, ModalScreen[Path | None]):

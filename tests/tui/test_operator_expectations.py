@@ -239,3 +239,52 @@ async def test_retry_toast_and_header_name_the_same_moment(make_app, frozen_cloc
         assert f"retrying in {seconds} s" in plain_text(jobs.query_one("#header"))
         [toast] = [n for n in notes(app) if "Retrying" in n]
         assert f"Retrying at {jobs.clock_text(retry_at)}" in toast
+
+
+# ---- 9: the queue form offers every active version, newest first
+
+
+def job_type(type_id: int, name: str, version: str, *, active: bool = True,
+             paused: bool = False) -> dict:
+    return {"id": type_id, "name": name, "version": version, "title": name.upper(),
+            "is_active": active, "is_paused": paused}
+
+
+QUEUE_TYPES = [  # as Scale lists them: oldest first, over two pages
+    [job_type(1, "landsat8-parse", "0.9.0"), job_type(2, "landsat8-parse", "1.2.0"),
+     job_type(3, "landsat8-parse", "1.1.0", active=False), job_type(4, "cem", "1.0")],
+    [job_type(5, "landsat8-parse", "1.10.0"), job_type(6, "cem", "2.0-rc1"),
+     job_type(7, "cem", "2.0"), job_type(8, "sam", "1.0", paused=True)],
+]
+
+
+async def test_queue_form_offers_every_active_version_newest_first():
+    import httpx
+    from textual.app import App
+    from textual.widgets import OptionList
+
+    from scale_tui.api import ScaleClient
+    from scale_tui.screens.queue_job import QueueJobScreen
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v6/job-types/":
+            page = int(request.url.params.get("page", 1))
+            assert request.url.params.get("is_active") == "true"
+            more = "http://scale.test/v6/job-types/?page=2" if page == 1 else None
+            return httpx.Response(200, json={"count": 8, "next": more, "previous": None,
+                                             "results": QUEUE_TYPES[page - 1]})
+        return httpx.Response(404, json={"detail": "Not found."})
+
+    client = ScaleClient("http://scale.test", transport=httpx.MockTransport(answer))
+    app = App()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await app.push_screen(QueueJobScreen(client))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = app.screen.query_one("#job-types", OptionList)
+        offered = [options.get_option_at_index(i).id.replace("\x00", " ")
+                   for i in range(options.option_count)]
+        assert offered == ["cem 2.0", "cem 2.0-rc1", "cem 1.0", "landsat8-parse 1.10.0",
+                           "landsat8-parse 1.2.0", "landsat8-parse 0.9.0"]
+    await client.aclose()
