@@ -212,7 +212,7 @@ class PrivateLogFile(RotatingFileHandler):
     """The console's log file and its rotated copy, created 0600 whatever the umask: they quote
     job errors and URLs of the cluster, which other users of the machine need not read."""
 
-    def _open(self):  # noqa: ANN202  (logging's own hook)
+    def _open(self):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.chmod(self.baseFilename, 0o600)  # an older file, created before this rule
         return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
