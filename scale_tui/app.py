@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from scale_tui.api import ScaleClient, ScaleError
 from scale_tui.core import state
+from scale_tui.core.cluster import CHECK_INTERVAL, UNKNOWN, ClusterFacts, read_facts
 from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import ConfigError, make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
@@ -38,7 +39,9 @@ from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
 from scale_tui.screens.palette import ConsoleCommands
 from scale_tui.screens.profiles import ProfileCommands
+from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.screens.triage import TriageMemory, TriageScreen
+from scale_tui.widgets.console_header import ConsoleHeader
 
 log = logging.getLogger("scale_tui")
 
@@ -89,6 +92,9 @@ class ScaleApp(Guarded, App):
         self._fleet = fleet
         self._open_fleet = open_fleet
         self.triage_memory = TriageMemory()
+        self.cluster = UNKNOWN
+        self._cluster_failures = 0
+        self._cluster_loop: RefreshLoop | None = None
         self._apply_profile_settings()
 
     def _apply_profile_settings(self) -> None:
@@ -130,6 +136,8 @@ class ScaleApp(Guarded, App):
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
         if self._server is not None:
             self._wait_for_server()
+        else:
+            self._watch_cluster()
         if self._open_fleet:
             self.action_fleet()
 
@@ -156,6 +164,8 @@ class ScaleApp(Guarded, App):
         jobs = self.screen_stack[0] if self.screen_stack else None
         if isinstance(jobs, JobsScreen):
             jobs.server_started()
+        if self.server_ready:
+            self._watch_cluster()
         if isinstance(self.screen, FleetScreen):
             self.screen.server_started()
 
@@ -246,7 +256,41 @@ class ScaleApp(Guarded, App):
         jobs = self.screen_stack[0]
         if isinstance(jobs, JobsScreen):
             jobs.switch_server(self._last_form())
+        self._show_cluster(UNKNOWN)  # another server: nothing known of it yet
+        self._watch_cluster()
         self.notify(f"Now on profile {name!r}: {mask_url(profile.url)}", title="Profile")
+
+    # ---- the cluster itself: version and scheduler, in every header
+
+    def _watch_cluster(self) -> None:
+        """(Re)start reading the server's version and scheduler state."""
+        self._cluster_failures = 0
+        if self._cluster_loop is None:
+            self._cluster_loop = RefreshLoop(self, self._load_cluster, CHECK_INTERVAL,
+                                             group="cluster-facts")
+        self._cluster_loop.restart()
+
+    async def _load_cluster(self) -> float:
+        try:
+            facts = await read_facts(self.client, self.cluster)
+        except ScaleError as exc:
+            # The screens' own refreshes say the server is down; the header keeps the last
+            # facts it knew and they are read again on the one schedule.
+            log.info("cluster facts: %s", exc)
+            self._cluster_failures += 1
+            return self.refresh_policy.with_interval(CHECK_INTERVAL).retry_in(
+                self._cluster_failures)
+        self._cluster_failures = 0
+        self._show_cluster(facts)
+        return CHECK_INTERVAL
+
+    def _show_cluster(self, facts: ClusterFacts) -> None:
+        if facts == self.cluster:
+            return
+        self.cluster = facts
+        for screen in self.screen_stack:
+            for header in screen.query(ConsoleHeader):
+                header.show_cluster(facts.version, facts.scheduler_paused)
 
     def fleet_members(self) -> list[Member]:
         """The clusters of the fleet screen: the demo fleet, else every profile of the config

@@ -47,9 +47,11 @@ class ConsoleScreen(Guarded, Screen):
 
     def header_info(self, **changes) -> HeaderInfo:
         app = self.console
+        facts = app.cluster
         info = HeaderInfo(profile=app.profile_name, url=mask_url(app.profile.url),
                           read_only=app.read_only, interval=app.refresh_interval,
-                          freshness=self.freshness(), zone=zone_label(app.tz, clock.now()))
+                          freshness=self.freshness(), zone=zone_label(app.tz, clock.now()),
+                          version=facts.version, scheduler_paused=facts.scheduler_paused)
         return HeaderInfo(**{**info.__dict__, **changes})
 
     # ---- freshness: one state object, one indicator

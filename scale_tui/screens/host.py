@@ -11,6 +11,7 @@ from datetime import tzinfo
 from typing import Any, Protocol
 
 from scale_tui.api import ScaleClient
+from scale_tui.core.cluster import ClusterFacts
 from scale_tui.core.config import Profile
 from scale_tui.core.fleet import Member
 from scale_tui.core.refresh_policy import RefreshPolicy
@@ -34,6 +35,9 @@ class ConsoleHost(Protocol):
     """The operator's time zone: every time on screen is shown in it."""
     server_ready: bool
     """False while the demo stub is still starting: screens wait instead of failing."""
+    cluster: ClusterFacts
+    """The server's Scale version and scheduler state, as far as known (every header shows
+    them; the app keeps them current)."""
     server_problem: str
     """Why the server could not be reached at all (the demo stub did not start), or ''."""
 

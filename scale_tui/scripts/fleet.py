@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from scale_tui.core import clock, fleet
 from scale_tui.core.formatting import format_short_time, sparkline
+from scale_tui.scripts.arguments import add_connection_arguments, exit_codes
 from scale_tui.scripts.output import Printer
 
 ALL_ANSWERED, SOME_DID_NOT = 0, 3
@@ -22,16 +23,21 @@ HELP = """\
 Checks every profile of the config file (or, with none there, the effective profile) at once:
 state (live, offline, 403, tls, timeout, error), Scale version, whether the scheduler is
 paused, RUNNING, QUEUED and FAILED in the last hour, the last 24 hours' failures and the
-latency of GET /v6/version/. Each cluster's check is bounded by its profile's timeout.
-
-exit status: 0 every cluster answered; 3 some did not (their entries say why)."""
+latency of GET /v6/version/. Each cluster's check is bounded by its profile's timeout, so the
+command returns within the longest timeout however many clusters hang."""
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "fleet", help="check every configured cluster at once",
-        description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", "-o", choices=("table", "json"), default="table")
+        "fleet", help="check every configured cluster at once", description=HELP,
+        epilog=exit_codes("0  every cluster answered",
+                          "2  bad input or refused: the config file, --url/--token with "
+                          "configured profiles",
+                          "3  some cluster did not answer (its entry says why)"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", "-o", choices=("table", "json"), default="table",
+                        help="table or json (default table)")
+    add_connection_arguments(parser, defaults=False)
 
 
 def run(args: argparse.Namespace, members: list[fleet.Member], *,

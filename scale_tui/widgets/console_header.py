@@ -43,7 +43,12 @@ class HeaderInfo:
     zone: str = ""
     """The time zone every time on screen is in (`UTC`, `EST`): named here, and only here."""
     brevity: int = 0
-    """How briefly the last segment speaks (0 in full; `render_header` raises it to fit)."""
+    """How briefly the line speaks: -1 everything (the Scale version too), 0 the refresh segment
+    in full, 1 and 2 briefer; `render_header` raises it to fit."""
+    version: str | None = None
+    """The server's Scale version (GET /v6/version/), when known."""
+    scheduler_paused: bool | None = None
+    """GET /v6/scheduler/ is_paused, when known: PAUSED is shown loudly."""
 
     def with_freshness(self, freshness: Freshness, refreshed: str = "") -> HeaderInfo:
         return replace(self, freshness=freshness, refreshed=refreshed or self.refreshed)
@@ -80,6 +85,10 @@ class ConsoleHeader(Static):
     def on_resize(self) -> None:
         self.show(self.info)
 
+    def show_cluster(self, version: str | None, scheduler_paused: bool | None) -> None:
+        """The cluster's own facts changed (another server, the scheduler paused or resumed)."""
+        self.show(replace(self.info, version=version, scheduler_paused=scheduler_paused))
+
     def show_freshness(self, freshness: Freshness, refreshed: str = "") -> None:
         """Only the freshness part changed (every refresh, every second of a countdown)."""
         self.show(self.info.with_freshness(freshness, refreshed))
@@ -92,6 +101,27 @@ def _identity(info: HeaderInfo, text: Text) -> None:
     if info.read_only:
         text.append(" ")
         text.append(" READ-ONLY ", style="bold black on yellow")
+
+
+def _paused(info: HeaderInfo, text: Text) -> None:
+    if info.scheduler_paused:
+        text.append(" ")
+        text.append(" SCHEDULER PAUSED ", style="bold white on red")
+
+
+def _version(info: HeaderInfo, text: Text) -> None:
+    """`Scale 7.0.0 · scheduler running`: the first thing a narrow line gives up (brevity -1
+    only; a paused scheduler is `_paused`'s, never given up)."""
+    if info.brevity >= 0:
+        return
+    words = []
+    if info.version is not None:
+        words.append("Scale " + display_text(info.version, limit=20))
+    if info.scheduler_paused is False:
+        words.append("scheduler running")
+    if words:
+        text.append(" │ ")
+        text.append(" · ".join(words), style="dim")
 
 
 def _freshness(info: HeaderInfo, text: Text) -> None:
@@ -114,7 +144,7 @@ def _refreshed(info: HeaderInfo, text: Text) -> None:
     zone = f" {info.zone}" if info.zone else ""
     if not info.refreshed:
         words = f"times in {info.zone}" if info.zone else ""
-    elif info.brevity == 0:
+    elif info.brevity <= 0:
         words = f"refreshed {info.refreshed}{zone}, every {info.interval:g} s"
     elif info.brevity == 1:
         words = f"{info.refreshed}{zone} · {info.interval:g} s"
@@ -124,15 +154,18 @@ def _refreshed(info: HeaderInfo, text: Text) -> None:
         text.append(f" │ {words}", style="dim")
 
 
-SEGMENTS: list[Callable[[HeaderInfo, Text], None]] = [_identity, _freshness, _context, _refreshed]
-"""In order: which cluster, whether the console may act on it, whether the data is live, where
-we are, when it last refreshed."""
+SEGMENTS: list[Callable[[HeaderInfo, Text], None]] = [_identity, _paused, _freshness, _context,
+                                                     _refreshed, _version]
+"""In order: which cluster, whether the console may act on it, whether its scheduler is paused
+(loud: the commonest reason jobs sit QUEUED), whether the data is live, where we are, when it
+last refreshed, and which Scale it runs with its scheduler running (the usual case)."""
 
 
 def render_header(info: HeaderInfo, width: int | None = None) -> Text:
-    """The line; within `width` (when given) the refresh segment says less before anything is
-    cut, then the URL drops its scheme; only then is the end cut with an ellipsis."""
-    tries = [replace(info, brevity=level) for level in (0, 1, 2)]
+    """The line; within `width` (when given) the Scale version goes first, then the refresh
+    segment says less before anything is cut, then the URL drops its scheme; only then is the end
+    cut with an ellipsis."""
+    tries = [replace(info, brevity=level) for level in (-1, 0, 1, 2)]
     tries.append(replace(tries[-1], url=info.url.split("://", 1)[-1]))
     for attempt in tries:
         text = Text(no_wrap=True, overflow="ellipsis")

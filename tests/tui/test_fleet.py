@@ -16,6 +16,7 @@ from scale_tui.core.config import Profile
 from scale_tui.screens.fleet import FleetScreen
 from scale_tui.screens.jobs import JobsScreen
 from tests.pilot import wait_until
+from tests.tui.conftest import plain_text
 from tests.tui.fleet_fixtures import HUNG_TIMEOUT, fleet_urls, hung_url, write_config
 
 __all__ = ["fleet_urls", "hung_url"]  # fixtures
@@ -30,18 +31,18 @@ def frozen_latency(monkeypatch):
 
 @pytest.fixture
 def fleet_app(isolated, frozen_clock, fleet_urls):
-    """The console on `east` (shown as SHOWN_URL), opening on the fleet screen; the config names
-    east, west (read-only, scheduler paused) and lab (stopped)."""
+    """The console on `on` (east unless told; shown as SHOWN_URL), opening on the fleet screen;
+    the config names east, west (read-only, scheduler paused) and lab (stopped)."""
     from scale_tui.app import ScaleApp
 
     write_config(isolated, {"east": {"url": fleet_urls["east"]},
                             "lab": {"url": fleet_urls["lab"], "timeout": 5.0},
                             "west": {"url": fleet_urls["west"], "read_only": True}})
 
-    def make(**kwargs) -> ScaleApp:
+    def make(on: str = "east", **kwargs) -> ScaleApp:
         profile = Profile(url=SHOWN_URL, refresh_interval=300.0, page_size=40)
-        client = ScaleClient(fleet_urls["east"], max_tries=1)
-        return ScaleApp("east", profile, client=client, **kwargs)
+        client = ScaleClient(fleet_urls[on], max_tries=1)
+        return ScaleApp(on, profile, client=client, **kwargs)
 
     return make
 
@@ -53,12 +54,15 @@ def rows_checked(app) -> bool:
 
 
 def test_fleet_screen_with_three_stubs_one_stopped(snap_compare, fleet_app, frozen_latency):
+    """On west, whose scheduler is paused: the header says so loudly."""
+
     async def checked(pilot) -> None:
-        await wait_until(pilot, lambda: rows_checked(pilot.app))
+        await wait_until(pilot, lambda: rows_checked(pilot.app)
+                         and "SCHEDULER PAUSED" in header_text(pilot.app))
         for _ in range(3):
             await pilot.pause()
 
-    assert snap_compare(fleet_app(open_fleet=True), terminal_size=(130, 16),
+    assert snap_compare(fleet_app("west", open_fleet=True), terminal_size=(130, 16),
                         run_before=checked)
 
 
@@ -145,3 +149,32 @@ async def test_the_row_under_the_cursor_says_why_it_is_not_live(fleet_app):
         await pilot.press("down")
         await wait_until(pilot, lambda: str(app.screen.detail.content).startswith(
             "lab: Cannot reach"))
+
+
+def header_text(app) -> str:
+    from scale_tui.widgets.console_header import ConsoleHeader
+
+    headers = app.screen.query(ConsoleHeader)
+    return plain_text(headers.first(), width=300) if headers else ""
+
+
+async def test_the_paused_scheduler_shows_in_the_header_until_another_cluster(
+        isolated, frozen_clock, fleet_urls):
+    from scale_tui.app import ScaleApp
+
+    write_config(isolated, {"east": {"url": fleet_urls["east"]},
+                            "west": {"url": fleet_urls["west"]}})
+    app = ScaleApp("west", Profile(url=fleet_urls["west"], refresh_interval=300.0))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_until(pilot, lambda: "SCHEDULER PAUSED" in header_text(app))
+        assert "Scale 7.0.0" in header_text(app)
+        app.open_job(1)  # a screen opened later says it too
+        await wait_until(pilot, lambda: not isinstance(app.screen, JobsScreen)
+                         and "SCHEDULER PAUSED" in header_text(app))
+        await pilot.press("escape", "C")
+        await wait_until(pilot, lambda: rows_checked(app))
+        assert "SCHEDULER PAUSED" in header_text(app)  # the fleet screen's header too
+        await pilot.press("enter")  # east, the first row: its scheduler runs
+        await wait_until(pilot, lambda: app.profile_name == "east"
+                         and "scheduler running" in header_text(app))
+        assert "PAUSED" not in header_text(app)

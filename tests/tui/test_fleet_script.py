@@ -90,7 +90,7 @@ def test_help_documents_the_exit_codes(capsys):
     except SystemExit as exit:
         assert exit.code == 0
     text = capsys.readouterr().out
-    assert "0 every cluster answered" in text and "3 some did not" in text
+    assert "0  every cluster answered" in text and "3  some cluster did not answer" in text
 
 
 def test_url_with_configured_profiles_is_refused(isolated, fleet_urls, capsys):

@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from scale_tui.api import ScaleClient
 from scale_tui.core import log_search
+from scale_tui.core.cluster import ClusterFacts
 from scale_tui.core.refresh_policy import DEFAULT_POLICY
 from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
@@ -101,6 +102,7 @@ class LogApp(App):
         self.refresh_interval = 5.0
         self.refresh_policy = DEFAULT_POLICY
         self.tz = UTC
+        self.cluster = ClusterFacts()
         self._log_screen = screen
 
     def on_mount(self) -> None:
