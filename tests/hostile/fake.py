@@ -181,6 +181,8 @@ def detail(tag: str) -> dict[str, Any]:
 
 _ROUTES: list[tuple[str, str, Any]] = [
     ("GET", r"/v6/version/", lambda m: {"version": nasty("7.0")}),
+    ("GET", r"/v6/scheduler/", lambda m: {"is_paused": False, "num_message_handlers": 1,
+                                          "system_logging_level": nasty("INFO")}),
     ("GET", r"/v6/jobs/", lambda m: page([job(i) for i in JOB_IDS])),
     ("GET", r"/v6/jobs/(\d+)/", lambda m: job_details(int(m[1])) if int(m[1]) in JOB_IDS
      else (404, detail("no such job"))),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from rich.segment import Segment
 from textual.app import App
-from textual.visual import Visual
+from textual.visual import Visual, visualize
 from textual.widgets import Static
 
 from scale_tui.api import ScaleClient
@@ -34,7 +34,9 @@ def visible_text(app: App) -> str:
             width = widget.content_region.width
             if not width or not widget.display:
                 continue
-            strips = Visual.to_strips(widget, widget.render(), width, None, widget.visual_style)
+            # As Textual draws it: a string render() is markup unless the widget says otherwise.
+            visual = visualize(widget, widget.render(), markup=widget._render_markup)
+            strips = Visual.to_strips(widget, visual, width, None, widget.visual_style)
             lines.extend(_checked(strip, f"{type(widget).__name__}#{widget.id}")
                          for strip in strips)
     return "\n".join(lines)
@@ -163,3 +165,28 @@ async def test_the_queue_form(hostile_app):
     await wait_until(pilot, lambda: "input_json" in visible_text(app))  # the manifest's inputs
     text = assert_inert_and_shown(app)
     assert "image/tiff" in text
+
+
+async def test_the_triage_screen(hostile_app):
+    app, pilot = hostile_app
+    await wait_until(pilot, lambda: "pwned" in visible_text(app))
+    app.open_triage()
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "TriageScreen"
+                     and "job-error-title" in visible_text(app))
+    assert_inert_and_shown(app, "␛]0;pwned")
+
+
+async def test_the_fleet_screen(isolated, frozen_clock):
+    """The fleet checks each profile over real HTTP: the hostile Scale on loopback."""
+    from scale_tui.app import ScaleApp
+    from scale_tui.core.config import Profile
+    from tests.tui.fleet_fixtures import write_config
+
+    with fake.LoopbackServer() as server:
+        write_config(isolated, {"hostile": {"url": server.url}})
+        app = ScaleApp("hostile", Profile(url=server.url, refresh_interval=300.0, page_size=40),
+                       open_fleet=True)
+        async with app.run_test(size=(140, 30), notifications=True) as pilot:
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "FleetScreen"
+                             and "7.0 ␛" in visible_text(app))  # its version: hostile text
+            assert_inert_and_shown(app, "7.0 ␛")
