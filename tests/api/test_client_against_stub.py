@@ -79,6 +79,21 @@ async def test_failed_job_details_and_executions(scale):
     assert files.count == sum(len(ids) for ids in details.input.files.values())
 
 
+async def test_task_results_arrive_in_scales_shape_with_its_status_words(scale):
+    # job/execution/tasks/json/results/task_results.py TaskResults.add_task_results
+    job = await first_job(scale, status="FAILED")
+    exe = await scale.get_job_execution(job.id, job.num_exes)
+    tasks = exe.task_results["tasks"]
+    assert exe.task_results["version"] == "1.0" and tasks
+    started = [t for t in tasks if t.get("was_started")]
+    assert started and all(t["status"] in ("FINISHED", "FAILED", "KILLED") for t in started)
+    assert all(isinstance(t["was_timed_out"], bool) for t in started)
+    assert all(t.get("exit_code", 0) is not None for t in tasks)  # omitted, never null
+    assert started[-1]["status"] in ("FAILED", "KILLED")
+    assert all(set(t) == {"task_id", "type", "was_launched"} for t in tasks
+               if not t["was_launched"])
+
+
 async def test_log_lines_and_following_from_the_last_timestamp(scale):
     job = await first_job(scale, status="COMPLETED")
     execution = (await scale.get_job(job.id)).execution
