@@ -51,13 +51,25 @@ def absolute_path(request: Request) -> str:
 
 
 class RequestLog:
-    """The last 500 requests, for tests that check what a client sent."""
+    """The last 500 requests, for tests that check what a client sent.
+
+    A body over ``KEEP_BODY`` bytes is not kept (``"body": null, "body_bytes": n``): 500 bodies
+    of up to 1 MiB each would otherwise hold half a gigabyte."""
+
+    KEEP_BODY = 64 * 1024
 
     def __init__(self, size: int = 500) -> None:
         self.entries: collections.deque = collections.deque(maxlen=size)
 
     def record(self, request: Request, body: bytes) -> dict:
         parsed = None
+        if len(body) > self.KEEP_BODY:
+            entry = {"method": request.method, "path": request.url.path,
+                     "query": [list(kv) for kv in request.query_params.multi_items()],
+                     "body": None, "body_bytes": len(body)}
+            self.entries.append(entry)
+            request.scope.setdefault("state", {})["log_entry"] = entry
+            return entry
         if body:
             try:
                 parsed = json.loads(body)
