@@ -98,6 +98,8 @@ def printable(message: str, *, newlines: bool = False) -> str:
     """
     if message.endswith("\r"):
         message = message[:-1]
+    if message.isprintable():  # C speed; no Cc, Cf, Cs, Zl or Zp in it: nothing to escape
+        return message
     text = (_NEWLINE_OK if newlines else UNSAFE).sub(_replace, message)
     if "\t" in text:
         text = text.expandtabs(TAB_SIZE)
