@@ -102,8 +102,14 @@ def manifest_inputs(manifest: dict[str, Any] | None) -> list[ManifestInput]:
 
 
 class JobTypeDetails(JobType):
-    """``GET /v6/job-types/{name}/{version}/``: adds the Seed manifest and configuration."""
+    """``GET /v6/job-types/{name}/{version}/``: adds the Seed manifest and configuration.
 
+    ``id``, ``name`` and ``version`` are required: the queue form sends the id, and a job type
+    without them is not one the console can queue (the answer is an UnexpectedResponse)."""
+
+    id: int  # type: ignore[assignment]
+    name: str  # type: ignore[assignment]
+    version: str  # type: ignore[assignment]
     manifest: Lenient[dict[str, Any]] = None
     configuration: Lenient[dict[str, Any]] = None
 

@@ -167,3 +167,12 @@ async def test_the_real_server_answers_through_the_streamed_read(stub_url):
         assert page.count == 300 and len(page.results) == 5
         job = await scale.get_job(page.results[0].id)
         assert job.id == page.results[0].id
+
+
+@pytest.mark.parametrize("body", [{"name": "sam", "version": "1.0"},
+                                  {"id": 3, "version": "1.0"}, {"id": 3, "name": "sam"},
+                                  {"id": "x", "name": "sam", "version": "1.0"}])
+async def test_a_job_type_to_queue_needs_id_name_and_version(fake, client, body):
+    answer(fake, "/v6/job-types/sam/1.0/", 200, json=body)
+    with pytest.raises(UnexpectedResponse, match=r"from GET .*/v6/job-types/sam/1.0/: "):
+        await client.get_job_type("sam", "1.0")
