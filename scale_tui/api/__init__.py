@@ -1,5 +1,6 @@
 """The Scale v6 REST API: models, filters, errors and an async client. No UI imports here."""
 
+from scale_tui.api import no_httpx_cli  # noqa: F401  (first: before anything imports httpx)
 from scale_tui.api.client import ScaleClient, UnexpectedResponse
 from scale_tui.api.errors import (
     BadRequest,

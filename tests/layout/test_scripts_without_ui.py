@@ -48,3 +48,26 @@ def test_the_block_really_blocks():
     done = subprocess.run([sys.executable, "-c", BLOCK_UI.replace("from scale_tui.cli import main",
                            "import textual")], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "blocked in this test" in done.stderr
+
+
+# With rich installed (it is, for the console), httpx would import its own CLI (click, rich,
+# pygments) as a side effect; scale_tui/api/no_httpx_cli.py stops that for scripts and console.
+CONSOLE_ONLY = ("textual", "rich", "click", "pygments", "httpx._main", "scale_tui.app",
+                "scale_tui.screens", "scale_tui.widgets", "server_stub")
+LOADED_BY_CLI = f"""
+import importlib.util, sys
+assert importlib.util.find_spec("rich") is not None  # the check below means something
+import scale_tui.cli, httpx
+loaded = [m for m in {CONSOLE_ONLY!r} if sys.modules.get(m) is not None]
+print(",".join(loaded))
+print(callable(httpx.main), httpx.Client.__name__)
+"""
+
+
+def test_the_cli_imports_nothing_only_the_console_needs():
+    done = subprocess.run([sys.executable, "-c", LOADED_BY_CLI], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded, httpx_ok = done.stdout.splitlines()
+    assert loaded == ""
+    assert httpx_ok == "True Client"  # httpx took its own fallback and works
