@@ -68,7 +68,7 @@ def page_count(total: int, page_size: int) -> int:
 
 
 def page_text(page: int, total: int | None, page_size: int, shown: int, loaded: int,
-              quick: str, *, short: bool = False) -> str:
+              quick: str, *, short: bool = False, marked: int = 0) -> str:
     """What the status line says of the page; `short` for a narrow terminal."""
     if total is None:
         return "loading…"
@@ -77,6 +77,8 @@ def page_text(page: int, total: int | None, page_size: int, shown: int, loaded: 
         text = f"{total} · p{page}/{pages}"
     else:
         text = f"{plural(total, 'job')} · page {page}/{pages}"
+    if marked:
+        text += f" · {marked} marked"
     if quick:
         text += f" · find {shown}/{loaded}" if short else f" · find '{quick}': {shown} of {loaded}"
     return text

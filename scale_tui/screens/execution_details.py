@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
 from scale_tui.core import clock
@@ -16,6 +16,7 @@ from scale_tui.core.sanitize import display_text
 from scale_tui.core.task_timeline import task_spans
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
+from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.styles import PlainStatic
 from scale_tui.widgets.task_timeline import TaskTimeline
 
@@ -46,7 +47,7 @@ class ExecutionDetailsScreen(RefreshingScreen):
             for name in ("Configuration", "Output"):
                 yield PlainStatic(name, classes="section-title")
                 yield PlainStatic(id=f"execution-{name.lower()}")
-        yield Footer()
+        yield ConsoleFooter()
 
     async def load(self) -> float | None:
         try:

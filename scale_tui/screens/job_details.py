@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from scale_tui.api import FINAL_STATUSES, JobDetails, NotFound, ScaleError
 from scale_tui.core import clock
@@ -18,6 +18,7 @@ from scale_tui.core.formatting import format_size, format_time
 from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
+from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.styles import PlainStatic, server_text
 
 INPUT_FILES_PAGE = 25
@@ -78,7 +79,7 @@ cursor, and l its log. Elsewhere l opens the newest execution's log.
                      ("manifest", "Manifest"), ("raw", "Raw JSON")), start=3):
                 with TabPane(f"{number} {title}", id=name), VerticalScroll():
                     yield PlainStatic(id=f"{name}-body")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#executions-table", DataTable)

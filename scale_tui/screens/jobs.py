@@ -12,7 +12,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from scale_tui.api import Job, JobFilter
 from scale_tui.core import jobs_view, state
@@ -22,6 +22,7 @@ from scale_tui.screens.action_flow import ActionContext, request_action, request
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.jobs_feed import JobsFeed
 from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.filter_bar import FilterBar
 from scale_tui.widgets.jobs_table import ORDER_FIELDS, JobsTable
 from scale_tui.widgets.status_counts import StatusCounts
@@ -92,7 +93,7 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
                     compact=True, max_length=QUICK_FILTER_MAX)
         yield JobsTable(id="jobs")
         yield Static(id="empty")
-        yield Footer()
+        yield ConsoleFooter()
 
     @property
     def table(self) -> JobsTable:

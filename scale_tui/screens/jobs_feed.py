@@ -203,11 +203,11 @@ class JobsFeed:
     _show_header = show_freshness
 
     def _show_counts(self) -> None:
+        # Marks before the find: c and R act on them, so they are the last thing to be cut.
+        marked = len(self.table.marked)
         texts = [jobs_view.page_text(self.page, self.total, self.console.page_size,
                                      self.table.row_count, len(self.jobs), self.quick,
-                                     short=short) for short in (False, True)]
-        if self.table.marked:
-            texts = [f"{text} · {len(self.table.marked)} marked" for text in texts]
+                                     short=short, marked=marked) for short in (False, True)]
         self.query_one(StatusCounts).show(self.counts, self.form.statuses, *texts)
 
     def _show_filter_summary(self) -> None:

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from scale_tui.api import FINAL_STATUSES, LOG_STREAMS, LogFollower, LogLine, NotFound, ScaleError
 from scale_tui.core import locations
@@ -33,6 +33,7 @@ from scale_tui.core.log_tail import LogTail
 from scale_tui.core.sanitize import display_text, printable
 from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.save_log import SaveLogScreen, default_log_name
+from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
 
@@ -107,7 +108,7 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
         yield view
         yield FindBar(id="log-find")
         yield Static(id="log-status")
-        yield Footer()
+        yield ConsoleFooter()
 
     @property
     def view(self) -> LogView:

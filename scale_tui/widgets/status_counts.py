@@ -42,10 +42,13 @@ class StatusCounts(Static):
         if page_text is not None:
             self.page_text = page_text
             self.page_text_short = page_text_short or page_text
-        line = render_counts(self.counts, self.selected, self.page_text)
         room = self.content_size.width
-        if 0 < room < line.cell_len:
-            line = render_counts(self.counts, self.selected, self.page_text_short, short=True)
+        # Say less where it costs least: the page note shortens before the status names do.
+        for page, short in ((self.page_text, False), (self.page_text_short, False),
+                            (self.page_text_short, True)):
+            line = render_counts(self.counts, self.selected, page, short=short)
+            if not 0 < room < line.cell_len:
+                break
         # One fixed line: skip the screen re-layout (it would repaint the whole jobs table).
         self.update(line, layout=False)
 

@@ -79,3 +79,37 @@ def test_offline(snap_compare, make_app, frozen_clock):
     scale.down = True
     app = make_app("http://scale.test", client=scale.client(), name="ops", page_size=100)
     assert snap_compare(app, terminal_size=(100, 24), run_before=settled())
+
+
+# Issue 17: every size reads right. The jobs screen with two jobs marked and the find open
+# (on the marked jobs' type, so the marks stay in view), job details and the log view with
+# timestamps, each at 80x24 and at 200x60.
+
+
+async def marks_and_find(pilot) -> None:
+    await pilot.press("space", "space", "slash", *"wv2", "enter")
+
+
+async def open_log_with_timestamps(pilot) -> None:
+    pilot.app.open_log(FAILED_EXECUTION, job_id=FAILED_JOB, exe_num=3)
+    await settle(pilot, pilot.app)
+    await pilot.press("t")
+
+
+FAILED_EXECUTION = 329  # job 299's newest execution
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def test_jobs_with_marks_and_find(snap_compare, stub_app, size):
+    assert snap_compare(stub_app(), terminal_size=size, run_before=settled(marks_and_find))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def test_job_details_sized(snap_compare, stub_app, size):
+    assert snap_compare(stub_app(), terminal_size=size, run_before=settled(open_job))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def test_log_view_sized(snap_compare, stub_app, size):
+    assert snap_compare(stub_app(), terminal_size=size,
+                        run_before=settled(open_log_with_timestamps))
