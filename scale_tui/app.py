@@ -46,6 +46,7 @@ from scale_tui.widgets.console_header import ConsoleHeader
 log = logging.getLogger("scale_tui")
 
 MIN_REFRESH = 1.0
+CLEAR_ALTERNATE_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # home, erase the screen, erase scrollback
 
 
 def freeze_startup_heap() -> None:
@@ -122,6 +123,18 @@ class ScaleApp(Guarded, App):
 
     def _last_form(self) -> FilterForm:
         return FilterForm.from_dict(state.load_last_filter(self.filter_key))
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit (q, ctrl+c, a fatal error), first wiping the alternate screen and its
+        scrollback. Left painted, tmux hands the console's first frame back to the shell when
+        the window grew while the console ran (80x24 -> 200x60, tmux 3.3): the shell's own
+        output is pushed down under it. `less` leaves nothing behind; now neither do we
+        (bench/terminal_restore.py checks it in a real tmux pane)."""
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            driver.write(CLEAR_ALTERNATE_SCREEN)
+            driver.flush()
+        super().exit(*args, **kwargs)
 
     def on_mount(self) -> None:
         if self.profile.keymap:
