@@ -15,20 +15,20 @@ from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from scale_tui.api import ScaleClient, ScaleError
-from scale_tui.core import state
+from scale_tui.core import clock, state
 from scale_tui.core.cluster import CHECK_INTERVAL, UNKNOWN, ClusterFacts, read_facts
 from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import ConfigError, make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.formatting import zone
-from scale_tui.core.refresh_policy import DEFAULT_POLICY, RefreshPolicy
+from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.fleet import FleetScreen
@@ -96,6 +96,7 @@ class ScaleApp(Guarded, App):
         self.cluster = UNKNOWN
         self._cluster_failures = 0
         self._cluster_loop: RefreshLoop | None = None
+        self.activity = Activity(last_key=clock.now())
         self._apply_profile_settings()
 
     def _apply_profile_settings(self) -> None:
@@ -107,6 +108,32 @@ class ScaleApp(Guarded, App):
         self.tz = zone(profile.timezone)
         if self.tz is UTC and profile.timezone and profile.timezone.upper() != "UTC":
             self.warnings.append(f"Unknown time zone {profile.timezone!r}; showing UTC.")
+
+    # ---- idle (core/refresh_policy.py): slow down while nobody looks, back at once on return
+
+    @property
+    def idle(self) -> bool:
+        return self.activity.idle(self.refresh_policy, clock.now())
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click, before Textual forwards it to a screen (or runs an app binding).
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self._activity_changed(self.activity.key(self.refresh_policy, clock.now()))
+        await super().on_event(event)
+
+    def on_app_focus(self) -> None:
+        self._activity_changed(self.activity.focus(True, self.refresh_policy, clock.now()))
+
+    def on_app_blur(self) -> None:
+        self.activity.focus(False, self.refresh_policy, clock.now())
+        self._activity_changed(False)
+
+    def _activity_changed(self, woke: bool) -> None:
+        """Tell the visible screen (its header says whether it is idle; on waking it refreshes
+        at once). A screen takes part by defining `activity_changed(woke)`."""
+        changed = getattr(self.screen, "activity_changed", None)
+        if changed is not None:
+            changed(woke)
 
     # ---- start and stop
 
@@ -295,7 +322,7 @@ class ScaleApp(Guarded, App):
                 self._cluster_failures)
         self._cluster_failures = 0
         self._show_cluster(facts)
-        return CHECK_INTERVAL
+        return max(CHECK_INTERVAL, self.refresh_policy.wait(idle=self.idle))  # idle: slower
 
     def _show_cluster(self, facts: ClusterFacts) -> None:
         if facts == self.cluster:

@@ -14,7 +14,7 @@ from scale_tui.api import ScaleClient
 from scale_tui.core.cluster import ClusterFacts
 from scale_tui.core.config import Profile
 from scale_tui.core.fleet import Member
-from scale_tui.core.refresh_policy import RefreshPolicy
+from scale_tui.core.refresh_policy import Activity, RefreshPolicy
 
 
 class ConsoleHost(Protocol):
@@ -40,6 +40,13 @@ class ConsoleHost(Protocol):
     them; the app keeps them current)."""
     server_problem: str
     """Why the server could not be reached at all (the demo stub did not start), or ''."""
+    activity: Activity
+    """The terminal's focus and the last key: whether the console is idle (core/refresh_policy)."""
+
+    @property
+    def idle(self) -> bool:
+        """Idle now (unfocused, or no key for the policy's `idle_after`): refresh slowly."""
+        ...
 
     @property
     def filter_key(self) -> str:

@@ -79,6 +79,7 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
         self._shown_key: tuple | None = None
         self._counts_key: tuple | None = None
         self._counts_at = None
+        self._counts_page: tuple | None = None  # the page when the counts were last asked
         self._before_failed_only: tuple[str, ...] = ()
         self._job_type_names_loaded = False
         self.loop: RefreshLoop | None = None

@@ -15,10 +15,16 @@ from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.failures import rejected_request, retry_helps
 from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
 from scale_tui.core.jobs_columns import job_cells
+from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.status_counts import StatusCounts
 from scale_tui.widgets.styles import server_text
 
 log = logging.getLogger("scale_tui")
+
+
+def _page_print(count: int, jobs: list[Job]) -> tuple:
+    """What a page looked like: whether anything on it changed since the counts were asked."""
+    return count, tuple((job.id, job.status, job.last_modified) for job in jobs)
 
 
 class JobsFeed:
@@ -60,19 +66,23 @@ class JobsFeed:
         self._succeeded()
         self.total, self.jobs = page.count, list(page.results)
         self._draw(key=(tuple(query.to_query()), self.page))
-        await self._load_counts(query)
+        idle = self.console.idle
+        await self._load_counts(query, _page_print(page.count, self.jobs), idle=idle)
         if not self._job_type_names_loaded:
             await self._load_job_type_names()
-        return self.console.refresh_interval
+        self._show_pace()
+        return self.console.refresh_policy.idle_wait() if idle else self.console.refresh_interval
 
-    async def _load_counts(self, query: JobFilter) -> None:
+    async def _load_counts(self, query: JobFilter, page_print: tuple, *, idle: bool) -> None:
         """Count per status under the other filters: one `page_size=1` request each, one at a
-        time, at most every other refresh unless the filter changed (cheap on a real Scale)."""
+        time. Asked again only when the filter changed, or the page changed and the counts are
+        old enough; never while idle (the rule: core/refresh_policy.RefreshPolicy.counts_due)."""
         key = tuple(query.replace(status=[]).to_query())
         now = clock.now()
-        due = (self._counts_at is None or key != self._counts_key
-               or (now - self._counts_at).total_seconds() >= 2 * self.console.refresh_interval)
-        if not due:
+        age = None if self._counts_at is None else (now - self._counts_at).total_seconds()
+        if not self.console.refresh_policy.counts_due(
+                filter_changed=key != self._counts_key,
+                page_changed=page_print != self._counts_page, age=age, idle=idle):
             return
         if key != self._counts_key:
             self.counts = {}
@@ -83,8 +93,25 @@ class JobsFeed:
             except ScaleError:
                 return  # the page itself refreshed; counts wait for the next round
             self.counts[status] = result.count
-        self._counts_key, self._counts_at = key, now
+        self._counts_key, self._counts_at, self._counts_page = key, now, page_print
         self._show_counts()
+
+    def activity_changed(self, woke: bool) -> None:
+        """The operator came back (a key, the terminal's focus) or left (ScaleApp): back to the
+        normal rate with a refresh at once, or say in the header that refreshes slow down."""
+        if woke and self.loop and not self.loop.paused and self.console.server_ready:
+            self.loop.now()
+        self._show_pace()
+
+    def _show_pace(self) -> None:
+        policy = self.console.refresh_policy
+        idle = policy.idle_text() if self.console.idle else ""
+        counts = ""
+        if self._counts_at is not None and self.last_refresh is not None \
+                and self._counts_at < self.last_refresh:
+            counts = self.clock_text(self._counts_at)
+        for header in self.query(ConsoleHeader):
+            header.show_pace(idle, counts)
 
     def _succeeded(self) -> None:
         recovered = not self.connection.healthy
@@ -226,7 +253,7 @@ class JobsFeed:
         self._stop_ticker()
         self.connection = Connection(self.console.refresh_policy)
         self.total, self.jobs, self.counts = None, [], {}
-        self._shown_key = self._counts_key = self._counts_at = None
+        self._shown_key = self._counts_key = self._counts_at = self._counts_page = None
         self.last_refresh = None
         self.filter_problem = ""
         self.table.clear_marks()

@@ -49,6 +49,10 @@ class HeaderInfo:
     """The server's Scale version (GET /v6/version/), when known."""
     scheduler_paused: bool | None = None
     """GET /v6/scheduler/ is_paused, when known: PAUSED is shown loudly."""
+    idle: str = ""
+    """`idle: refreshing every 60 s` while the console is idle (core/refresh_policy.py), or ''."""
+    counts: str = ""
+    """When the status counts were last asked, if earlier than the last refresh (HH:MM:SS)."""
 
     def with_freshness(self, freshness: Freshness, refreshed: str = "") -> HeaderInfo:
         return replace(self, freshness=freshness, refreshed=refreshed or self.refreshed)
@@ -88,6 +92,11 @@ class ConsoleHeader(Static):
     def show_cluster(self, version: str | None, scheduler_paused: bool | None) -> None:
         """The cluster's own facts changed (another server, the scheduler paused or resumed)."""
         self.show(replace(self.info, version=version, scheduler_paused=scheduler_paused))
+
+    def show_pace(self, idle: str, counts: str) -> None:
+        """Whether the console is idle (and how slowly it refreshes), how old the counts are."""
+        if (idle, counts) != (self.info.idle, self.info.counts):
+            self.show(replace(self.info, idle=idle, counts=counts))
 
     def show_freshness(self, freshness: Freshness, refreshed: str = "") -> None:
         """Only the freshness part changed (every refresh, every second of a countdown)."""
@@ -145,11 +154,13 @@ def _refreshed(info: HeaderInfo, text: Text) -> None:
     if not info.refreshed:
         words = f"times in {info.zone}" if info.zone else ""
     elif info.brevity <= 0:
-        words = f"refreshed {info.refreshed}{zone}, every {info.interval:g} s"
+        rate = f" · {info.idle}" if info.idle else f", every {info.interval:g} s"
+        counts = f" · counts {info.counts}" if info.counts else ""
+        words = f"refreshed {info.refreshed}{zone}{rate}{counts}"
     elif info.brevity == 1:
-        words = f"{info.refreshed}{zone} · {info.interval:g} s"
+        words = f"{info.refreshed}{zone} · {info.idle or f'{info.interval:g} s'}"
     else:
-        words = f"{info.refreshed}{zone}"
+        words = f"{info.refreshed}{zone}" + (" · idle" if info.idle else "")
     if words:
         text.append(f" │ {words}", style="dim")
 
