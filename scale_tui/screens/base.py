@@ -13,14 +13,16 @@ traceback in the log, and the console keeps running (`screens/guard.py`).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from textual.screen import Screen
 
+from scale_tui.api import NotFound, ScaleError
 from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.formatting import format_clock, zone_label
-from scale_tui.screens.guard import Guarded, gone
+from scale_tui.screens.guard import Guarded, ScreenData, gone
 from scale_tui.screens.host import ConsoleHost
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
@@ -73,11 +75,15 @@ class ConsoleScreen(Guarded, Screen):
         """A refresh failed: the data on screen stays, marked stale; returns the seconds until
         the next try (the one schedule), while the header counts them down."""
         delay = self.connection.failed(error, clock.now())
+        self.show_failure()
+        return delay
+
+    def show_failure(self) -> None:
+        """Say that the last refresh failed (`connection.failed` has recorded it)."""
         log.warning("%s: refresh failed: %s", type(self).__name__, self.connection.problem)
         if self._ticker is None:
             self._ticker = self.set_interval(1.0, self.show_freshness, name="retry-countdown")
         self.show_freshness()
-        return delay
 
     def show_freshness(self) -> None:
         refreshed = self.clock_text(self.last_refresh) if self.last_refresh else ""
@@ -103,29 +109,71 @@ class ConsoleScreen(Guarded, Screen):
 class RefreshingScreen(ConsoleScreen):
     """A screen that reloads itself while it is shown (job details, execution details).
 
-    Subclasses implement `load()`: one refresh, returning the seconds until the next one (None:
-    the thing shown can no longer change). Hidden under another screen it polls nothing and
-    catches up on return. Popped, it stops for good at once: Textual removes the widgets first
-    and cancels the screen's workers only after, so an answer arriving in between would
-    otherwise be drawn into widgets that are already gone.
+    Worker -> message -> handler: the refresh worker runs `fetch()` (requests only, no widget)
+    and posts what came back as a `Fetched` message; its handler draws (`show`, `show_problem`,
+    `show_missing`). A message to a popped screen is dropped (`screens/guard.py`), so a late
+    answer never reaches widgets that are gone. Hidden under another screen it polls nothing
+    and catches up on return.
     """
 
     REFRESH_GROUP = "details"
+
+    class Fetched(ScreenData):
+        """One refresh's outcome: `data`, or `error` (`first`: the first failure in a row;
+        `missing`: the thing shown does not exist, no retry)."""
+
+        def __init__(self, data: Any = None, *, error: BaseException | None = None,
+                     first: bool = False, missing: bool = False) -> None:
+            super().__init__()
+            self.data, self.error, self.first, self.missing = data, error, first, missing
 
     def __init__(self) -> None:
         super().__init__()
         self.loop: RefreshLoop | None = None
 
-    async def load(self) -> float | None:
+    async def fetch(self) -> Any:
+        """The requests of one refresh (in the worker: touch no widget)."""
         raise NotImplementedError
 
-    def refresh_failed_with(self, error: BaseException, show) -> float:
-        """`refresh_failed`, then `show(error, first)` says it on the screen (`first`: the
-        first failure in a row, worth a notification)."""
-        first = self.connection.healthy
-        delay = self.refresh_failed(error)
-        show(error, first)
-        return delay
+    def next_refresh(self, data: Any) -> float | None:
+        """Seconds until the next refresh after `data` (None: it can no longer change)."""
+        return self.connection.policy.next_refresh()
+
+    def show(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def show_problem(self, error: BaseException, first: bool) -> None:
+        """The screen's own words about a failed refresh (the header already says it)."""
+
+    def show_missing(self, error: BaseException) -> None:
+        """The thing shown does not exist (404)."""
+
+    async def load(self) -> float | None:
+        """One refresh, in the refresh worker: returns the seconds until the next one."""
+        try:
+            data = await self.fetch()
+        except NotFound as exc:
+            self.connection.failed_for_good(exc)
+            self.post_message(self.Fetched(error=exc, missing=True))
+            return None
+        except ScaleError as exc:
+            first = self.connection.healthy
+            delay = self.connection.failed(exc, clock.now())
+            self.post_message(self.Fetched(error=exc, first=first))
+            return delay
+        self.post_message(self.Fetched(data))
+        return self.next_refresh(data)
+
+    def on_refreshing_screen_fetched(self, message: Fetched) -> None:
+        if message.error is None:
+            self.refresh_succeeded()
+            self.show(message.data)
+        elif message.missing:
+            self.show_freshness()
+            self.show_missing(message.error)
+        else:
+            self.show_failure()
+            self.show_problem(message.error, message.first)
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount, the subclass's first: its widgets are set up.

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from scale_tui.api import RUNNING, ExecutionDetails, NotFound, ScaleError
+from scale_tui.api import RUNNING, ExecutionDetails
 from scale_tui.core import clock
 from scale_tui.core.connection import describe_error
 from scale_tui.core.sanitize import display_text
@@ -49,20 +49,14 @@ class ExecutionDetailsScreen(RefreshingScreen):
                 yield PlainStatic(id=f"execution-{name.lower()}")
         yield ConsoleFooter()
 
-    async def load(self) -> float | None:
-        try:
-            exe = await self.console.client.get_job_execution(self.job_id, self.exe_num)
-        except NotFound as exc:
-            self.connection.failed_for_good(exc)
-            self.show_freshness()
-            self.query_one("#execution-summary", Static).update(
-                f"Execution {self.exe_num} of job {self.job_id} does not exist (404). "
-                "Press escape to go back.")
-            return None
-        except ScaleError as exc:
-            return self.refresh_failed_with(exc, self._show_problem)
+    async def fetch(self) -> ExecutionDetails:
+        return await self.console.client.get_job_execution(self.job_id, self.exe_num)
+
+    def next_refresh(self, exe: ExecutionDetails) -> float | None:
+        return super().next_refresh(exe) if exe.status == RUNNING else None
+
+    def show(self, exe: ExecutionDetails) -> None:
         self.execution = exe
-        self.refresh_succeeded()
         tz = self.console.tz
         self.query_one("#execution-summary", Static).update(
             view.execution_summary(exe, clock.now(), tz))
@@ -73,9 +67,13 @@ class ExecutionDetailsScreen(RefreshingScreen):
             view.json_view(exe.configuration))
         self.query_one("#execution-output", Static).update(
             view.json_view(exe.output, "(no output yet)"))
-        return self.console.refresh_interval if exe.status == RUNNING else None
 
-    def _show_problem(self, error: ScaleError, first: bool) -> None:
+    def show_missing(self, error: BaseException) -> None:
+        self.query_one("#execution-summary", Static).update(
+            f"Execution {self.exe_num} of job {self.job_id} does not exist (404). "
+            "Press escape to go back.")
+
+    def show_problem(self, error: BaseException, first: bool) -> None:
         if self.execution is None:
             self.query_one("#execution-summary", Static).update(display_text(
                 f"Cannot load the execution: {describe_error(error)}\nRetrying; r retries now.",

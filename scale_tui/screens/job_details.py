@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from scale_tui.api import FINAL_STATUSES, JobDetails, NotFound, ScaleError
+from scale_tui.api import FINAL_STATUSES, JobDetails, ScaleError
 from scale_tui.core import clock
 from scale_tui.core.connection import describe_error
 from scale_tui.core.formatting import format_size, format_time
 from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
+from scale_tui.screens.guard import ScreenData
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.styles import PlainStatic, server_text
@@ -85,37 +86,38 @@ cursor, and l its log. Elsewhere l opens the newest execution's log.
         table = self.query_one("#executions-table", DataTable)
         table.add_columns(*view.EXECUTION_COLUMNS)  # RefreshingScreen.on_mount then loads
 
-    async def load(self) -> float | None:
+    async def fetch(self) -> tuple[JobDetails, list | None, ScaleError | None]:
+        """The job, then its executions (a failure there keeps the last list, with a word)."""
         client = self.console.client
-        try:
-            job = await client.get_job(self.job_id)
-        except NotFound as exc:
-            self._show_missing(exc)
-            return None
-        except ScaleError as exc:
-            return self.refresh_failed_with(exc, self._show_problem)
+        job = await client.get_job(self.job_id)
         try:
             executions = (await client.list_job_executions(self.job_id)).results
         except ScaleError as exc:
-            executions = self.executions
-            self.notify(f"Executions not loaded: {describe_error(exc)}", severity="warning")
-        self.job, self.executions = job, executions
-        self.refresh_succeeded()
+            return job, None, exc
+        return job, executions, None
+
+    def next_refresh(self, data) -> float | None:
+        # A job in a final state changes only if someone acts on it (then we refresh anyway).
+        return None if data[0].status in FINAL_STATUSES else super().next_refresh(data)
+
+    def show(self, data) -> None:
+        job, executions, problem = data
+        if problem is not None:
+            self.notify(f"Executions not loaded: {describe_error(problem)}", severity="warning")
+        self.job = job
+        if executions is not None:
+            self.executions = executions
         self._show_job()
         self._load_input_files()
-        # A job in a final state changes only if someone acts on it (then we refresh anyway).
-        return None if job.status in FINAL_STATUSES else self.console.refresh_interval
 
-    def _show_missing(self, error: NotFound) -> None:
+    def show_missing(self, error: BaseException) -> None:
         self.job = None
-        self.connection.failed_for_good(error)
-        self.show_freshness()
         self.query_one("#summary", Static).update(Text(
             f"Job {self.job_id} does not exist on this server (404): it may have been deleted, "
             "or the id is wrong. Press escape to go back."))
         self.query_one("#sections").display = False
 
-    def _show_problem(self, error: ScaleError, first: bool) -> None:
+    def show_problem(self, error: BaseException, first: bool) -> None:
         if self.job is None:
             self.query_one("#summary", Static).update(server_text(
                 f"Cannot load job {self.job_id}: {describe_error(error)}\nRetrying; r retries now.",
@@ -151,17 +153,33 @@ cursor, and l its log. Elsewhere l opens the newest execution's log.
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
 
+    class FilesFetched(ScreenData):
+        """A page of input files (or why it did not come), for the handler to draw."""
+
+        def __init__(self, page: int, result=None, error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.page, self.result, self.error = page, result, error
+
     @work(group="input-files", exclusive=True, exit_on_error=False)
     async def _load_input_files(self) -> None:
-        box = self.query_one("#input-files", Static)
+        page = self.files_page
         try:
-            page = await self.console.client.list_job_input_files(
-                self.job_id, page=self.files_page, page_size=INPUT_FILES_PAGE)
+            result = await self.console.client.list_job_input_files(
+                self.job_id, page=page, page_size=INPUT_FILES_PAGE)
         except ScaleError as exc:
-            box.update(server_text(f"Input files not loaded: {describe_error(exc)}", limit=None))
+            self.post_message(self.FilesFetched(page, error=exc))
             return
-        self.files_total = page.count
-        box.update(_files_table(page.results, self.files_page, page.count, self.console.tz))
+        self.post_message(self.FilesFetched(page, result))
+
+    def on_job_details_screen_files_fetched(self, message: FilesFetched) -> None:
+        box = self.query_one("#input-files", Static)
+        if message.error is not None:
+            box.update(server_text(f"Input files not loaded: {describe_error(message.error)}",
+                                   limit=None))
+            return
+        self.files_total = message.result.count
+        box.update(_files_table(message.result.results, message.page, message.result.count,
+                                self.console.tz))
 
     # ---- keys
 
