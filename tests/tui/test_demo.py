@@ -72,3 +72,38 @@ def test_demo_stops_its_stub_when_the_console_crashes(spawned, monkeypatch, isol
         cli.main(["--demo"])
     assert len(spawned) == 1
     assert not spawned[0].process.is_alive()
+
+
+def test_demo_fleet_shows_three_clusters_one_paused_and_stops_them(monkeypatch, isolated):
+    """`--demo --fleet`: three stubs in one child process (smaller, to keep the test short) as
+    demo-east, demo-west and demo-lab; the console opens on the fleet and on demo-east."""
+    import server_stub.runner as runner
+    from scale_tui.core import fleet
+    from scale_tui.screens.fleet import FleetScreen
+
+    fleets = []
+    real = runner.spawn_stubs
+
+    def spawn(configs):
+        assert [c.get("paused", False) for c in configs] == [False, False, True]
+        fleets.append(real([{**c, "jobs": 40, "simulate": False} for c in configs]))
+        return fleets[-1]
+
+    monkeypatch.setattr(runner, "spawn_stubs", spawn)
+
+    def all_checked(app) -> bool:
+        screen = app.screen
+        return (isinstance(screen, FleetScreen) and len(screen.statuses) == 3
+                and all(s.state != fleet.WAITING for s in screen.statuses.values()))
+
+    shown = {}
+    seen = run_headless_until(monkeypatch, all_checked,
+                              then=lambda app: shown.update(app.screen.statuses))
+    assert cli.main(["--demo", "--fleet"]) == 0
+    app, statuses = seen["app"], shown
+    assert list(statuses) == ["demo-east", "demo-west", "demo-lab"]
+    assert all(s.live for s in statuses.values())
+    assert [s.scheduler_paused for s in statuses.values()] == [False, False, True]
+    assert app.profile_name == "demo-east" and app.profile.url == statuses["demo-east"].url
+    assert len({s.url for s in statuses.values()}) == 3
+    assert len(fleets) == 1 and not fleets[0].process.is_alive()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -108,3 +109,29 @@ def test_json_entry_has_the_documented_fields():
 def test_sparkline_scales_to_the_largest_and_never_hides_a_single_failure():
     assert sparkline([0, 1, 100, 50]) == "▁▂█▅"
     assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
+
+
+async def test_a_cluster_that_does_not_answer_is_retried_on_the_one_schedule(monkeypatch):
+    states = iter([fleet.OFFLINE, fleet.OFFLINE, fleet.OFFLINE, fleet.LIVE, fleet.OFFLINE])
+
+    async def fake_probe(member, client, *, now, timer=None):
+        return replace(member.waiting(), state=next(states))
+
+    class Enough(Exception):
+        pass
+
+    waits: list[float] = []
+
+    async def record(self, seconds):
+        waits.append(seconds)
+        if len(waits) == 5:
+            raise Enough
+
+    monkeypatch.setattr(fleet, "probe", fake_probe)
+    monkeypatch.setattr(fleet.Watch, "_wait", record)
+    reported = []
+    watch = fleet.Watch(member(), reported.append, RefreshPolicy(interval=5.0, first_retry=2.0))
+    with pytest.raises(Enough):
+        await watch.run()
+    assert waits == [2.0, 4.0, 5.0, 5.0, 2.0]  # doubling, capped at the interval; reset when live
+    assert [s.state for s in reported] == ["offline", "offline", "offline", "live", "offline"]
