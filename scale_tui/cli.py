@@ -29,7 +29,6 @@ from scale_tui.core.config import (
     resolve_profile,
     run_config_command,
 )
-from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.sanitize import display_text
 from scale_tui.scripts import fleet as fleet_script
 from scale_tui.scripts import subcommands
@@ -102,6 +101,8 @@ def _run_script_command(args: argparse.Namespace) -> int:
 
 
 def _run_fleet_command(args: argparse.Namespace) -> int:
+    from scale_tui.core.fleet import Member, configured_members  # only `fleet` needs it
+
     name, profile, warnings = _resolve(args)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -178,6 +179,7 @@ def _run_demo(demo: Profile, *, with_fleet: bool = False) -> int:
     try:
         # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
+        from scale_tui.core.fleet import Member
 
         name, fleet = DEMO_PROFILE, None
         if with_fleet:

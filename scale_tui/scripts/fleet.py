@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from scale_tui.core import clock, fleet
+from scale_tui.core import clock
 from scale_tui.core.formatting import format_short_time, sparkline
 from scale_tui.scripts.arguments import add_connection_arguments, exit_codes
 from scale_tui.scripts.output import Printer
+
+if TYPE_CHECKING:
+    from scale_tui.core import fleet
 
 ALL_ANSWERED, SOME_DID_NOT = 0, 3
 
@@ -42,6 +45,9 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, members: list[fleet.Member], *,
         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    # Here, not at the top: every `scale-tui` start builds this parser, only `fleet` checks.
+    from scale_tui.core import fleet
+
     out, err = out or sys.stdout, err or sys.stderr
     p = Printer(out, err, args, members[0].profile if members else None)
     statuses = asyncio.run(fleet.check_all(members, now=clock.now()))
