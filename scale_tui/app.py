@@ -26,6 +26,7 @@ from scale_tui.core.cluster import CHECK_INTERVAL, UNKNOWN, ClusterFacts, read_f
 from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import ConfigError, make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
+from scale_tui.core.first_page import FirstPage, page_size_of
 from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.formatting import zone
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
@@ -76,7 +77,8 @@ class ScaleApp(Guarded, App):
     def __init__(self, profile_name: str, profile: Profile, *, warnings: Iterable[str] = (),
                  client: ScaleClient | None = None,
                  server: Future[str] | Future[dict[str, str]] | None = None,
-                 fleet: list[Member] | None = None, open_fleet: bool = False) -> None:
+                 fleet: list[Member] | None = None, open_fleet: bool = False,
+                 first_page: FirstPage | None = None) -> None:
         """`server`, when given, resolves to the URL of a server still starting (the demo stub),
         or to each fleet member's URL by name (the demo fleet): the console opens at once and
         starts loading when it is up. `fleet`: the clusters of the fleet screen, when not the
@@ -92,6 +94,7 @@ class ScaleApp(Guarded, App):
         self.server_problem = ""
         self._fleet = fleet
         self._open_fleet = open_fleet
+        self._first_page = first_page  # asked before the UI imported (core/first_page.py)
         self.triage_memory = TriageMemory()
         self.cluster = UNKNOWN
         self._cluster_failures = 0
@@ -104,10 +107,14 @@ class ScaleApp(Guarded, App):
         self.read_only = bool(profile.read_only)
         self.refresh_interval = max(MIN_REFRESH, float(profile.refresh_interval))
         self.refresh_policy: RefreshPolicy = DEFAULT_POLICY.with_interval(self.refresh_interval)
-        self.page_size = min(max(1, int(profile.page_size)), 1000)
+        self.page_size = page_size_of(profile)
         self.tz = zone(profile.timezone)
         if self.tz is UTC and profile.timezone and profile.timezone.upper() != "UTC":
             self.warnings.append(f"Unknown time zone {profile.timezone!r}; showing UTC.")
+
+    def take_first_page(self, key: tuple) -> Future | None:
+        """The first page asked while the UI was importing, if it is for `key`; once."""
+        return self._first_page.take(key) if self._first_page is not None else None
 
     # ---- idle (core/refresh_policy.py): slow down while nobody looks, back at once on return
 

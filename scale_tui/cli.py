@@ -127,10 +127,15 @@ def run_console(args: argparse.Namespace) -> int:
         return _run_demo(demo, with_fleet=args.fleet)
     name, profile, warnings = _resolve(args)  # a ConfigError stops here, before any request
     _setup_logging(args.log_file)
+    # Ask for the first page now, in a thread: it travels while textual imports (issue 15).
+    from scale_tui.core.first_page import FirstPage  # the console's only: not for a script
+
+    first_page = None if args.fleet else FirstPage.start(name, profile)
     # Lazy on purpose: textual is loaded only when the console runs, never for a script.
     from scale_tui.app import ScaleApp, freeze_startup_heap
 
-    app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet)
+    app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet,
+                   first_page=first_page)
     freeze_startup_heap()
     app.run()
     return _exit_code(app)

@@ -7,6 +7,7 @@ hosts a screen alone.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import tzinfo
 from typing import Any, Protocol
 
@@ -51,6 +52,11 @@ class ConsoleHost(Protocol):
     @property
     def filter_key(self) -> str:
         """Where the current server's last filter is remembered (core/state.filter_key)."""
+        ...
+
+    def take_first_page(self, key: tuple) -> Future | None:
+        """The first page asked while the UI was importing (core/first_page.py), if it is for
+        `key` (core/first_page.first_page_key); at most once."""
         ...
 
     def open_job(self, job_id: int) -> None: ...

@@ -9,17 +9,30 @@ import logging
 
 from textual.widgets import Static
 
-from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, ScaleError
+from scale_tui.api import JOB_STATUSES, Job, JobFilter, NotFound, Page, ScaleError
 from scale_tui.core import clock, jobs_view
 from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.failures import rejected_request, retry_helps
 from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
+from scale_tui.core.first_page import first_page_key
 from scale_tui.core.jobs_columns import job_cells
 from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.status_counts import StatusCounts
 from scale_tui.widgets.styles import server_text
 
 log = logging.getLogger("scale_tui")
+
+
+async def _early_answer(early) -> Page | None:
+    """The page asked while the UI was importing (core/first_page.py), or None: none, or it
+    failed (the screen asks again itself and reports a failure the usual way)."""
+    if early is None:
+        return None
+    try:
+        return await asyncio.wrap_future(early)
+    except Exception as exc:
+        log.info("first page asked early failed; asking again: %s", exc)
+        return None
 
 
 def _page_print(count: int, jobs: list[Job]) -> tuple:
@@ -46,9 +59,15 @@ class JobsFeed:
             return None
         client, size = self.console.client, self.console.page_size
         key = (tuple(query.to_query()), self.page)
+        early = None
+        if self.page == 1:
+            early = self.console.take_first_page(
+                first_page_key(self.console.profile_name, self.console.profile.url, query, size))
         try:
             try:
-                page = await client.list_jobs(query, page=self.page, page_size=size)
+                page = await _early_answer(early)
+                if page is None:
+                    page = await client.list_jobs(query, page=self.page, page_size=size)
             except NotFound:
                 if self.page == 1:
                     raise

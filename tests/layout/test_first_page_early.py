@@ -1,0 +1,62 @@
+"""Issue 15: the console sends its first page request while the UI is still importing
+(core/first_page.py, started by cli.py before it imports scale_tui.app). Not timed: the test
+records the order of events in a real `scale-tui --url …` start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+# Runs the real command line; records when scale_tui.app (and so textual) starts and finishes
+# importing, and when the first /v6/jobs/ request reaches httpx's transport. The app is built
+# but not run (no terminal here).
+RECORD = r"""
+import importlib.util, sys
+events = []
+
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name != "scale_tui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        real_exec = spec.loader.exec_module
+        def exec_module(module):
+            events.append(("ui import starts", "textual.app" in sys.modules))
+            real_exec(module)
+            events.append(("ui imported", "textual.app" in sys.modules))
+            module.ScaleApp.run = lambda self, *a, **k: None
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Spy())
+import httpx
+real_send = httpx.AsyncHTTPTransport.handle_async_request
+async def send(self, request):
+    if request.url.path == "/v6/jobs/":
+        events.append(("first page sent", "textual.app" in sys.modules))
+    return await real_send(self, request)
+httpx.AsyncHTTPTransport.handle_async_request = send
+
+from scale_tui.cli import main
+main(sys.argv[1:])
+for name, textual_loaded in events:
+    print(name, textual_loaded)
+"""
+
+
+def test_the_first_page_is_asked_before_the_ui_has_imported(tmp_path):
+    env = {**os.environ, "SCALE_TUI_CONFIG_DIR": str(tmp_path), "SCALE_TUI_STATE_DIR":
+           str(tmp_path), "SCALE_TUI_DATA_DIR": str(tmp_path), "HOME": str(tmp_path),
+           "PYTHONPATH": ":".join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", RECORD, "--url", "http://127.0.0.1:9",
+                           "--log-file", str(tmp_path / "log")],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    events = [line.rsplit(" ", 1)[0] for line in done.stdout.splitlines()]
+    assert "first page sent" in events, done.stdout
+    assert events.index("ui import starts") < events.index("ui imported")
+    # sent (from the cli's thread) before the UI finished importing: it travels meanwhile
+    assert events.index("first page sent") < events.index("ui imported"), done.stdout
+    assert "ui import starts False" in done.stdout.splitlines()  # textual came with the UI

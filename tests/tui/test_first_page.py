@@ -1,0 +1,54 @@
+"""The jobs screen shows the first page asked while the UI imported (core/first_page.py) when it
+is for the same server, profile, filter and page size, and asks itself otherwise."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from scale_tui.api import Job, Page, ScaleConnectionError
+from scale_tui.core.filter_form import FilterForm, to_job_filter
+from scale_tui.core.first_page import FirstPage, first_page_key
+from tests.tui.conftest import FakeScale, job_payload, settle
+
+URL = "http://127.0.0.1:9"
+
+
+def early(answer=None, error=None, **key_changes) -> FirstPage:
+    key = {"profile_name": "test", "url": URL, "query": to_job_filter(FilterForm()),
+           "page_size": 40, **key_changes}
+    future: Future = Future()
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(answer)
+    return FirstPage(first_page_key(**key), future)
+
+
+def page_of(*ids: int) -> Page[Job]:
+    return Page[Job].model_validate({"count": len(ids), "results": [job_payload(i) for i in ids]})
+
+
+async def test_the_early_page_is_shown_without_asking_again(make_app):
+    scale = FakeScale([job_payload(i) for i in (3, 2, 1)])
+    app = make_app(URL, client=scale.client())
+    app._first_page = early(page_of(99, 98))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert app.screen.table.job_ids == [99, 98]
+        assert scale.list_requests() == []  # taken, not asked again
+        await pilot.press("r")  # taken once: the next refresh asks the server
+        await settle(pilot, app)
+        assert app.screen.table.job_ids == [3, 2, 1]
+
+
+async def test_an_early_page_for_another_query_or_a_failed_one_is_not_used(make_app):
+    for stale in (early(page_of(99), page_size=100),
+                  early(page_of(99), query=to_job_filter(FilterForm(statuses=("FAILED",)))),
+                  early(error=ScaleConnectionError("refused"))):
+        scale = FakeScale([job_payload(i) for i in (3, 2, 1)])
+        app = make_app(URL, client=scale.client())
+        app._first_page = stale
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot, app)
+            assert app.screen.table.job_ids == [3, 2, 1]
+            assert len(scale.list_requests()) == 1
