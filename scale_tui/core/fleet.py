@@ -243,6 +243,9 @@ class Watch:
     timer: Timer | None = None
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     failures: int = 0
+    idle: Callable[[], bool] = lambda: False
+    """Whether nobody is looking (core/refresh_policy.py): a live cluster is then checked at the
+    idle pace; `check_now` on the operator's return."""
 
     def check_now(self) -> None:
         """Cut the current wait short (the `r` key)."""
@@ -263,7 +266,9 @@ class Watch:
                 status = await probe(self.member, client, now=self.now(), timer=self.timer)
                 self.failures = 0 if status.live else self.failures + 1
                 self.report(status)
-                await self._wait(self.policy.retry_in(self.failures))
+                wait = (self.policy.wait(idle=self.idle()) if status.live
+                        else self.policy.retry_in(self.failures))
+                await self._wait(wait)
 
     async def _wait(self, seconds: float) -> None:
         self.wakeup.clear()
@@ -276,11 +281,12 @@ class Watch:
 
 def staggered(members: Sequence[Member], report: Report, *, policy: RefreshPolicy,
               now: Callable[[], datetime] = clock.now, stagger: float = STAGGER,
-              timer: Timer | None = None) -> list[Watch]:
+              timer: Timer | None = None,
+              idle: Callable[[], bool] = lambda: False) -> list[Watch]:
     """One Watch a member, the first checks `stagger` seconds apart (never more than one
     interval in all)."""
     step = min(stagger, policy.interval / max(1, len(members)))
-    return [Watch(member, report, policy, delay=index * step, now=now, timer=timer)
+    return [Watch(member, report, policy, delay=index * step, now=now, timer=timer, idle=idle)
             for index, member in enumerate(members)]
 
 

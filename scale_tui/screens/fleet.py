@@ -92,7 +92,8 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
         # The console's one schedule (core/refresh_policy.py), never faster than MIN_INTERVAL.
         policy = self.console.refresh_policy
         policy = policy.with_interval(max(MIN_INTERVAL, policy.interval))
-        self.watches = fleet.staggered(self.members, self._report, policy=policy)
+        self.watches = fleet.staggered(self.members, self._report, policy=policy,
+                                       idle=lambda: self.console.idle)
         for watch in self.watches:
             self.run_worker(watch.run(), group="fleet", name=f"fleet-{watch.member.name}",
                             exit_on_error=False)
@@ -135,6 +136,12 @@ newest 1000 failures), the last failure and the latency of GET /v6/version/. RO:
                              if self.last_refresh else ""))
 
     # ---- actions
+
+    def activity_changed(self, woke: bool) -> None:
+        """The operator is back (a key, a click, the terminal's focus): check every cluster now
+        instead of at the idle pace (core/refresh_policy.py)."""
+        if woke:
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         for watch in self.watches:

@@ -135,3 +135,28 @@ async def test_a_cluster_that_does_not_answer_is_retried_on_the_one_schedule(mon
         await watch.run()
     assert waits == [2.0, 4.0, 5.0, 5.0, 2.0]  # doubling, capped at the interval; reset when live
     assert [s.state for s in reported] == ["offline", "offline", "offline", "live", "offline"]
+
+
+async def test_a_live_cluster_is_checked_at_the_idle_pace_while_nobody_looks(monkeypatch):
+    async def live(member, client, *, now, timer=None):
+        return replace(member.waiting(), state=fleet.LIVE)
+
+    class Enough(Exception):
+        pass
+
+    waits: list[float] = []
+    idle = [False, True]
+
+    async def record(self, seconds):
+        waits.append(seconds)
+        if len(waits) == len(idle):
+            raise Enough
+
+    monkeypatch.setattr(fleet, "probe", live)
+    monkeypatch.setattr(fleet.Watch, "_wait", record)
+    looks = iter(idle)
+    watch = fleet.Watch(member(), print, RefreshPolicy(interval=5.0, idle_interval=60.0),
+                        idle=lambda: next(looks))
+    with pytest.raises(Enough):
+        await watch.run()
+    assert waits == [5.0, 60.0]
