@@ -153,7 +153,10 @@ def test_a_declared_oversized_body_is_refused_before_it_is_read(fresh_stub):
         sock.sendall(b"POST /v6/jobs/cancel/ HTTP/1.1\r\nHost: x\r\nContent-Type: "
                      b"application/json\r\nContent-Length: 10485760\r\n\r\n")
         # nothing of the 10 MB is sent: the answer comes from the header alone
-        answer = sock.recv(65536).decode()
+        answer = b""
+        while b"exceeds" not in answer and (data := sock.recv(65536)):
+            answer += data  # the status line and the body may come in separate reads
+        answer = answer.decode()
     assert answer.startswith("HTTP/1.1 413")
     assert f"Request body exceeds {MAX_BODY} bytes." in answer
 
@@ -170,7 +173,7 @@ def test_a_chunked_oversized_body_is_413_and_other_clients_are_not_stalled(fresh
     r = fresh.post("/v6/jobs/cancel/", content=chunks(),
                    headers={"content-type": "application/json"})
     assert r.status_code == 413
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 20  # a guard against reading all 10 MB, not a timing
     assert fresh.get("/v6/jobs/", params={"page_size": 1}).status_code == 200
 
 
