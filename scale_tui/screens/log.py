@@ -50,8 +50,9 @@ class LogScreen(ConsoleScreen):
     HELP = """\
 Follow (f, End) keeps the newest line in view; scrolling up pauses it. Find (/) highlights,
 & shows only matching lines, n / N move between matches. s switches combined / stdout / stderr.
-t shows timestamps (in the zone named in the header). c copies the line under the cursor
-(↑/↓ move it once following is off; the current match when finding), C every line; S saves.
+t shows timestamps (in the zone named in the header). c copies the highlighted line (the
+current match when finding, else the last line on screen: scroll to move it), C every line;
+S saves.
 Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line cut for display
 (saving keeps it whole)."""
 

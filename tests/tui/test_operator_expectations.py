@@ -288,3 +288,34 @@ async def test_queue_form_offers_every_active_version_newest_first():
         assert offered == ["cem 2.0", "cem 2.0-rc1", "cem 1.0", "landsat8-parse 1.10.0",
                            "landsat8-parse 1.2.0", "landsat8-parse 0.9.0"]
     await client.aclose()
+
+
+# ---- 8: the log line `c` copies is drawn as a cursor row
+
+
+async def test_copy_takes_the_line_drawn_as_the_cursor():
+    from tests.pilot import wait_until
+    from tests.tui.test_log_screen import FakeScale as LogScale
+    from tests.tui.test_log_screen import open_log
+
+    scale = LogScale(status="COMPLETED")
+    scale.write(f"line {i}" for i in range(200))
+    app, screen = open_log(scale)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = screen.view
+        await wait_until(pilot, lambda: view.buffer.total == 200 and view.size.height > 0)
+        view.scroll_to(y=50, animate=False, immediate=True)
+        await pilot.pause()
+        cursor = view.get_component_rich_style("log-view--cursor").bgcolor
+        rows = [list(view.render_line(y)) for y in range(view.scrollable_content_region.height)]
+        marked = [y for y, row in enumerate(rows) if all(s.style.bgcolor == cursor for s in row)]
+        assert marked == [len(rows) - 1]  # one cursor row: the bottom one
+        shown = "".join(s.text for s in rows[-1]).strip()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == shown
+        await pilot.press("slash", *"line 3", "enter")  # a match becomes the cursor
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == view.buffer[view.current_match].message

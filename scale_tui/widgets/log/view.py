@@ -41,7 +41,7 @@ class LogView(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "log-view--timestamp", "log-view--stderr", "log-view--stderr-mark",
-        "log-view--match", "log-view--current-match", "log-view--more",
+        "log-view--match", "log-view--current-match", "log-view--more", "log-view--cursor",
     }
     DEFAULT_CSS = """
     LogView {
@@ -57,6 +57,7 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--match { background: $warning 40%; }
         & > .log-view--current-match { background: $accent; color: $text; text-style: bold; }
         & > .log-view--more { color: $text-muted; text-style: italic; }
+        & > .log-view--cursor { background: $accent 30%; }
     }
     """
 
@@ -148,13 +149,18 @@ class LogView(ScrollView, can_focus=True):
         return [line for line in self.buffer if stream is None or line.stream == stream]
 
     def current_line(self) -> LogLineLike | None:
-        """The current match, or else the last line on screen."""
+        """The line `c` copies, drawn with the cursor style so it is never a guess: the current
+        match, or else the last line on screen."""
+        seq = self.cursor_seq()
+        return None if seq is None else self.buffer[seq]
+
+    def cursor_seq(self) -> int | None:
         if self.current_match in self.buffer:
-            return self.buffer[self.current_match]
+            return self.current_match
         bottom = min(round(self.scroll_y) + self.scrollable_content_region.height,
                      self.rows.row_count) - 1
         located = self.rows.locate(bottom)
-        return self.buffer[located[0]] if located else None
+        return located[0] if located else None
 
     # -- find ------------------------------------------------------------------------------------
 
@@ -277,6 +283,11 @@ class LogView(ScrollView, can_focus=True):
         strip = self._strips.get(seq)
         if strip is None:
             strip = self._strips[seq] = self._line_strip(seq).apply_style(style)
+        if seq == self.cursor_seq():  # the line c copies: a cursor row, as in less and k9s
+            cursor = self.get_component_rich_style("log-view--cursor")
+            style = style + cursor
+            strip = Strip([Segment(s.text, (s.style or Style()) + cursor, s.control)
+                           for s in strip])
         if not self.wrap:
             return strip.crop_extend(scroll_x, scroll_x + width, style)
         prefix = self._prefix_width()
