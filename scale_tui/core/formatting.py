@@ -7,6 +7,7 @@ scripts and the tests agree on one format and one zone. The zone is named once, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,13 +90,16 @@ def format_size(size: float | int | None) -> str:
 _BARS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: list[int] | tuple[int, ...]) -> str:
-    """One character a value, scaled to the largest: `▁▁▃█▁`; a zero is always the lowest bar
-    and any non-zero value at least the second, so one failure never looks like none."""
+def sparkline(values: Sequence[int], peak: int | None = None) -> str:
+    """One character a value, scaled to `peak` (default: the largest value; pass the same peak
+    to every row of a table so rows compare): `▁▁▃█▁`. A zero is always the lowest bar and any
+    non-zero value at least the second, so one failure never looks like none. The fleet's and
+    the triage screen's charts both draw with this."""
     if not values:
         return ""
-    top = max(values)
+    top = max(values) if peak is None else peak
     if top <= 0:
         return _BARS[0] * len(values)
     steps = len(_BARS) - 1
-    return "".join(_BARS[0] if v <= 0 else _BARS[max(1, round(v * steps / top))] for v in values)
+    return "".join(_BARS[0] if v <= 0 else _BARS[min(steps, max(1, round(v * steps / top)))]
+                   for v in values)

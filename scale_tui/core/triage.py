@@ -460,14 +460,3 @@ def _moment(value: Any, now: datetime) -> datetime | None:
         return now - value
     return value
 
-
-_BLOCKS = " ▁▂▃▄▅▆▇█"
-
-
-def spark_text(buckets: Sequence[int], peak: int) -> str:
-    """One character per bucket, scaled to `peak` (the same peak for every row, so rows
-    compare); a bucket with any failure shows at least the lowest bar."""
-    if peak <= 0:
-        return " " * len(buckets)
-    top = len(_BLOCKS) - 1
-    return "".join(_BLOCKS[0 if n <= 0 else max(1, round(n * top / peak))] for n in buckets)

@@ -17,9 +17,9 @@ from datetime import datetime, tzinfo
 
 from rich.text import Text
 
-from scale_tui.core.formatting import format_short_time
+from scale_tui.core.formatting import format_short_time, sparkline
 from scale_tui.core.sanitize import display_text
-from scale_tui.core.triage import CATEGORY, ERROR, JOB_TYPE, NODE, Group, spark_text
+from scale_tui.core.triage import CATEGORY, ERROR, JOB_TYPE, NODE, Group
 from scale_tui.widgets.fast_table import FastTable
 
 _HEADINGS = {ERROR: "Error", JOB_TYPE: "Job type", NODE: "Node", CATEGORY: "Category"}
@@ -43,7 +43,7 @@ def row_cells(groups: Sequence[Group], grouping: tuple[str, ...], counted: int,
     peak = max((n for g in groups for n in g.buckets), default=0)
     rows = []
     for group in groups:
-        plain = [str(group.count), f"{group.share(counted):.0%}", spark_text(group.buckets, peak),
+        plain = [str(group.count), f"{group.share(counted):.0%}", sparkline(group.buckets, peak),
                  *(display_text(group.dimension_text(d)) for d in grouping),
                  format_short_time(group.first, now, tz), format_short_time(group.last, now, tz),
                  str(group.example_job_id or "-")]

@@ -12,6 +12,7 @@ import pytest
 from scale_tui.api import InvalidFilter, JobBrief, ScaleClient
 from scale_tui.core import triage
 from scale_tui.core.filter_form import FilterForm, to_job_filter
+from scale_tui.core.formatting import sparkline
 
 NOW = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
 DAY = triage.Window(NOW - timedelta(hours=24), NOW, "24h")
@@ -259,6 +260,7 @@ def test_a_cap_below_one_is_refused():
 
 
 def test_row_sparklines_share_one_scale():
-    assert triage.spark_text([0, 1, 4, 8], 8) == " ▁▄█"
-    assert triage.spark_text([0, 1], 100) == " ▁"  # one failure never disappears
-    assert triage.spark_text([0, 0], 0) == "  "
+    assert sparkline([0, 1, 4, 8], 8) == "▁▂▅█"
+    assert sparkline([0, 1], 100) == "▁▂"  # one failure never disappears
+    assert sparkline([0, 0], 0) == "▁▁"
+    assert sparkline([3, 6], 3) == "██"  # a peak below a value never overflows the bars
