@@ -52,6 +52,17 @@ Timestamp = Annotated[datetime | None, BeforeValidator(_iso_text_only), AfterVal
 (a number is unreadable: Scale's times are ISO-8601 text)."""
 
 
+def read_timestamp(value: object) -> datetime | None:
+    """A time from a raw payload (task results are kept as plain dicts), read by the same rule
+    as a model's ``Timestamp``: ISO-8601 text only, aware UTC; ``None`` when it is not one."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return _as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
 class LenientValidation(BaseModel):
     """``model_validate``/``model_validate_json`` that turn misfits into ``None`` (see above)."""
 

@@ -11,8 +11,10 @@ from the launch flags and the exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from scale_tui.api.lenient import read_timestamp
 
 TASK_ORDER = ("pull", "pre", "main", "post")
 
@@ -42,8 +44,10 @@ def task_spans(task_results: Any) -> list[TaskSpan]:
             continue
         name = str(task.get("type") or task.get("task_id") or "?")
         spans.append(TaskSpan(
-            name=name, status=task_status(task), launched=_time(task.get("launched")),
-            started=_time(task.get("started")), ended=_time(task.get("ended")),
+            name=name, status=task_status(task),
+            launched=read_timestamp(task.get("launched")),
+            started=read_timestamp(task.get("started")),
+            ended=read_timestamp(task.get("ended")),
             timed_out=task.get("was_timed_out") is True, exit_code=task.get("exit_code")))
     rank = {name: i for i, name in enumerate(TASK_ORDER)}
     return sorted(spans, key=lambda s: rank.get(s.name, len(rank)))
@@ -92,12 +96,3 @@ def bars(spans: list[TaskSpan], width: int, now: datetime) -> list[Bar]:
         result.append(Bar(span, offset, length))
     return result
 
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

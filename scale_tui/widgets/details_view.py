@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scale_tui.api import RUNNING, Execution, ExecutionDetails, JobDetails
+from scale_tui.api.lenient import read_timestamp
 from scale_tui.core.formatting import (
     DASH,
     format_clock,
@@ -221,26 +222,17 @@ def task_results_table(exe: ExecutionDetails, tz: tzinfo = UTC) -> RenderableTyp
     for task in tasks:
         if not isinstance(task, dict):
             continue
-        started, ended = _ts(task.get("started")), _ts(task.get("ended"))
+        started, ended = read_timestamp(task.get("started")), read_timestamp(task.get("ended"))
         code = task.get("exit_code")
         table.add_row(
             server_text(task.get("type") or task.get("task_id") or DASH),
             server_text(task_status(task)),
             server_text(DASH if code is None else code, style="bold red" if code else ""),
-            format_clock(_ts(task.get("launched")), tz), format_clock(started, tz),
+            format_clock(read_timestamp(task.get("launched")), tz), format_clock(started, tz),
             format_clock(ended, tz), _span(started, ended),
         )
     return table
 
-
-def _ts(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def json_view(data: Any, empty: str = "(nothing)") -> RenderableType:

@@ -54,3 +54,15 @@ def test_invalid_utf8_in_a_payload_is_replaced_not_raised():
     raw = json.dumps({"id": 3, "status": "FAILED", "source_task": "MARK"}).encode()
     job = JobDetails.model_validate_json(raw.replace(b"MARK", b"t\xffsk"))
     assert (job.id, job.source_task) == (3, "t\ufffdsk")
+
+
+def test_read_timestamp_reads_raw_task_times_as_the_models_do():
+    from datetime import UTC, datetime
+
+    from scale_tui.api.lenient import read_timestamp
+
+    assert read_timestamp("2026-01-01T00:05:12.123456Z") == datetime(2026, 1, 1, 0, 5, 12,
+                                                                     123456, tzinfo=UTC)
+    assert read_timestamp("2026-01-01T00:05:12") == datetime(2026, 1, 1, 0, 5, 12, tzinfo=UTC)
+    for misfit in (None, 1767225912, "1767225912", "soon", {"t": 1}):
+        assert read_timestamp(misfit) is None
