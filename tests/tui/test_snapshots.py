@@ -3,6 +3,8 @@ its simulator off, a fixed server name in the header, every worker finished."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scale_tui.api import ScaleClient
@@ -78,6 +80,9 @@ def test_offline(snap_compare, make_app, frozen_clock):
     scale = FakeScale()
     scale.down = True
     app = make_app("http://scale.test", client=scale.client(), name="ops", page_size=100)
+    # No retry falls inside the test, however slowly it sets up: the countdown shown is
+    # the first one's whatever the machine's load (a 2 s retry made it read 2 s or 4 s).
+    app.refresh_policy = replace(app.refresh_policy, first_retry=30.0)
     assert snap_compare(app, terminal_size=(100, 24), run_before=settled())
 
 
