@@ -85,7 +85,10 @@ async def test_invalid_typed_filter_offers_no_every_job_scope(stub_url, make_app
         bar = app.screen.query_one(FilterBar)
         batch = bar.query_one("#f-batch_id")
         batch.focus()
-        await pilot.press(*"12 x3", "enter")
+        # Set at once: typed key by key on a loaded machine, the pause after "12" could apply
+        # batch 12 (a valid filter with no jobs) before "x3" arrives, leaving no job to cancel.
+        batch.value = "12 x3"
+        await pilot.press("enter")
         await settle(pilot, app)
         assert "batch_id" in bar.errors
         app.screen.table.focus()
