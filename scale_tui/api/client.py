@@ -220,7 +220,7 @@ class ScaleClient:
             params.append(("started", text))
         path = f"v6/job-executions/{int(execution_id)}/logs/{stream}/"
         response = await self._http.get(path, params, max_bytes=LOG_BODY_CAP)
-        if response.status_code == 204 or not response.content:
+        if response.status_code == 204:
             return []
         try:
             if len(response.content) < _PARSE_INLINE_BYTES:

@@ -54,11 +54,13 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
     """Lines from the body of a 200 log response, in log order.
 
     Invalid UTF-8 is replaced rather than raised on: a log is shown, never refused. Hits
-    without a usable ``@timestamp`` are dropped (they cannot be placed or followed).
+    without a usable ``@timestamp`` are dropped (they cannot be placed or followed). An empty
+    200, or an array that is not of sources, is a ``LogFormatError``: Scale says "nothing new"
+    with a 204, so such a body came from something else (a proxy) and is never "no lines".
     """
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if not text.strip():
-        return []
+        raise LogFormatError("log response is an empty 200 (Scale answers 204 for no lines)")
     try:
         data = json.loads(text) if len(text) < _STEPWISE_CHARS else loads_stepwise(text)
     except ValueError as exc:
@@ -67,6 +69,8 @@ def parse_log_response(body: bytes | str) -> list[LogLine]:
         raise LogFormatError("log response is JSON nested too deep to be a log") from None
     if isinstance(data, list):
         # What Scale's docs (wrongly, docs/scale.md D12) describe: a bare array of sources.
+        if not all(isinstance(source, dict) for source in data):
+            raise LogFormatError("log response is an array of something other than log sources")
         sources = data
     elif isinstance(data, dict) and isinstance(data.get("hits"), dict):
         sources = [

@@ -94,7 +94,11 @@ def test_odd_hits_are_tolerated():
 def test_non_elasticsearch_body_is_a_clear_error():
     with pytest.raises(LogFormatError, match=r"no hits.hits"):
         parse_log_response(b'{"detail": "x"}')
-    assert parse_log_response(b"") == []
+    with pytest.raises(LogFormatError, match=r"empty 200"):  # Scale says "none" with a 204
+        parse_log_response(b"")
+    with pytest.raises(LogFormatError, match=r"other than log sources"):
+        parse_log_response(b"[0, 0, 0]")
+    assert parse_log_response(b"[]") == []  # the documented (bare array) form, with no lines
 
 
 def test_log_lines_are_frozen_and_hashable():

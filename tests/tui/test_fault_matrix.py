@@ -175,16 +175,7 @@ def _fire_retry(screen) -> None:
         screen.loop._due()
 
 
-# The log client takes these as an empty page of lines (scale_tui/api/logs.py), so the log view
-# stays "live" between status checks that fail. Strict: the cells pass once the API refuses them.
-KNOWN_GAPS = {
-    ("log", "empty 200"): "an empty 200 from the log endpoint is read as 'no new lines'",
-    ("log", "5 MB body"): "a JSON list from the log endpoint is read as 'no new lines'",
-}
-CELLS = [pytest.param(where, fault, marks=pytest.mark.xfail(reason=KNOWN_GAPS[where, fault],
-                                                            strict=True))
-         if (where, fault) in KNOWN_GAPS else pytest.param(where, fault)
-         for where in SCREENS for fault in FAULTS]
+CELLS = [pytest.param(where, fault) for where in SCREENS for fault in FAULTS]
 
 
 @pytest.mark.parametrize(("where", "fault"), CELLS)
