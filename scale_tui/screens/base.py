@@ -13,6 +13,7 @@ traceback in the log, and the console keeps running (`screens/guard.py`).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from textual.screen import Screen
@@ -84,6 +85,18 @@ class ConsoleScreen(Guarded, Screen):
         if self._ticker is None:
             self._ticker = self.set_interval(1.0, self.show_freshness, name="retry-countdown")
         self.show_freshness()
+
+    def show_identity(self) -> None:
+        """The app's server changed (a profile switch, the demo's stub came up): redraw who the
+        header names (profile, URL, READ-ONLY, interval, zone, cluster facts) and forget when
+        the other server was last refreshed, keeping what only this screen knows (its context
+        line, its pace)."""
+        app_side = self.header_info()
+        for header in self.query(ConsoleHeader):
+            header.show(replace(header.info, profile=app_side.profile, url=app_side.url,
+                                read_only=app_side.read_only, interval=app_side.interval,
+                                zone=app_side.zone, version=app_side.version,
+                                scheduler_paused=app_side.scheduler_paused, refreshed=""))
 
     def show_freshness(self) -> None:
         refreshed = self.clock_text(self.last_refresh) if self.last_refresh else ""

@@ -118,6 +118,7 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
 
     def server_started(self) -> None:
         """The server is there (at once, or once the demo stub is up): start loading."""
+        self.show_identity()  # the demo stub's real URL, now that it is known
         self._show_header()
         if not self.console.server_ready:
             self._show_empty()

@@ -282,6 +282,7 @@ class JobsFeed:
         self.form, self.page = form, 1
         self.table.show_sort(form.order)
         self._show_filter_summary()
+        self.show_identity()  # the header names the new server before it answers
         self._show_header()
         self._show_counts()  # no counts, no "N marked" until the new server answers
         self._show_empty()

@@ -64,8 +64,12 @@ async def test_switching_profile_clears_rows_counts_and_marks_before_the_new_ser
         assert jobs.counts.get("FAILED") == 5
         new.hold()  # the new server does not answer yet
         monkeypatch.setattr(app_module, "make_client", lambda *a, **k: new.client())
-        app.switch_profile("second", Profile(url="http://second.test", refresh_interval=300))
+        app.switch_profile("second", Profile(url="http://second.test", refresh_interval=300,
+                                             read_only=True))
         await pilot.pause()
+        drawn = " ".join(plain_text(jobs.query_one("#header"), width=300).split())
+        assert drawn.startswith("second http://second.test READ-ONLY"), drawn  # as drawn
+        assert "first" not in drawn and "refreshed" not in drawn  # nothing of the old server
         assert (jobs.table.row_count, jobs.jobs, jobs.total) == (0, [], None)
         assert not jobs.table.marked and "marked" not in counts_line(jobs)
         assert jobs.counts == {} and "5" not in counts_line(jobs)
