@@ -46,7 +46,7 @@ async def test_requests_carry_user_agent_accept_token_and_trailing_slash(fake, c
 
 async def test_no_token_sends_no_authorization(fake):
     fake.on("GET", "/v6/version/", httpx.Response(200, json={"version": "7.0.0"}))
-    async with ScaleClient("http://s.test/", transport=httpx.MockTransport(fake.handle)) as scale:
+    async with ScaleClient("http://s.test/", transport=fake) as scale:
         assert await scale.get_version() == {"version": "7.0.0"}
     assert "authorization" not in fake.last.headers
     assert str(fake.last.url) == "http://s.test/v6/version/"

@@ -20,10 +20,9 @@ async def test_get_scheduler_reads_paused_and_running():
             assert (await scale.get_scheduler()).is_paused is False
 
 
-async def test_a_scheduler_field_of_the_wrong_type_is_none_not_a_crash():
-    def answer(request):
-        return httpx.Response(200, json={"is_paused": "maybe", "queue_mode": "LIFO"})
-
-    async with ScaleClient("http://scale.test", transport=httpx.MockTransport(answer)) as scale:
+async def test_a_scheduler_field_of_the_wrong_type_is_none_not_a_crash(fake):
+    fake.on("GET", "/v6/scheduler/", httpx.Response(200, json={"is_paused": "maybe",
+                                                              "queue_mode": "LIFO"}))
+    async with ScaleClient("http://scale.test", transport=fake) as scale:
         scheduler = await scale.get_scheduler()
     assert scheduler.is_paused is None and scheduler.queue_mode == "LIFO"

@@ -20,6 +20,7 @@ from scale_tui.api import (
     UnexpectedResponse,
 )
 from scale_tui.api.errors import detail_from_body
+from tests.fakes import refused, timed_out
 
 DJANGO_500 = (
     '<!DOCTYPE html>\n<html lang="en"><head><title>Server Error (500)</title></head>'
@@ -129,18 +130,10 @@ async def test_post_is_never_retried(fake, client):
     assert len(fake.requests) == 1
 
 
-def _refusing(calls: list[httpx.Request], error: type[httpx.TransportError]):
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        raise error("connection refused", request=request)
-
-    return handler
-
-
-async def test_connection_errors_retry_gets_and_carry_the_url():
-    calls: list[httpx.Request] = []
-    transport = httpx.MockTransport(_refusing(calls, httpx.ConnectError))
-    async with ScaleClient("http://down.test:8000", transport=transport, backoff=0) as scale:
+async def test_connection_errors_retry_gets_and_carry_the_url(fake):
+    fake.fault = refused
+    calls = fake.requests
+    async with ScaleClient("http://down.test:8000", transport=fake, backoff=0) as scale:
         with pytest.raises(ScaleConnectionError) as caught:
             await scale.list_jobs()
         assert len(calls) == 3
@@ -155,10 +148,10 @@ async def test_connection_errors_retry_gets_and_carry_the_url():
         assert len(calls) == 1
 
 
-async def test_read_timeout_is_a_scale_timeout_and_not_retried():
-    calls: list[httpx.Request] = []
-    transport = httpx.MockTransport(_refusing(calls, httpx.ReadTimeout))
-    async with ScaleClient("http://slow.test", transport=transport, backoff=0) as scale:
+async def test_read_timeout_is_a_scale_timeout_and_not_retried(fake):
+    fake.fault = timed_out
+    calls = fake.requests
+    async with ScaleClient("http://slow.test", transport=fake, backoff=0) as scale:
         with pytest.raises(ScaleTimeout, match=r"^Timed out waiting for http://slow.test "):
             await scale.get_job(5)
     assert len(calls) == 1
@@ -166,8 +159,7 @@ async def test_read_timeout_is_a_scale_timeout_and_not_retried():
 
 async def test_retries_are_configurable(fake):
     fake.on("GET", "/v6/version/", httpx.Response(503))
-    transport = httpx.MockTransport(fake.handle)
-    async with ScaleClient("http://s.test", transport=transport, max_tries=1) as scale:
+    async with ScaleClient("http://s.test", transport=fake, max_tries=1) as scale:
         with pytest.raises(ServerError):
             await scale.get_version()
     assert len(fake.requests) == 1
@@ -203,8 +195,7 @@ async def test_backoff_doubles_with_jitter_between_get_tries(fake, monkeypatch):
 
     monkeypatch.setattr("scale_tui.api.http.asyncio.sleep", record)
     fake.on("GET", "/v6/version/", httpx.Response(503))
-    transport = httpx.MockTransport(fake.handle)
-    async with ScaleClient("http://s.test", transport=transport, backoff=0.2) as scale:
+    async with ScaleClient("http://s.test", transport=fake, backoff=0.2) as scale:
         with pytest.raises(ServerError):
             await scale.get_version()
     assert len(delays) == 2  # three tries, two waits, none after the last

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 
-import httpx
 import pytest
 
-from scale_tui.api import ScaleClient, UnexpectedResponse
+from scale_tui.api import UnexpectedResponse
+from tests.fakes import FakeScale, raw
 
 
 def job(job_id: int, **extra) -> dict:
@@ -24,13 +24,10 @@ def job(job_id: int, **extra) -> dict:
 def briefs(body: bytes | str) -> list:
     content = body.encode() if isinstance(body, str) else body
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=content,
-                              headers={"content-type": "application/json"})
+    fake = FakeScale().on("GET", "/v6/jobs/", raw(content))
 
     async def read():
-        async with ScaleClient("http://scale.test", transport=httpx.MockTransport(handle),
-                               max_tries=1) as client:
+        async with fake.client() as client:
             return await client.list_job_briefs()
 
     return asyncio.run(read())

@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scale_tui.api import LogFollower, LogLine, ScaleClient
-from scale_tui.api import logs as logs_module
-from tests.api.test_logs import es_response
+from tests.fakes import FakeScale
 
 CAP = 5  # a tiny page so that paging forward happens all the time
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -41,24 +39,15 @@ def grow(log: list[LogLine], batch: list[tuple[int, str]]) -> None:
         log.append(LogLine(when, order, stream, f"line {len(log)}"))
 
 
-def serve(log: list[LogLine]):
-    def handle(request: httpx.Request) -> httpx.Response:
-        started = request.url.params.get("started")
-        since = logs_module.parse_es_timestamp(started) if started else None
-        matching = [x for x in log if since is None or x.timestamp >= since][:CAP]
-        return httpx.Response(200, json=es_response(matching)) if matching else httpx.Response(204)
-
-    return handle
-
-
 @settings(max_examples=150, deadline=None)
 @given(batches=batches, pages_per_poll=st.integers(1, 3))
 def test_following_returns_each_line_once_in_order(monkeypatch_cap, batches, pages_per_poll):
     log: list[LogLine] = []
 
     async def follow() -> list[LogLine]:
-        transport = httpx.MockTransport(serve(log))
-        async with ScaleClient("http://s.test", transport=transport, backoff=0) as scale:
+        fake = FakeScale()
+        fake.execution(1, job_id=1, cap=CAP).lines = log  # the log grows under the fake
+        async with ScaleClient("http://s.test", transport=fake, backoff=0) as scale:
             follower = LogFollower(scale, 1, max_pages_per_poll=pages_per_poll)
             seen: list[LogLine] = []
             for batch in batches:

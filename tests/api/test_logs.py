@@ -11,53 +11,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scale_tui.api import LOG_PAGE_CAP, LogFollower, LogLine, ServerError, logs
-from scale_tui.api.logs import LogFormatError, parse_es_timestamp, parse_log_response
+from scale_tui.api import LogFollower, LogLine, ServerError, logs
+from scale_tui.api.logs import LogFormatError, parse_log_response
+from tests.fakes import Execution, es_response
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 LOG_PATH = "/service/scale/api/v6/job-executions/31/logs/combined/"
-
-
-def es_response(lines: list[LogLine]) -> dict:
-    """Real Scale's body: the raw Elasticsearch search response (docs/scale.md §5)."""
-    hits = [
-        {"_index": "scalelogs-1", "_type": "doc", "_id": str(i), "_score": None,
-         "_source": {"@timestamp": ln.timestamp.isoformat().replace("+00:00", "Z"),
-                     "scale_order_num": ln.order, "message": ln.message,
-                     "stream": ln.stream, "scale_job_exe": "scale_31"},
-         "sort": [0, ln.order]}
-        for i, ln in enumerate(lines)
-    ]  # fmt: skip
-    return {"took": 3, "timed_out": False, "_shards": {"total": 1},
-            "hits": {"total": len(hits), "max_score": None, "hits": hits}}  # fmt: skip
 
 
 def line(seconds: float, order: int = 0, message: str = "", stream: str = "stdout") -> LogLine:
     return LogLine(T0 + timedelta(seconds=seconds), order, stream, message or f"l{seconds}/{order}")
 
 
-class FakeLog:
-    """A log store answering like Scale + Elasticsearch: started inclusive, sorted, capped."""
-
-    def __init__(self, lines: list[LogLine] = ()) -> None:
-        self.lines = sorted(lines, key=lambda ln: (ln.timestamp, ln.order))
-        self.starts: list[str | None] = []
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        started = request.url.params.get("started")
-        self.starts.append(started)
-        since = parse_es_timestamp(started) if started else None
-        matching = [ln for ln in self.lines if since is None or ln.timestamp >= since]
-        if not matching:
-            return httpx.Response(204)
-        return httpx.Response(200, json=es_response(matching[:LOG_PAGE_CAP]))
-
-
 @pytest.fixture
-def log(fake) -> FakeLog:
-    store = FakeLog()
-    fake.on("GET", LOG_PATH, store.handle)
-    return store
+def log(fake) -> Execution:
+    """Execution 31's log on the fake Scale (started inclusive, sorted, capped)."""
+    return fake.execution(31, job_id=1)
 
 
 def test_parse_reads_hits_source_in_log_order():
@@ -191,12 +160,11 @@ async def test_follower_can_start_later_and_says_when_it_has_caught_up(client, l
 
 async def test_a_failed_page_delays_lines_but_never_loses_them(client, fake, log):
     log.lines += [line(s / 10, 0) for s in range(15_000)]
-    answer = fake.routes[("GET", LOG_PATH)]
-    fake.on("GET", LOG_PATH, answer[0], httpx.Response(503))  # page 2 fails every try
+    fake.on("GET", LOG_PATH, None, httpx.Response(503))  # page 2 fails every try
     follower = LogFollower(client, 31)
     with pytest.raises(ServerError):
         await follower.poll()
-    fake.on("GET", LOG_PATH, log.handle)
+    del fake.routes[("GET", LOG_PATH)]
     assert await follower.poll() == log.lines
 
 
