@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 
 from scale_tui.core.config import Profile, resolve_profile, run_config_command
@@ -15,7 +16,7 @@ def test_token_is_masked_in_repr_str_and_json():
     for text in (
         repr(profile),
         str(profile),
-        profile.model_dump_json(),
+        json.dumps(profile.model_dump(), default=str),
         repr(profile.model_dump()),
     ):
         assert TOKEN not in text
