@@ -29,7 +29,7 @@ class ConnectionFields(Protocol):
     """What `client_settings` reads from a profile (core.config.Profile has these)."""
 
     url: str
-    token: Any  # SecretStr | None
+    token: Any  # core.config.Secret | None
     token_env: str | None
     verify_tls: bool
     ca_bundle: Path | None
