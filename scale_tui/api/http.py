@@ -60,6 +60,14 @@ def ssl_verify(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLCont
         raise ScaleError(f"CA bundle {path} cannot be read: {exc}") from None
 
 
+def _speaks_tls(base_url: str) -> bool:
+    """Whether a client of ``base_url`` can ever open a TLS connection. A plain-http base never
+    does: redirects are not followed and every path is relative to it. Its client then gets no
+    certificate store, whose loading (certifi's bundle, into an SSLContext) costs ~0.1 s of CPU
+    at every start of a script or the console (issue 15, docs/startup.md)."""
+    return not base_url.lower().startswith("http://")
+
+
 class Http:
     """Sends requests relative to ``base_url`` and returns only successful responses."""
 
@@ -80,11 +88,12 @@ class Http:
         self.max_tries = max(1, max_tries)
         self.backoff = backoff
         self._random = random.Random()
+        verify = ssl_verify(verify)  # a bad CA bundle is an error whatever the scheme
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            verify=ssl_verify(verify),
+            verify=verify if _speaks_tls(base_url) else False,
             transport=transport,
             follow_redirects=False,
         )
@@ -112,6 +121,9 @@ class Http:
         we show). The returned response holds the body read."""
         tries = self.max_tries if method in ("GET", "HEAD") else 1
         request = self._client.build_request(method, path.lstrip("/"), **kwargs)
+        if request.url.scheme != self._client.base_url.scheme:  # never: paths are relative
+            raise ScaleError(f"refusing {request.url.scheme}: the server is "
+                             f"{self._client.base_url.scheme}")  # (and TLS settings follow it)
         where = request.url.raw_path.decode("ascii", "replace")  # for logs: no host, no userinfo
         for attempt in range(1, tries + 1):
             try:

@@ -265,3 +265,25 @@ async def test_a_plus_in_a_filter_value_is_percent_encoded(fake, client):
     await client.list_jobs(JobFilter(source_task=["a+b c"]))
     assert b"source_task=a%2Bb+c" in fake.last.url.raw_path
     assert ("source_task", "a+b c") in params(fake.last)
+
+
+def test_only_a_tls_server_gets_a_certificate_store(monkeypatch, tmp_path):
+    """Loading certifi's bundle costs ~0.1 s of CPU per start (issue 15): a plain-http server,
+    which is never spoken TLS to, does not pay it; an https one still verifies as configured,
+    and a missing CA bundle is an error for either."""
+    import ssl
+
+    loaded = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def spy(self, *args, **kwargs):
+        loaded.append(args or kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", spy)
+    ScaleClient("http://s.test")
+    assert loaded == []
+    ScaleClient("https://s.test")
+    assert len(loaded) == 1
+    with pytest.raises(ScaleError, match="CA bundle not found"):
+        ScaleClient("http://s.test", verify=tmp_path / "missing.pem")
