@@ -54,7 +54,7 @@ class JobFilter(BaseModel):
     checked, because Scale matches them case-sensitively and silently returns nothing otherwise.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     status: list[str] = []
     job_id: list[int] = []

@@ -66,6 +66,8 @@ def read_timestamp(value: object) -> datetime | None:
 class LenientValidation(BaseModel):
     """``model_validate``/``model_validate_json`` that turn misfits into ``None`` (see above)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         try:

@@ -309,9 +309,6 @@ class JobDetails(Job):
     configuration: Lenient[dict[str, Any]] = None
 
 
-Job.model_rebuild()
-JobDetails.model_rebuild()
-
 
 class Scheduler(ScaleModel):
     """``GET /v6/scheduler/`` (Scale's ``SchedulerSerializerV6``, as server_stub/store/scheduler.py
