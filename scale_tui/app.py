@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import sys
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -27,27 +28,47 @@ from scale_tui.core.config import DEMO_PROFILE, Profile
 from scale_tui.core.connect import ConfigError, make_client, mask_url
 from scale_tui.core.filter_form import FilterForm
 from scale_tui.core.first_page import FirstPage, page_size_of
-from scale_tui.core.fleet import Member, configured_members
 from scale_tui.core.formatting import zone
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.execution_details import ExecutionDetailsScreen
-from scale_tui.screens.fleet import FleetScreen
 from scale_tui.screens.guard import Guarded
-from scale_tui.screens.help import HelpScreen
-from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
-from scale_tui.screens.log import LogScreen
-from scale_tui.screens.palette import ConsoleCommands
-from scale_tui.screens.profiles import ProfileCommands
 from scale_tui.screens.refresh import RefreshLoop
-from scale_tui.screens.triage import TriageMemory, TriageScreen
 from scale_tui.widgets.console_header import ConsoleHeader
+
+if TYPE_CHECKING:
+    from scale_tui.core.fleet import Member
+    from scale_tui.screens.triage import TriageMemory
+
+# Start-up (issue 15): only the jobs screen is imported with the app; every other screen, the
+# palette's providers and core/fleet are imported where first used. Each such import says
+# "measured": docs/startup.md has the numbers (python -X importtime, bench/startup.py).
 
 log = logging.getLogger("scale_tui")
 
 MIN_REFRESH = 1.0
 CLEAR_ALTERNATE_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # home, erase the screen, erase scrollback
+
+
+def _console_commands() -> type:
+    # lazy, measured (docs/startup.md): imported on first use, not at start
+    from scale_tui.screens.palette import ConsoleCommands
+
+    return ConsoleCommands
+
+
+def _profile_commands() -> type:
+    # lazy, measured (docs/startup.md): imported on first use, not at start
+    from scale_tui.screens.profiles import ProfileCommands
+
+    return ProfileCommands
+
+
+def _showing(screen: object, module: str, name: str) -> bool:
+    """`isinstance(screen, module.name)` without importing the module: a screen whose module
+    was never imported (they are imported at first push) cannot be on the stack."""
+    cls = getattr(sys.modules.get(module), name, None)
+    return cls is not None and isinstance(screen, cls)
 
 
 def freeze_startup_heap() -> None:
@@ -67,7 +88,7 @@ class ScaleApp(Guarded, App):
     TITLE = "scale-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ConsoleCommands, ProfileCommands}
+    COMMANDS = App.COMMANDS | {_console_commands, _profile_commands}  # loaded at ctrl+p
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("C", "fleet", "Clusters (fleet)", id="app.fleet", show=False),
@@ -95,7 +116,7 @@ class ScaleApp(Guarded, App):
         self._fleet = fleet
         self._open_fleet = open_fleet
         self._first_page = first_page  # asked before the UI imported (core/first_page.py)
-        self.triage_memory = TriageMemory()
+        self.triage_memory: TriageMemory | None = None  # made at the first triage (open_triage)
         self.cluster = UNKNOWN
         self._cluster_failures = 0
         self._cluster_loop: RefreshLoop | None = None
@@ -213,7 +234,7 @@ class ScaleApp(Guarded, App):
             jobs.server_started()
         if self.server_ready:
             self._watch_cluster()
-        if isinstance(self.screen, FleetScreen):
+        if _showing(self.screen, "scale_tui.screens.fleet", "FleetScreen"):
             self.screen.server_started()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -229,15 +250,24 @@ class ScaleApp(Guarded, App):
     # ---- navigation (the contract other screens call)
 
     def open_job(self, job_id: int) -> None:
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.job_details import JobDetailsScreen
+
         self.push_screen(JobDetailsScreen(int(job_id)))
 
     def open_execution(self, job_id: int, exe_num: int) -> None:
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.execution_details import ExecutionDetailsScreen
+
         self.push_screen(ExecutionDetailsScreen(int(job_id), int(exe_num)))
 
     def open_log(self, execution_id: int, *, job_id: int | None = None,
                  exe_num: int | None = None, title: str = "") -> None:
         if not title and job_id is not None and exe_num is not None:
             title = f"job {job_id} · execution {exe_num}"
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.log import LogScreen
+
         self.push_screen(LogScreen(int(execution_id), job_id=job_id, exe_num=exe_num,
                                    title=title))
 
@@ -266,8 +296,13 @@ class ScaleApp(Guarded, App):
     def open_triage(self) -> None:
         """The triage screen. Its window, grouping, sort and last result outlive it (per
         profile), so coming back from a group's jobs shows them at once, then refreshes."""
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.triage import TriageMemory, TriageScreen
+
         if isinstance(self.screen, TriageScreen):
             return
+        if self.triage_memory is None:
+            self.triage_memory = TriageMemory()
         self.push_screen(TriageScreen(self.triage_memory))
 
     def jump_to_jobs(self, **fields: str) -> None:
@@ -299,7 +334,7 @@ class ScaleApp(Guarded, App):
             self.run_worker(old.aclose(), exit_on_error=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.triage_memory = TriageMemory()  # the other server's failures are not these
+        self.triage_memory = None  # the other server's failures are not these
         jobs = self.screen_stack[0]
         if isinstance(jobs, JobsScreen):
             jobs.switch_server(self._last_form())
@@ -342,11 +377,17 @@ class ScaleApp(Guarded, App):
     def fleet_members(self) -> list[Member]:
         """The clusters of the fleet screen: the demo fleet, else every profile of the config
         file, else the current profile alone."""
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.core.fleet import Member, configured_members
+
         if self._fleet is not None:
             return list(self._fleet)
         return configured_members() or [Member(self.profile_name, self.profile)]
 
     def action_fleet(self) -> None:
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.fleet import FleetScreen
+
         if not isinstance(self.screen, FleetScreen):
             self.push_screen(FleetScreen())
 
@@ -363,6 +404,9 @@ class ScaleApp(Guarded, App):
     # ---- help and palette
 
     def action_help(self) -> None:
+        # lazy, measured (docs/startup.md): imported on first use, not at start
+        from scale_tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -9,15 +9,16 @@ asynchronously, so a few seconds later the targeted jobs are counted again and a
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 from textual.screen import Screen
 
 from scale_tui.api import ScaleError
 from scale_tui.core.action_plan import ActionContext, Plan, count_statuses, scope_choices
-from scale_tui.screens.confirm_action import Accepted, ConfirmAction
-from scale_tui.screens.queue_job import QueueJobScreen
+
+if TYPE_CHECKING:
+    from scale_tui.screens.confirm_action import Accepted
 
 __all__ = ["ActionContext", "JobsChanged", "request_action", "request_queue_job"]
 
@@ -67,6 +68,9 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
             screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action",
                               exit_on_error=False)
 
+    # lazy, measured (docs/startup.md): the dialogs are imported at first use, not at start
+    from scale_tui.screens.confirm_action import ConfirmAction
+
     screen.app.push_screen(ConfirmAction(kind, ctx), accepted)
 
 
@@ -79,6 +83,9 @@ def request_queue_job(screen: Screen) -> None:
         if job_id is not None:
             screen.post_message(JobsChanged(f"Job {job_id} queued."))
             screen.app.open_job(job_id)
+
+    # lazy, measured (docs/startup.md): imported at first use, not at start
+    from scale_tui.screens.queue_job import QueueJobScreen
 
     screen.app.push_screen(QueueJobScreen(), queued)
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from datetime import tzinfo
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scale_tui.api import ScaleClient
 from scale_tui.core.cluster import ClusterFacts
 from scale_tui.core.config import Profile
-from scale_tui.core.fleet import Member
 from scale_tui.core.refresh_policy import Activity, RefreshPolicy
+
+if TYPE_CHECKING:
+    from scale_tui.core.fleet import Member  # the fleet screen's only: imported when it opens
 
 
 class ConsoleHost(Protocol):

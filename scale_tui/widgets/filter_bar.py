@@ -83,6 +83,11 @@ class FilterBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="filter-summary")
+        yield Static(id="filter-errors")
+
+    def _compose_panel(self) -> ComposeResult:
+        """The editing panel, made when first opened: about forty widgets the first screen
+        never shows, which composed at start delay the first job rows (docs/startup.md)."""
         with Horizontal(id="filter-panel"):
             yield SelectionList[str](
                 *((s.title(), s, s in self.form.statuses) for s in JOB_STATUSES),
@@ -103,7 +108,11 @@ class FilterBar(Vertical):
                 for name in ("batch_id", "recipe_id", "source_sensor_class", "source_sensor",
                              "source_collection", "source_task"):
                     yield from self._text_field(name)
-        yield Static(id="filter-errors")
+
+    @property
+    def has_panel(self) -> bool:
+        """Whether the editing panel exists yet (it is made when first opened)."""
+        return bool(self.query_children("#filter-panel"))
 
     def _text_field(self, name: str) -> ComposeResult:
         label, placeholder = _TEXT_FIELDS[name]
@@ -125,6 +134,8 @@ class FilterBar(Vertical):
 
     def set_job_type_names(self, names: list[str]) -> None:
         self._job_type_names = list(names)
+        if not self.has_panel:
+            return  # the panel is made with them
         select = self.query_one("#f-job_type_name", Select)
         with self.prevent(Select.Changed):
             select.set_options(self._type_options())
@@ -135,6 +146,9 @@ class FilterBar(Vertical):
         """Show `form` in the controls without posting `Changed` (a jump, a profile switch)."""
         self.form = self._sent = form
         self.errors.clear()
+        if not self.has_panel:
+            self._show_errors()
+            return  # the panel is made from `self.form`
         with self.prevent(Input.Changed, Select.Changed, SelectionList.SelectedChanged):
             statuses = self.query_one("#f-status", SelectionList)
             statuses.deselect_all()
@@ -153,7 +167,10 @@ class FilterBar(Vertical):
     def toggle(self) -> None:
         self.is_open = not self.is_open
 
-    def watch_is_open(self, is_open: bool) -> None:
+    async def watch_is_open(self, is_open: bool) -> None:
+        if is_open and not self.has_panel:
+            with self.app.batch_update():
+                await self.mount_compose(self._compose_panel(), before="#filter-errors")
         self.set_class(is_open, "-open")
         if is_open:
             self.query_one("#f-status", SelectionList).focus()
@@ -178,6 +195,11 @@ class FilterBar(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         name = (event.input.id or "").removeprefix("f-")
+        if event.value == getattr(self._sent, name, None) and name not in self.errors:
+            # What the screen already has (a field just made shows it): valid, nothing to send.
+            # No typing pause either: one started now could apply a value typed later without
+            # its own pause.
+            return
         self._validate(name, event.value)  # inline, at once; the query waits for a pause
         if self._typing_timer is not None:
             self._typing_timer.stop()
@@ -222,7 +244,7 @@ class FilterBar(Vertical):
         self._show_errors()
 
     def _show_errors(self) -> None:
-        for name in _TEXT_FIELDS:
+        for name in _TEXT_FIELDS if self.has_panel else ():
             self.query_one(f"#f-{name}", Input).set_class(name in self.errors, "-invalid")
         box = self.query_one("#filter-errors", Static)
         lines = [f"✗ {_TEXT_FIELDS[n][0]}: {m}" for n, m in self.errors.items()]

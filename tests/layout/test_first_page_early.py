@@ -1,12 +1,15 @@
 """Issue 15: the console sends its first page request while the UI is still importing
-(core/first_page.py, started by cli.py before it imports scale_tui.app). Not timed: the test
-records the order of events in a real `scale-tui --url …` start."""
+(core/first_page.py, started by cli.py before it imports scale_tui.app), and imports no screen
+but the jobs screen at start (the others when first opened: docs/startup.md). Not timed: the
+test records the order of events in a real `scale-tui --url …` start."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+
+import pytest
 
 # Runs the real command line; records when scale_tui.app (and so textual) starts and finishes
 # importing, and when the first /v6/jobs/ request reaches httpx's transport. The app is built
@@ -43,10 +46,19 @@ from scale_tui.cli import main
 main(sys.argv[1:])
 for name, textual_loaded in events:
     print(name, textual_loaded)
+print("modules", " ".join(sorted(m for m in sys.modules if m.startswith("scale_tui."))))
 """
 
+# Opened from the jobs screen, never needed to draw it: imported when first opened.
+NOT_AT_START = {"scale_tui.screens." + name for name in (
+    "job_details", "execution_details", "log", "triage", "fleet", "help", "palette", "profiles",
+    "confirm_action", "queue_job", "save_log")}
 
-def test_the_first_page_is_asked_before_the_ui_has_imported(tmp_path):
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory):
+    """One real start, shared by the tests below (a process start is the slow part)."""
+    tmp_path = tmp_path_factory.mktemp("start")
     env = {**os.environ, "SCALE_TUI_CONFIG_DIR": str(tmp_path), "SCALE_TUI_STATE_DIR":
            str(tmp_path), "SCALE_TUI_DATA_DIR": str(tmp_path), "HOME": str(tmp_path),
            "PYTHONPATH": ":".join(sys.path)}
@@ -54,9 +66,22 @@ def test_the_first_page_is_asked_before_the_ui_has_imported(tmp_path):
                            "--log-file", str(tmp_path / "log")],
                           capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
-    events = [line.rsplit(" ", 1)[0] for line in done.stdout.splitlines()]
+    return done
+
+
+def test_the_first_page_is_asked_before_the_ui_has_imported(started):
+    done = started
+    events = [line.rsplit(" ", 1)[0] for line in done.stdout.splitlines()
+              if not line.startswith("modules ")]
     assert "first page sent" in events, done.stdout
     assert events.index("ui import starts") < events.index("ui imported")
     # sent (from the cli's thread) before the UI finished importing: it travels meanwhile
     assert events.index("first page sent") < events.index("ui imported"), done.stdout
     assert "ui import starts False" in done.stdout.splitlines()  # textual came with the UI
+
+
+def test_only_the_jobs_screen_is_imported_at_start(started):
+    modules = next(line.split()[1:] for line in started.stdout.splitlines()
+                   if line.startswith("modules "))
+    assert "scale_tui.screens.jobs" in modules  # the app was imported as the console does
+    assert NOT_AT_START.isdisjoint(modules), sorted(NOT_AT_START.intersection(modules))

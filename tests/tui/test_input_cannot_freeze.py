@@ -71,6 +71,7 @@ async def test_filter_panel_fields_are_capped(make_app):
     app = make_app(client=scale.client())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
+        await pilot.press("f")  # the panel is made when first opened
         field = app.screen.query_one("#f-window", Input)
         for _ in range(FILTER_FIELD_MAX + 500):
             field.insert_text_at_cursor("1")
