@@ -1,16 +1,12 @@
-"""Helpers for the console's tests: an isolated environment, a frozen clock, an app factory,
-and `FakeScale`, a tiny in-memory Scale behind httpx.MockTransport for behaviour the seeded stub
-cannot produce on demand (slow answers, reordering pages, outages)."""
+"""Helpers for the console's tests: an isolated environment, a frozen clock, an app factory and
+`job_payload` (a job for tests/fakes.py's FakeScale, the one fake Scale)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from scale_tui.api import ScaleClient
@@ -63,72 +59,6 @@ def job_payload(job_id: int, *, status: str = "RUNNING", minute: int = 0,
         "created": moment, "queued": moment, "started": moment, "ended": None,
         "last_modified": moment, **extra,
     }
-
-
-class FakeScale:
-    """Answers GET /v6/jobs/ from `self.jobs` (already in the order to return), page requests
-    optionally slowly; records every request and the most job-list requests it ever had in
-    flight at once (the header's version and scheduler reads run beside them by design)."""
-
-    def __init__(self, jobs: list[dict] | None = None, *, delay: float = 0.0) -> None:
-        self.jobs = jobs or []
-        self.delay = delay
-        self.requests: list[httpx.Request] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.down = False
-        self.gate: asyncio.Event | None = None  # while set and closed, page requests wait
-
-    def hold(self) -> None:
-        """Page requests wait (as on a stuck server) until `release()`."""
-        self.gate = asyncio.Event()
-
-    def release(self) -> None:
-        if self.gate is not None:
-            self.gate.set()
-
-    def client(self) -> ScaleClient:
-        return ScaleClient("http://scale.test", transport=httpx.MockTransport(self.handle),
-                           max_tries=1)
-
-    def list_requests(self) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path == "/v6/jobs/"
-                and r.url.params.get("page_size") != "1"]
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        counted = request.url.path == "/v6/jobs/"
-        self.in_flight += counted
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            if request in self.list_requests():  # only pages are slow: keeps the tests short
-                if self.gate is not None:
-                    await self.gate.wait()
-                if self.delay:
-                    await asyncio.sleep(self.delay)
-            if self.down:
-                raise httpx.ConnectError("connection refused", request=request)
-            return self.answer(request)
-        finally:
-            self.in_flight -= counted
-
-    def answer(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path == "/v6/job-type-names/":
-            return _json({"count": 1, "next": None, "previous": None,
-                          "results": [{"name": "sam", "versions": ["1.0"]}]})
-        if path == "/v6/jobs/":
-            statuses = request.url.params.get_list("status")
-            jobs = [j for j in self.jobs if not statuses or j["status"] in statuses]
-            size = int(request.url.params.get("page_size", 100))
-            return _json({"count": len(jobs), "next": None, "previous": None,
-                          "results": jobs[:size]})
-        return httpx.Response(404, json={"detail": "Not found."})
-
-
-def _json(data: Any) -> httpx.Response:
-    return httpx.Response(200, content=json.dumps(data),
-                          headers={"content-type": "application/json"})
 
 
 def plain_text(widget, width: int = 200) -> str:

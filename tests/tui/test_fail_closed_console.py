@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from scale_tui import cli
 from scale_tui.core.config import Profile
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, settle
 from tests.tui.test_demo import has_rows, run_headless_until, spawned  # noqa: F401 (fixture)
 
 READ_ONLY_PROD = """

@@ -8,7 +8,8 @@ from concurrent.futures import Future
 from scale_tui.api import Job, Page, ScaleConnectionError
 from scale_tui.core.filter_form import FilterForm, to_job_filter
 from scale_tui.core.first_page import FirstPage, first_page_key
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, settle
 
 URL = "http://127.0.0.1:9"
 

@@ -15,6 +15,7 @@ from scale_tui.core import fleet
 from scale_tui.core.config import Profile
 from scale_tui.core.formatting import sparkline
 from scale_tui.core.refresh_policy import RefreshPolicy
+from tests.fakes import FakeScale
 from tests.tui.conftest import FROZEN_NOW
 
 
@@ -23,7 +24,7 @@ def member(**fields) -> fleet.Member:
 
 
 def client_answering(handler) -> ScaleClient:
-    return ScaleClient("http://scale.test", transport=httpx.MockTransport(handler), max_tries=1)
+    return FakeScale().on("*", ".*", handler).client()
 
 
 async def probe_with(handler, **fields) -> fleet.ClusterStatus:

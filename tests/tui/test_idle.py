@@ -11,7 +11,8 @@ from textual import events
 
 from scale_tui.core import clock
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
-from tests.tui.conftest import FROZEN_NOW, FakeScale, job_payload, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import FROZEN_NOW, job_payload, settle
 
 IDLE = "idle: refreshing every 60 s"
 

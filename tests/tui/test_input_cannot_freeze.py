@@ -11,8 +11,9 @@ from textual.widgets import Input
 
 from scale_tui.core import log_search
 from scale_tui.core.input_limits import FILTER_FIELD_MAX, FIND_MAX, QUICK_FILTER_MAX
+from tests.fakes import FakeScale
 from tests.pilot import wait_until
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.tui.conftest import job_payload, settle
 from tests.tui.test_log_screen import numbered_log, open_log
 
 TYPED = 60  # keys pressed one by one through Pilot (~0.1 s each), across the cap

@@ -10,7 +10,8 @@ from scale_tui.core.jobs_columns import (
     WIDTHS,
     fit_columns,
 )
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, settle
 
 
 def used(widths: dict[str, int]) -> int:

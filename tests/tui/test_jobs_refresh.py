@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.fakes import FakeScale
 from tests.pilot import wait_until
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.tui.conftest import job_payload, settle
 
 
 async def test_cursor_stays_on_same_job_after_a_refresh_that_reorders_rows(make_app):

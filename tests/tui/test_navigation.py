@@ -7,7 +7,8 @@ from scale_tui.screens.help import HelpScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
-from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, plain_text, settle
 
 FAILED_JOB = 299  # stub seed 7: FAILED, 3 executions, the newest is execution id 329
 

@@ -14,7 +14,8 @@ from scale_tui import cli
 from scale_tui.screens.action_flow import JobsChanged
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.widgets.filter_bar import FilterBar
-from tests.tui.conftest import FakeScale, job_payload, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, settle
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from dataclasses import replace
 import httpx
 
 from scale_tui.screens.jobs import JobsScreen
-from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, plain_text, settle
 
 
 def closed_port() -> int:
@@ -69,13 +70,8 @@ async def test_outage_keeps_the_last_list_marked_stale_then_recovers(make_app):
 
 
 async def test_forbidden_says_to_check_the_token(make_app, frozen_clock):
-    def forbid(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(403, json={"detail": "Authentication credentials were not "
-                                                   "provided."})
-
-    from scale_tui.api import ScaleClient
-
-    client = ScaleClient("http://scale.test", transport=httpx.MockTransport(forbid), max_tries=1)
+    forbid = httpx.Response(403, json={"detail": "Authentication credentials were not provided."})
+    client = FakeScale().on("*", ".*", forbid).client()
     app = make_app(client=client)
     app.refresh_policy = replace(app.refresh_policy, first_retry=30.0)  # no retry in the test
     async with app.run_test(size=(100, 24)) as pilot:

@@ -226,7 +226,7 @@ def test_zone_label_follows_daylight_saving():
 
 
 async def test_retry_toast_and_header_name_the_same_moment(make_app, frozen_clock):
-    from tests.tui.conftest import FakeScale
+    from tests.fakes import FakeScale
 
     scale = FakeScale()
     scale.down = True

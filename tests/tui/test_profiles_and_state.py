@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scale_tui.core.config import Profile
 from scale_tui.screens.jobs import JobsScreen
-from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import job_payload, plain_text, settle
 
 
 async def test_last_filter_comes_back_on_the_next_start(make_app):

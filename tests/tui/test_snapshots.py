@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from scale_tui.api import ScaleClient
-from tests.tui.conftest import FakeScale, settle
+from tests.fakes import FakeScale
+from tests.tui.conftest import settle
 
 SHOWN_URL = "https://scale.example/api"  # the stub's port changes from run to run
 FAILED_JOB = 299

@@ -6,8 +6,6 @@ of the previous filter."""
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 from textual.widgets import Button
@@ -19,27 +17,14 @@ from scale_tui.core.failures import retry_helps
 from scale_tui.screens import action_flow
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.widgets.status_counts import StatusCounts
+from tests.fakes import FakeScale
 from tests.pilot import wait_until
-from tests.tui.conftest import FakeScale, job_payload, plain_text, settle
+from tests.tui.conftest import job_payload, plain_text, settle
 
 
 @pytest.fixture(autouse=True)
 def no_verification(monkeypatch):
     monkeypatch.setattr(action_flow, "VERIFY_DELAY", None)
-
-
-class ActingScale(FakeScale):
-    """FakeScale that also accepts cancel/requeue (202) and records the bodies."""
-
-    def __init__(self, jobs) -> None:
-        super().__init__(jobs)
-        self.posts: list[dict] = []
-
-    def answer(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST":
-            self.posts.append(json.loads(request.content or b"{}"))
-            return httpx.Response(202)
-        return super().answer(request)
 
 
 def counts_line(jobs) -> str:
@@ -113,7 +98,7 @@ async def test_remembered_filters_never_store_a_password(make_app):
 
 
 async def test_marks_clear_once_the_action_is_accepted(make_app):
-    scale = ActingScale([job_payload(i, minute=i) for i in range(1, 5)])
+    scale = FakeScale([job_payload(i, minute=i) for i in range(1, 5)])
     app = make_app(client=scale.client(), name="ops")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -128,12 +113,12 @@ async def test_marks_clear_once_the_action_is_accepted(make_app):
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is jobs)
         await settle(pilot, app)
-        assert scale.posts == [{"job_ids": marked}]
+        assert scale.posts == [("/v6/jobs/cancel/", {"job_ids": marked})]
         assert not jobs.table.marked and "marked" not in counts_line(jobs)
 
 
 async def test_marks_stay_when_the_dialog_is_left(make_app):
-    scale = ActingScale([job_payload(i, minute=i) for i in range(1, 5)])
+    scale = FakeScale([job_payload(i, minute=i) for i in range(1, 5)])
     app = make_app(client=scale.client(), name="ops")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)

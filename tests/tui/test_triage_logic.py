@@ -13,6 +13,7 @@ from scale_tui.api import InvalidFilter, JobBrief, ScaleClient
 from scale_tui.core import triage
 from scale_tui.core.filter_form import FilterForm, to_job_filter
 from scale_tui.core.formatting import sparkline
+from tests.fakes import FakeScale
 
 NOW = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
 DAY = triage.Window(NOW - timedelta(hours=24), NOW, "24h")
@@ -205,20 +206,15 @@ def test_grouping_names_from_the_command_line():
 
 def _fake_scale(total: int) -> tuple[ScaleClient, list[httpx.Request]]:
     jobs = [failed(1000 + i, hours_ago(i * 0.001)).model_dump(mode="json") for i in range(total)]
-    seen: list[httpx.Request] = []
+    fake = FakeScale(jobs)
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        params = request.url.params
-        page, size = int(params.get("page", 1)), int(params.get("page_size", 100))
-        if params.get("started") != triage.format_timestamp(DAY.start):
+    def previous_window(request: httpx.Request) -> httpx.Response | None:
+        if request.url.params.get("started") != triage.format_timestamp(DAY.start):
             return httpx.Response(200, json={"count": 4, "next": None, "results": []})
-        chunk = jobs[(page - 1) * size: page * size]
-        more = page * size < total
-        return httpx.Response(200, json={"count": total, "next": "x" if more else None,
-                                         "results": chunk})
+        return None  # the day asked for: the fake's jobs, paged
 
-    return ScaleClient("http://scale.test", transport=httpx.MockTransport(handle)), seen
+    fake.on("GET", "/v6/jobs/", previous_window)
+    return ScaleClient("http://scale.test", transport=fake), fake.requests
 
 
 def test_load_reads_every_page_newest_first_with_progress():

@@ -4,7 +4,6 @@ refresh, an outage and the cap."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from scale_tui.screens import action_flow
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.triage import TriageScreen
+from tests.fakes import FakeScale
 from tests.pilot import wait_until
 from tests.tui.conftest import FROZEN_NOW, job_payload, plain_text, settle
 
@@ -166,36 +166,6 @@ async def test_requeue_of_a_node_group_goes_by_job_id(stub_app):
 # ---- loading: progress, the last result kept, outages, the cap
 
 
-class PagedFailures:
-    """GET /v6/jobs/ over `jobs` with real paging; pages can be held back."""
-
-    def __init__(self, jobs: list[dict]) -> None:
-        self.jobs = jobs
-        self.gate: asyncio.Event | None = None
-        self.down = False
-        self.pages = 0
-
-    def client(self) -> ScaleClient:
-        return ScaleClient("http://scale.test", transport=httpx.MockTransport(self.handle),
-                           max_tries=1)
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        params = request.url.params
-        page, size = int(params.get("page", 1)), int(params.get("page_size", 100))
-        if request.url.path != "/v6/jobs/":
-            return httpx.Response(404, json={"detail": "Not found."})
-        if size > 1 and self.gate is not None:
-            await self.gate.wait()
-        self.pages += size == triage.PAGE_SIZE
-        statuses = params.get_list("status")
-        jobs = [j for j in self.jobs if not statuses or j["status"] in statuses]
-        chunk = jobs[(page - 1) * size: page * size]
-        return httpx.Response(200, json={"count": len(jobs), "results": chunk,
-                                         "next": "more" if page * size < len(jobs) else None})
-
-
 def failed_jobs(count: int) -> list[dict]:
     return [job_payload(10_000 + i, status="FAILED", minute=59 - (i % 50),
                         error={"id": 3, "name": "timeout", "title": "Timeout",
@@ -204,20 +174,20 @@ def failed_jobs(count: int) -> list[dict]:
 
 
 async def test_a_refresh_keeps_the_last_result_and_shows_progress(make_app, frozen_clock):
-    scale = PagedFailures(failed_jobs(30))
+    scale = FakeScale(failed_jobs(30))
     app = make_app("http://scale.test", client=scale.client())
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_triage(pilot)
         before = screen.failures
         scale.jobs = failed_jobs(45)
-        scale.gate = asyncio.Event()
+        scale.hold()  # the pages wait until released
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.reading)
         await pilot.pause()
         assert screen.query_one("#triage-progress").display
         assert screen.failures is before and screen.table.row_count == 1
         assert "30 failed jobs" in plain_text(screen.query_one("#triage-summary"))
-        scale.gate.set()
+        scale.release()
         await wait_until(pilot, lambda: screen.failures is not before)
         await settle(pilot, app)
         assert "45 failed jobs" in plain_text(screen.query_one("#triage-summary"))
@@ -225,7 +195,7 @@ async def test_a_refresh_keeps_the_last_result_and_shows_progress(make_app, froz
 
 
 async def test_an_outage_keeps_the_result_and_says_so(make_app, frozen_clock):
-    scale = PagedFailures(failed_jobs(12))
+    scale = FakeScale(failed_jobs(12))
     app = make_app("http://scale.test", client=scale.client())
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_triage(pilot)
@@ -239,12 +209,14 @@ async def test_an_outage_keeps_the_result_and_says_so(make_app, frozen_clock):
 
 
 async def test_the_cap_cuts_the_window_and_the_screen_says_where(make_app, frozen_clock):
-    scale = PagedFailures(failed_jobs(2500))
+    scale = FakeScale(failed_jobs(2500))
     app = make_app("http://scale.test", client=scale.client(), triage_cap=1000)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_triage(pilot)
         assert len(screen.failures.jobs) == 1000 and screen.failures.total == 2500
-        assert scale.pages == 1
+        pages = [r for r in scale.list_requests()
+                 if r.url.params["page_size"] == str(triage.PAGE_SIZE)]
+        assert len(pages) == 1
         cut = screen.query_one("#triage-cut")
         assert cut.display
         words = plain_text(cut)
@@ -253,7 +225,7 @@ async def test_the_cap_cuts_the_window_and_the_screen_says_where(make_app, froze
 
 
 async def test_nothing_failed_says_so(make_app, frozen_clock):
-    scale = PagedFailures([])
+    scale = FakeScale([])
     app = make_app("http://scale.test", client=scale.client())
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_triage(pilot)
