@@ -1,6 +1,7 @@
 """The home screen: the jobs of the current filter, live.
 
-The screen owns the filter form, the page and the refresh loop; the widgets show them. Filters
+The layout, the keys and the filter editing; what it loads and how it draws it is its base class
+`JobsFeed` (screens/jobs_feed.py), which owns the state (filter form, page, find). Filters
 and sort apply at once (the running request is cancelled, the latest filter wins); the periodic
 refresh is single-flight; the table keeps the cursor on the same job through all of it.
 """
@@ -14,12 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from scale_tui.api import Job, JobFilter
+from scale_tui.api import JobFilter
 from scale_tui.core import jobs_view, state
 from scale_tui.core.filter_form import FilterForm, FormErrors, describe_fields, jump_form
 from scale_tui.core.input_limits import QUICK_FILTER_MAX, TYPING_PAUSE
 from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
-from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.jobs_feed import JobsFeed
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_footer import ConsoleFooter
@@ -28,7 +28,7 @@ from scale_tui.widgets.jobs_table import ORDER_FIELDS, JobsTable
 from scale_tui.widgets.status_counts import StatusCounts
 
 
-class JobsScreen(JobsFeed, ConsoleScreen):
+class JobsScreen(JobsFeed):
     HELP_TITLE = "Jobs"
     HELP = """\
 Filters (f) apply as you change them; the window restricts last_modified: all, 1h, 6h, 24h, 7d
@@ -66,23 +66,10 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
     ]
 
     def __init__(self, form: FilterForm | None = None) -> None:
-        super().__init__()
-        self.form = form or FilterForm()
-        self.page = 1
-        self.total: int | None = None
-        self.jobs: list[Job] = []
-        self.counts: dict[str, int | None] = {}
-        self.quick = ""
+        super().__init__(form)
         self._quick_typed = ""  # what the quick filter holds; applied once typing pauses
         self._quick_timer = None
-        self.filter_problem = ""  # the server's 400 for the current filter, shown beside it
-        self._shown_key: tuple | None = None
-        self._counts_key: tuple | None = None
-        self._counts_at = None
-        self._counts_page: tuple | None = None  # the page when the counts were last asked
         self._before_failed_only: tuple[str, ...] = ()
-        self._job_type_names_loaded = False
-        self.loop: RefreshLoop | None = None
 
     # ---- layout
 
@@ -92,20 +79,11 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
         yield FilterBar(self.form, id="filters")
         yield Input(placeholder="find on this page (enter keeps, escape clears)", id="quick",
                     compact=True, max_length=QUICK_FILTER_MAX)
-        yield JobsTable(id="jobs")
+        yield JobsTable(id="jobs").data_bind(server_order=JobsFeed.order)
         yield Static(id="empty")
         yield ConsoleFooter()
 
-    @property
-    def table(self) -> JobsTable:
-        return self.query_one(JobsTable)
-
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
-
     def on_mount(self) -> None:
-        self.table.show_sort(self.form.order)
         self._show_filter_summary()
         self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
                                 group="jobs-refresh")
@@ -142,11 +120,9 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
             return
         if form.order != self.form.order:
             self.table.go_to_top()  # a new sort is read from its first row, not mid-list
-        self.form = form
         self.filter_problem = ""  # a new filter: the old one's rejection no longer applies
+        self.form = form
         self.page = 1
-        self.table.show_sort(form.order)
-        self._show_filter_summary()
         self._save_form()
         if self.loop:
             self.loop.restart()
@@ -159,7 +135,9 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
         quick = self.query_one("#quick", Input)
         if self.quick:
             replaced_find = f"find '{self.quick}'"
-            quick.value, self.quick = "", ""
+            quick.value = ""
+            # Not drawn now: the page of the new filter is what is drawn next.
+            self.set_reactive(JobsFeed.quick, "")
         else:
             replaced_find = ""
         quick.display = False
@@ -255,10 +233,7 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
         if self._quick_timer is not None:
             self._quick_timer.stop()
             self._quick_timer = None
-        quick = self._quick_typed.strip()
-        if quick != self.quick:
-            self.quick = quick
-            self._draw()
+        self.quick = self._quick_typed.strip()  # drawn by watch_quick when it changed
 
     @on(Input.Submitted, "#quick")
     def _quick_submitted(self) -> None:

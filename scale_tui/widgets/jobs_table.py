@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import var
 
 from scale_tui.api import Job
 from scale_tui.core.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, Cells, fit_columns, job_cells
@@ -49,6 +50,11 @@ class JobsTable(FastTable):
         Binding("space", "toggle_mark", "Mark", id="jobs.mark"),
     ]
 
+    server_order: var[str] = var("-last_modified", init=False)
+    """The server's sort (`-last_modified`): the column it names carries ▲/▼ (the jobs screen
+    binds it to its own `order`). Not `sort_order`: that name is Textual's (a widget's place
+    among its siblings)."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._values: dict[str, Cells] = {}
@@ -56,13 +62,12 @@ class JobsTable(FastTable):
         self.marked: set[int] = set()
         self._changed: set[str] = set()
         self._fade_timer = None
-        self.sort_order = "-last_modified"
         self._widths: dict[str, int] = dict(WIDTHS)  # the columns shown, and their widths
         self._to_top = False
 
     def on_mount(self) -> None:
         self._add_columns(self._widths)
-        self.show_sort(self.sort_order)
+        self._show_sort()
 
     def _add_columns(self, widths: dict[str, int]) -> None:
         self.add_column(" ", key=MARK_COLUMN, width=2)
@@ -100,7 +105,7 @@ class JobsTable(FastTable):
             for key in order:
                 self.add_row(Text(""), *self._shown_cells(self._values[key]), key=key)
             self._redraw_marks()
-            self.show_sort(self.sort_order)
+            self._show_sort()
             self._restore_cursor(cursor_key, cursor_index)
 
     def _shown_cells(self, cells: Cells) -> list[Text]:
@@ -241,9 +246,12 @@ class JobsTable(FastTable):
         if had:
             self.post_message(self.MarksChanged())
 
-    def show_sort(self, order: str) -> None:
+    def watch_server_order(self) -> None:
+        self._show_sort()
+
+    def _show_sort(self) -> None:
         """Put ▲/▼ on the column the server sorts by."""
-        self.sort_order = order
+        order = self.server_order
         field, descending = order.lstrip("-"), order.startswith("-")
         for key, label, order_field in COLUMNS:
             arrow = (" ▼" if descending else " ▲") if order_field == field else ""
