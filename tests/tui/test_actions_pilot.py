@@ -1,33 +1,32 @@
 """Cancel, requeue and queue-new-job through the dialogs, as an operator drives them.
 
-The server is a small recording fake behind httpx's MockTransport: it answers counts from a
-fixed set of jobs, records every POST body exactly as sent, and can be told to refuse. (The
-same flows against the real stub over loopback are in tests/e2e.)
+The server is the one fake Scale (tests/fakes.py) holding a fixed set of jobs: it answers
+counts, records every POST body exactly as sent, and is told to refuse by scripted answers.
+(The same flows against the real stub over loopback are in tests/e2e.)
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import httpx
 import pytest
 from textual.app import App
-from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 
-from scale_tui.api import JobFilter, ScaleClient
+from scale_tui.api import JobFilter
 from scale_tui.core import action_plan as plan_module
 from scale_tui.screens import action_flow as action_screens
 from scale_tui.screens.action_flow import (
     ActionContext,
-    JobsChanged,
     request_action,
     request_queue_job,
 )
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.queue_job import QueueJobScreen
+from tests.fakes import FakeScale
+from tests.pilot import HostApp
 
 JOB_TYPES = Path(__file__).parents[1] / "fixtures" / "scale-ui" / "job-type-details"
 
@@ -38,84 +37,14 @@ JOBS = {
 }  # fmt: skip
 
 
-class FakeScale:
-    """Just enough of Scale v6 for the dialogs; `posts` holds (path, body) of every POST."""
-
-    def __init__(self) -> None:
-        self.jobs = dict(JOBS)
-        self.posts: list[tuple[str, dict]] = []
-        self.refuse: tuple[int, str] | None = None  # (status, detail) for the next POSTs
-        self.queue_error: str | None = None
-        self.fail_post_number: int | None = None  # answer this POST (1-based) with a 503
-        self.apply = False  # apply cancel/requeue by id at once (real Scale: a moment later)
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if request.method == "POST":
-            body = json.loads(request.content or b"{}")
-            self.posts.append((path, body))
-            if self.refuse:
-                return httpx.Response(self.refuse[0], json={"detail": self.refuse[1]})
-            if self.fail_post_number == len(self.posts):
-                return httpx.Response(503, text="<html><title>Service Unavailable</title></html>")
-            if path == "/v6/jobs/":
-                if self.queue_error:
-                    return httpx.Response(400, json={"detail": self.queue_error})
-                return httpx.Response(201, json={"id": 901, "status": "QUEUED", "num_exes": 1})
-            if self.apply and "job_ids" in body:
-                new = "CANCELED" if path.endswith("/cancel/") else "QUEUED"
-                for job_id in body["job_ids"]:
-                    self.jobs[job_id] = (new, self.jobs[job_id][1])
-            return httpx.Response(202)
-        if path == "/v6/jobs/":
-            return httpx.Response(200, json=self._list(request.url.params))
-        if path == "/v6/job-types/":
-            types = [json.loads(p.read_text()) for p in sorted(JOB_TYPES.glob("*.json"))]
-            for t in types:
-                t.pop("manifest", None)
-            return httpx.Response(200, json={"count": len(types), "results": types})
-        if match := re.fullmatch(r"/v6/job-types/([^/]+)/([^/]+)/", path):
-            fixture = JOB_TYPES / f"{match[1]}{match[2]}.json"
-            return httpx.Response(200, content=fixture.read_bytes())
-        return httpx.Response(404, json={"detail": "Not found."})
-
-    def _list(self, params: httpx.QueryParams) -> dict:
-        statuses, ids = params.get_list("status"), [int(i) for i in params.get_list("job_id")]
-        names = params.get_list("job_type_name")
-        found = [
-            {"id": i, "status": s, "job_type": {"name": n, "version": "1.0"}}
-            for i, (s, n) in sorted(self.jobs.items())
-            if (not statuses or s in statuses) and (not ids or i in ids)
-            and (not names or n in names)
-        ]  # fmt: skip
-        size = int(params.get("page_size", 100))
-        return {"count": len(found), "next": None, "previous": None, "results": found[:size]}
+def job_types() -> list[dict]:
+    """scale-ui's job type details (with their manifests), as the server's job types."""
+    return [json.loads(path.read_text()) for path in sorted(JOB_TYPES.glob("*.json"))]
 
 
-class Host(Screen):
-    def __init__(self) -> None:
-        super().__init__()
-        self.changes: list[str] = []
-
-    def on_jobs_changed(self, message: JobsChanged) -> None:
-        self.changes.append(message.summary)
-
-
-class ActionsApp(App):
+def actions_app(scale: FakeScale, read_only: bool = False) -> HostApp:
     """What the console's app offers the action screens: client, read_only, open_job."""
-
-    def __init__(self, scale: FakeScale, read_only: bool = False) -> None:
-        super().__init__()
-        self.client = ScaleClient("http://scale.test", transport=httpx.MockTransport(scale.handler))
-        self.read_only = read_only
-        self.profile_name = "prod"
-        self.opened: list[int] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(Host())
-
-    def open_job(self, job_id: int) -> None:
-        self.opened.append(job_id)
+    return HostApp(scale.client(), profile_name="prod", read_only=read_only)
 
 
 @pytest.fixture(autouse=True)
@@ -123,9 +52,16 @@ def no_verification(monkeypatch):
     monkeypatch.setattr(action_screens, "VERIFY_DELAY", None)
 
 
+def actions_scale() -> FakeScale:
+    """Just enough of Scale v6 for the dialogs; `posts` holds (path, body) of every POST."""
+    jobs = [{"id": i, "status": status, "job_type": {"name": name, "version": "1.0"}}
+            for i, (status, name) in JOBS.items()]
+    return FakeScale(jobs, job_types=job_types())
+
+
 @pytest.fixture
 def scale():
-    return FakeScale()
+    return actions_scale()
 
 
 def text(app: App, selector: str) -> str:
@@ -150,7 +86,7 @@ async def confirm(pilot) -> None:
 
 
 async def test_cancel_cursor_job_says_what_it_touches_and_sends_job_ids(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         host = pilot.app.screen
         dialog = await open_confirm(pilot, "cancel", ActionContext(1))
         assert "Job 1: 1 matching right now." in text(pilot.app, "#counts")
@@ -168,7 +104,7 @@ async def test_cancel_cursor_job_says_what_it_touches_and_sends_job_ids(scale):
 
 async def test_marked_jobs_are_the_default_scope_and_skipped_statuses_are_named(scale):
     ctx = ActionContext(2, marked=(1, 4, 5), filter=JobFilter(job_type_name=["sam"]), matching=4)
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "cancel", ctx)
         assert dialog.query_one("#scope", RadioSet).pressed_button.name == "marked"
         assert "3 jobs marked: 3 matching right now." in text(pilot.app, "#counts")
@@ -182,7 +118,7 @@ async def test_marked_jobs_are_the_default_scope_and_skipped_statuses_are_named(
 
 async def test_requeue_every_failed_job_of_a_type_with_priority(scale):
     f = JobFilter(status=["FAILED"], job_type_name=["sam"])
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", ActionContext(None, filter=f, matching=3))
         assert dialog.query_one("#scope", RadioSet).pressed_button.name == "filter"
         # The list said 3, but only 2 match now: the dialog says both.
@@ -200,7 +136,7 @@ async def test_requeue_every_failed_job_of_a_type_with_priority(scale):
 
 
 async def test_requeue_warns_that_running_and_queued_jobs_are_requeued_too(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         await open_confirm(pilot, "requeue", ActionContext(None, marked=(1, 5, 6, 7)))
         effect = text(pilot.app, "#effect")
         assert "Requeues 1 FAILED, 1 CANCELED." in effect
@@ -210,8 +146,8 @@ async def test_requeue_warns_that_running_and_queued_jobs_are_requeued_too(scale
 
 async def test_after_acceptance_the_console_reports_what_changed(scale, monkeypatch):
     monkeypatch.setattr(action_screens, "VERIFY_DELAY", 0)
-    scale.apply = True
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    scale.apply = True  # cancel/requeue by id apply at once (real Scale: a moment later)
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         host = pilot.app.screen
         await open_confirm(pilot, "requeue", ActionContext(None, marked=(2, 3)))
         await confirm(pilot)
@@ -224,7 +160,7 @@ async def test_after_acceptance_the_console_reports_what_changed(scale, monkeypa
 
 
 async def test_nothing_to_change_means_nothing_to_confirm(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "cancel", ActionContext(4))  # COMPLETED
         assert text(pilot.app, "#effect").startswith(
             "Cancels nothing.\nSkipped, already final: 1 COMPLETED."
@@ -233,7 +169,7 @@ async def test_nothing_to_change_means_nothing_to_confirm(scale):
 
 
 async def test_invalid_priority_is_named_and_nothing_is_sent(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", ActionContext(2))
         dialog.query_one("#priority", Input).value = "0"
         await pilot.pause()
@@ -244,7 +180,7 @@ async def test_invalid_priority_is_named_and_nothing_is_sent(scale):
 
 
 async def test_cancel_without_filter_needs_typed_confirmation(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "cancel", ActionContext(None, filter=JobFilter()))
         assert dialog.query_one("#typed-row").display
         assert "EVERY job on the server" in text(pilot.app, "#typed-label")
@@ -264,7 +200,7 @@ async def test_cancel_without_filter_needs_typed_confirmation(scale):
 
 async def test_several_statuses_offer_one_request_per_status(scale):
     f = JobFilter(status=["FAILED", "CANCELED"])
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", ActionContext(None, filter=f, matching=4))
         problems = " ".join(str(s.render()) for s in dialog.query(".problem"))
         assert "single status" in problems
@@ -279,9 +215,9 @@ async def test_several_statuses_offer_one_request_per_status(scale):
 
 async def test_more_matching_jobs_at_confirm_time_asks_again(scale):
     f = JobFilter(status=["FAILED"])
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "cancel", ActionContext(None, filter=f, matching=3))
-        scale.jobs[8] = ("FAILED", "scm")  # a job fails while the operator reads the dialog
+        scale.job(8)["status"] = "FAILED"  # a job fails while the operator reads the dialog
         await confirm(pilot)
         assert scale.posts == []
         assert "More jobs match now than when this opened (3 → 4)" in text(pilot.app, "#error")
@@ -295,8 +231,9 @@ async def test_many_jobs_go_in_chunks_and_a_retry_sends_only_what_was_not_accept
     scale, monkeypatch
 ):
     monkeypatch.setattr(plan_module, "CHUNK_SIZE", 2)
-    scale.fail_post_number = 2
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    unavailable = httpx.Response(503, text="<html><title>Service Unavailable</title></html>")
+    scale.on("POST", ".*", None, unavailable, None)  # only the second POST fails
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         await open_confirm(pilot, "cancel", ActionContext(None, marked=(1, 2, 3, 6, 7)))
         assert "… and" not in text(pilot.app, "#request")
         assert text(pilot.app, "#request").count("POST /v6/jobs/cancel/") == 3
@@ -311,8 +248,9 @@ async def test_many_jobs_go_in_chunks_and_a_retry_sends_only_what_was_not_accept
 
 
 async def test_non_staff_403_is_explained_in_the_dialog(scale):
-    scale.refuse = (403, "You do not have permission to perform this action.")
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    scale.on("POST", ".*", httpx.Response(
+        403, json={"detail": "You do not have permission to perform this action."}))
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         await open_confirm(pilot, "cancel", ActionContext(1))
         await confirm(pilot)
         assert text(pilot.app, "#error") == (
@@ -324,7 +262,7 @@ async def test_non_staff_403_is_explained_in_the_dialog(scale):
 
 @pytest.mark.parametrize("kind", ["cancel", "requeue", "queue"])
 async def test_read_only_refuses_every_action(scale, kind):
-    async with ActionsApp(scale, read_only=True).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale, read_only=True).run_test(size=(120, 45)) as pilot:
         host = pilot.app.screen
         if kind == "queue":
             request_queue_job(host)
@@ -352,7 +290,7 @@ async def choose_job_type(pilot, label: str) -> QueueJobScreen:
 
 
 async def test_queue_form_is_built_from_the_manifest_and_sends_typed_values(scale):
-    async with ActionsApp(scale).run_test(size=(130, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(130, 45)) as pilot:
         dialog = await choose_job_type(pilot, "optional-json\x001.0.0")
         labels = [str(label.render()) for label in dialog.query("ManifestForm Label")]
         assert labels == [
@@ -385,7 +323,7 @@ async def confirm_queue(pilot) -> None:
 
 
 async def test_local_validation_names_the_input_and_sends_nothing(scale):
-    async with ActionsApp(scale).run_test(size=(130, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(130, 45)) as pilot:
         dialog = await choose_job_type(pilot, "cem\x001.0")
         dialog.query_one("#input-0", Input).value = "12, 13"
         await confirm_queue(pilot)
@@ -395,8 +333,9 @@ async def test_local_validation_names_the_input_and_sends_nothing(scale):
 
 
 async def test_server_400_is_shown_beside_the_form_and_input_is_kept(scale):
-    scale.queue_error = "Invalid data: file 99999 does not exist"
-    async with ActionsApp(scale).run_test(size=(130, 45)) as pilot:
+    scale.on("POST", "/v6/jobs/", httpx.Response(
+        400, json={"detail": "Invalid data: file 99999 does not exist"}))
+    async with actions_app(scale).run_test(size=(130, 45)) as pilot:
         dialog = await choose_job_type(pilot, "cem\x001.0")
         dialog.query_one("#input-0", Input).value = "99999"
         dialog.query_one("#input-1", Input).value = "7"
@@ -417,11 +356,11 @@ def test_confirmation_layout_for_marked_jobs(snap_compare, scale):
     async def opened(pilot):
         await open_confirm(pilot, "cancel", ctx)
 
-    assert snap_compare(ActionsApp(scale), terminal_size=(110, 40), run_before=opened)
+    assert snap_compare(actions_app(scale), terminal_size=(110, 40), run_before=opened)
 
 
 def test_confirmation_layout_without_filter(snap_compare, scale):
     async def opened(pilot):
         await open_confirm(pilot, "requeue", ActionContext(None, filter=JobFilter()))
 
-    assert snap_compare(ActionsApp(scale), terminal_size=(110, 40), run_before=opened)
+    assert snap_compare(actions_app(scale), terminal_size=(110, 40), run_before=opened)

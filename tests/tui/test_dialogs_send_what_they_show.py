@@ -2,7 +2,7 @@
 
 The scope is chosen with its own keys (1, 2, 3 … printed beside each scope); Enter presses the
 focused button and nothing else; at 80x24 the request that will be sent and the buttons stay on
-screen (only the middle scrolls). Same recording fake Scale as tests/tui/test_actions_pilot.py.
+screen (only the middle scrolls). Same fake Scale and jobs as tests/tui/test_actions_pilot.py.
 """
 
 from __future__ import annotations
@@ -17,12 +17,18 @@ from scale_tui.screens import action_flow as action_screens
 from scale_tui.screens.action_flow import ActionContext
 from scale_tui.screens.confirm_action import ConfirmAction
 from tests.tui.test_actions_pilot import (
-    ActionsApp,
-    FakeScale,
+    actions_app,
+    actions_scale,
     choose_job_type,
     open_confirm,
     text,
 )
+
+
+@pytest.fixture
+def scale():
+    return actions_scale()
+
 
 # Cursor on job 2 (FAILED), jobs 1 and 3 marked, a two-status filter (five scopes, one of them
 # not possible): the most crowded dialog there is.
@@ -33,11 +39,6 @@ CROWDED = ActionContext(2, marked=(1, 3), filter=JobFilter(status=["FAILED", "CA
 @pytest.fixture(autouse=True)
 def no_verification(monkeypatch):
     monkeypatch.setattr(action_screens, "VERIFY_DELAY", None)
-
-
-@pytest.fixture
-def scale():
-    return FakeScale()
 
 
 def shown_bodies(app) -> list[dict]:
@@ -63,7 +64,7 @@ async def settle(pilot) -> None:
 @pytest.mark.parametrize("kind", ["cancel", "requeue"])
 async def test_enter_sends_the_marked_jobs_shown_never_the_cursor_job(scale, kind):
     """Finding 3: with 2 jobs marked, Enter confirmed the cursor's job instead."""
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, kind, CROWDED)
         assert dialog.query_one("#scope", RadioSet).pressed_button.name == "marked"
         assert dialog.focused is dialog.query_one("#confirm", Button)
@@ -75,7 +76,7 @@ async def test_enter_sends_the_marked_jobs_shown_never_the_cursor_job(scale, kin
 
 
 async def test_scope_keys_pick_the_scope_printed_beside_them(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "cancel", CROWDED)
         labels = [str(b.label) for b in dialog.query_one("#scope", RadioSet).query("RadioButton")]
         assert [label.split()[0] for label in labels] == ["1", "2", "3", "4", "5"]
@@ -95,7 +96,7 @@ async def test_scope_keys_pick_the_scope_printed_beside_them(scale):
 
 
 async def test_enter_in_the_priority_field_sends_nothing(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", CROWDED)
         dialog.query_one("#priority", Input).focus()
         await pilot.press("7", "enter")
@@ -109,7 +110,7 @@ async def test_enter_in_the_priority_field_sends_nothing(scale):
 
 
 async def test_the_scope_list_never_takes_the_focus(scale):
-    async with ActionsApp(scale).run_test(size=(120, 45)) as pilot:
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
         dialog = await open_confirm(pilot, "requeue", CROWDED)
         seen = set()
         for _ in range(6):
@@ -122,7 +123,7 @@ async def test_the_scope_list_never_takes_the_focus(scale):
 @pytest.mark.parametrize("kind", ["cancel", "requeue"])
 async def test_body_and_buttons_are_on_screen_at_80x24(scale, kind):
     """Finding 4: at 80x24 the body and the buttons were below the screen's edge."""
-    async with ActionsApp(scale).run_test(size=(80, 24)) as pilot:
+    async with actions_app(scale).run_test(size=(80, 24)) as pilot:
         dialog = await open_confirm(pilot, kind, CROWDED)
         for selector in ("#request-box", "#request", "#confirm", "#back"):
             assert on_screen(pilot.app, dialog.query_one(selector)), selector
@@ -137,7 +138,7 @@ async def test_body_and_buttons_are_on_screen_at_80x24(scale, kind):
 
 
 async def test_queue_form_request_and_buttons_are_on_screen_at_80x24(scale):
-    async with ActionsApp(scale).run_test(size=(80, 24)) as pilot:
+    async with actions_app(scale).run_test(size=(80, 24)) as pilot:
         dialog = await choose_job_type(pilot, "optional-json\x001.0.0")
         dialog.query_one("#input-0", Input).value = "12"
         dialog.query_one("#input-1", Input).value = "a long value " * 60
@@ -157,7 +158,7 @@ def test_confirmation_at_80x24_shows_scope_keys_body_and_buttons(snap_compare, s
     async def opened(pilot):
         await open_confirm(pilot, "requeue", CROWDED)
 
-    assert snap_compare(ActionsApp(scale), terminal_size=(80, 24), run_before=opened)
+    assert snap_compare(actions_app(scale), terminal_size=(80, 24), run_before=opened)
 
 
 def test_dialog_is_a_confirm_action():  # the import above is the dialog these tests drive
