@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from logs import loop_stalls  # noqa: E402  (bench/logs.py: the one stall measure)
+from stall_trace import StallTrace  # noqa: E402  (the same ticker, and what made a stall)
 
 
 def make_database(path: str, failed: int) -> tuple[datetime, datetime]:
@@ -67,14 +69,25 @@ def make_database(path: str, failed: int) -> tuple[datetime, datetime]:
             datetime.fromtimestamp(high / 1e6 + 1, UTC).replace(microsecond=0))
 
 
-async def measure(url: str, window: str, runs: int) -> dict[str, list[float]]:
+def _watched() -> list[tuple[object, str]]:
+    """What the console's other threads do during a triage: parse pages, group."""
+    from scale_tui.api import client
+    from scale_tui.core import triage
+    from scale_tui.screens import triage as screen
+
+    return [(client, "_brief_page"), (triage, "group_failures"), (triage, "all_buckets"),
+            (screen, "row_cells")]
+
+
+async def measure(url: str, window: str, runs: int) -> dict[str, list]:
     from scale_tui.app import ScaleApp, freeze_startup_heap
     from scale_tui.core.config import Profile
     from scale_tui.screens.triage import TriageScreen
 
     freeze_startup_heap()
-    results: dict[str, list[float]] = {"seconds": [], "stall_ms": [], "jobs": [],
-                                       "loop_cpu_ms": [], "idle_stall_ms": []}
+    watched = _watched()
+    results: dict[str, list] = {"seconds": [], "stall_ms": [], "jobs": [], "loop_cpu_ms": [],
+                                "idle_stall_ms": [], "stalls": []}
     app = ScaleApp("bench", Profile(url=url, refresh_interval=3600))
     async with app.run_test(size=(160, 50)) as pilot:
         await _settle(pilot, app)
@@ -84,10 +97,11 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list[float]]:
         assert isinstance(screen, TriageScreen)
         await _wait(pilot, lambda: screen.failures is not None and not screen.reading)
         await _settle(pilot, app)
-        for _ in range(runs):
+        for run in range(runs):
             before = screen.failures
-            gaps: list[float] = []
-            async with loop_stalls(gaps):
+            async with StallTrace() as trace:
+                for owner, name in watched:
+                    trace.watch(owner, name)
                 cpu = time.thread_time()  # the loop thread's own CPU time, whatever the load
                 start = time.perf_counter()
                 screen.loop.now()
@@ -97,7 +111,11 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list[float]]:
                 results["seconds"].append(time.perf_counter() - start)
                 results["loop_cpu_ms"].append((time.thread_time() - cpu) * 1000)
                 await pilot.pause()
-            results["stall_ms"].append(max(gaps) * 1000)
+            stall = trace.worst()
+            results["stall_ms"].append(stall.wall_ms)
+            results["stalls"].append(stall)
+            print(f"  run {run + 1}: {results['seconds'][-1]:.2f} s, worst stall {stall.report()}",
+                  flush=True)
             idle: list[float] = []  # the same ticker with nothing to do: the machine's share
             async with loop_stalls(idle):
                 await asyncio.sleep(results["seconds"][-1])
@@ -143,7 +161,7 @@ async def _settle(pilot, app) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--failed", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
     from server_stub.runner import spawn_stub
@@ -166,6 +184,13 @@ def main() -> None:
           f"runs: {', '.join(f'{s:.2f}' for s in measured['seconds'])}")
     print(f"  largest loop stall, median  {stall:6.1f} ms   target < 50 ms  "
           f"runs: {', '.join(f'{s:.1f}' for s in measured['stall_ms'])}")
+    stalls = measured["stalls"]
+    print("  the worst stalls, median: loop CPU "
+          f"{statistics.median(s.cpu_ms for s in stalls):.0f} ms, waiting for a core "
+          f"{statistics.median(s.runq_ms for s in stalls):.0f} ms, waiting for the GIL "
+          f"{statistics.median(s.waiting_ms for s in stalls):.0f} ms; made by: "
+          + "; ".join(f"{n}x {phase}" for phase, n in
+                      Counter(s.phase() for s in stalls).most_common()))
     cpu = statistics.median(measured["loop_cpu_ms"])
     idle = statistics.median(measured["idle_stall_ms"])
     print(f"  the loop thread's CPU time during it, median {cpu:.0f} ms "
