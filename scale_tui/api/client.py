@@ -7,8 +7,9 @@ Paths always end in a slash (real Scale answers 301 otherwise, docs/scale.md §0
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -123,14 +124,19 @@ class ScaleClient:
             page += 1
 
     async def list_job_briefs(
-        self, filters: JobFilter | None = None, *, page: int = 1, page_size: int = 1000
-    ) -> Page[JobBrief]:
+        self, filters: JobFilter | None = None, *, page: int = 1, page_size: int = 1000,
+        keep: Callable[[JobBrief], Any] | None = None,
+    ) -> Page[Any]:
         """One page of ``GET /v6/jobs/`` as ``JobBrief``s (the fields triage reads), parsed in
         a worker thread. A 1000-job page is ~1.9 MB; as full ``Job`` models parsed on the
-        caller's loop (``list_jobs``) it held the console for 150-400 ms (bench/triage.py)."""
+        caller's loop (``list_jobs``) it held the console for 150-400 ms (bench/triage.py).
+        ``keep``, when given, turns each job into what the caller keeps, in that same thread:
+        the page's models are dropped before the loop sees the page (triage keeps plain tuples:
+        tens of thousands of live models made every full garbage collection of the process,
+        whichever thread it falls on, hold the GIL 100-450 ms; bench/triage.py)."""
         params = (filters or JobFilter()).to_query() + _paging(page, page_size)
         response = await self._http.get("v6/jobs/", params)
-        return await asyncio.to_thread(_brief_page, response)
+        return await asyncio.to_thread(_brief_page, response, keep)
 
     async def get_job(self, job_id: int) -> JobDetails:
         return await self._one(f"v6/jobs/{int(job_id)}/", JobDetails)
@@ -333,8 +339,60 @@ def _expected_json(exc: BodyError) -> str:
     return "expected JSON" if text.startswith("not JSON") else text
 
 
-def _brief_page(response: httpx.Response) -> Page[JobBrief]:
-    return _model(response, Page[JobBrief])
+# Where a job of a page starts: `{"id":` right after the results' `[` or a `,`. A quote cannot
+# appear unescaped inside a JSON string, so this never matches inside one; if it matches
+# somewhere else (an object with "id" first in a list inside a job), the pieces are not JSON
+# and the page is parsed whole instead.
+_JOB_START = re.compile(rb'(?<=[\[,])\s*(?=\{\s*"id"\s*:)')
+
+
+def _brief_page(response: httpx.Response,
+                keep: Callable[[JobBrief], Any] | None = None) -> Page[Any]:
+    """A jobs page as `JobBrief`s (or what `keep` makes of each), validated a job at a time:
+    only one job's models are alive at once, so the garbage collector never finds a page of
+    them to walk and promote (a whole page alive brought on a full collection of the console
+    nearly every page, each holding the GIL 50-150 ms; bench/triage.py), and the thread gives
+    the GIL back between two jobs. A page that cannot be cut into jobs is validated whole, with
+    `_model`'s rules (depth cap, never half a page)."""
+    keep = keep or _same
+    pieces = _job_pieces(response.content)
+    if pieces is not None:
+        envelope, jobs = pieces
+        try:
+            page = Page[JobBrief].model_validate_json(envelope)
+            page.results = [keep(JobBrief.model_validate_json(job)) for job in jobs]
+            return page
+        except (ValueError, RecursionError):  # ValidationError and BodyError are ValueErrors
+            pass
+    page = _model(response, Page[JobBrief])
+    page.results = [keep(job) for job in page.results]
+    return page
+
+
+def _same(job: JobBrief) -> JobBrief:
+    return job
+
+
+def _job_pieces(body: bytes) -> tuple[bytes, list[bytes]] | None:
+    """(the page with an empty results list, the jobs' JSON) or None when it does not look like
+    DRF's `{"count":..,"next":..,"previous":..,"results":[...]}` with results last."""
+    key = body.find(b'"results":')
+    opening = body.find(b"[", key) if key >= 0 else -1
+    tail = body.rstrip()
+    if opening < 0 or not tail.endswith(b"}"):
+        return None
+    closing = tail[:-1].rstrip().rfind(b"]")
+    if closing < opening or tail[closing + 1:-1].strip():
+        return None
+    starts = [m.end() for m in _JOB_START.finditer(body, opening, closing)]
+    if not starts:
+        if body[opening + 1:closing].strip():
+            return None
+        return body, []
+    ends = [*starts[1:], closing]
+    jobs = [body[start:end].rstrip().removesuffix(b",") for start, end in
+            zip(starts, ends, strict=True)]
+    return body[:opening + 1] + b"]" + body[closing + 1:], jobs
 
 
 def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:

@@ -87,13 +87,50 @@ def failed_filter(window: Window) -> JobFilter:
                      ended=window.end, order=["-last_modified", "-id"])
 
 
+FailedJob = tuple
+"""One failure as a load keeps it: ``(id, ended, last_modified, job_type, error, node)``, with
+``job_type`` ``(id, name, version)``, ``error`` ``(id, name, title, category)`` and ``node``
+``(id, hostname)`` tuples (shared by every job that has the same one) or None.
+
+Plain tuples of plain values, never models or named tuples: the garbage collector stops
+tracking such a tuple at its first collection, so a load's failures cost a full collection
+nothing and never bring one on. 10,000 `JobBrief`s kept alive (nine tracked objects each)
+made every full collection of the console, in whichever thread it fell, hold the GIL and so
+the console's loop 100-450 ms (bench/triage.py). Every function here also takes a `JobBrief`
+or a `Job` (scripts, tests and the fleet screen pass those)."""
+
+_ID, _ENDED, _MODIFIED, _JOB_TYPE, _ERROR, _NODE = range(6)
+
+
+class Compactor:
+    """`JobBrief` (or `Job`) -> `FailedJob`, one job type, error and node tuple for all the
+    jobs that share it (`ScaleClient.list_job_briefs(keep=)` calls it in its parse thread)."""
+
+    def __init__(self) -> None:
+        self._shared: dict[tuple, tuple] = {}
+
+    def _one(self, facts: tuple) -> tuple:
+        return self._shared.setdefault(facts, facts)
+
+    def __call__(self, job: Any) -> FailedJob:
+        if type(job) is tuple:
+            return job
+        job_type, error, node = job.job_type, job.error, job.node
+        return (job.id, job.ended, job.last_modified,
+                None if job_type is None else self._one(
+                    (job_type.id, job_type.name, job_type.version)),
+                None if error is None else self._one(
+                    (error.id, error.name, error.title, error.category)),
+                None if node is None else self._one((node.id, node.hostname)))
+
+
 @dataclass
 class Failures:
     """What one load read: the jobs (newest first), how many Scale counted, and where a cap cut
     the window (the oldest last_modified read, or None when every failure was read)."""
 
     window: Window
-    jobs: list[JobBrief]
+    jobs: list[FailedJob]  # see FailedJob
     total: int
     cut_at: datetime | None = None
     previous_total: int | None = None
@@ -118,12 +155,14 @@ async def load_failures(client: ScaleClient, window: Window, *, cap: int = DEFAU
     if cap < 1:
         raise InvalidFilter(f"cap: must be at least 1, not {cap}")
     query = failed_filter(window)
-    jobs: list[JobBrief] = []
+    compact = Compactor()
+    jobs: list[FailedJob] = []
     seen: set[int] = set()
     page, pages, total = 1, 1, 0
     while True:
         try:
-            result = await client.list_job_briefs(query, page=page, page_size=page_size)
+            result = await client.list_job_briefs(query, page=page, page_size=page_size,
+                                                  keep=compact)
         except NotFound:
             if page == 1:
                 raise
@@ -131,8 +170,8 @@ async def load_failures(client: ScaleClient, window: Window, *, cap: int = DEFAU
         total = result.count if page == 1 else total
         pages = max(1, min(-(-total // page_size), -(-cap // page_size)))
         for job in result.results:
-            if job.id not in seen:
-                seen.add(job.id)
+            if job[_ID] not in seen:
+                seen.add(job[_ID])
                 jobs.append(job)
         if progress is not None:
             progress(min(page, pages), pages)
@@ -236,13 +275,16 @@ class Group:
         return data
 
 
-def failure_time(job: JobBrief, window: Window) -> datetime:
+def failure_time(job: FailedJob | JobBrief, window: Window) -> datetime:
     """When the job failed: its `ended` when that lies in the window, else its last_modified
     (what the window filters on; a failed job's last change is usually its failure)."""
-    ended = job.ended
+    if type(job) is tuple:
+        ended, modified = job[_ENDED], job[_MODIFIED]
+    else:
+        ended, modified = job.ended, job.last_modified
     if ended is not None and window.start <= ended <= window.end:
         return ended
-    return job.last_modified or ended or window.end
+    return modified or ended or window.end
 
 
 def bucket_index(moment: datetime, window: Window, buckets: int = BUCKETS) -> int:
@@ -283,15 +325,18 @@ def grouping_words(grouping: Sequence[str]) -> str:
     return " x ".join(d.replace("-", " ") for d in grouping)
 
 
-def group_failures(jobs: Iterable[JobBrief], window: Window, grouping: Sequence[str] = GROUPINGS[0],
-                   *, buckets: int = BUCKETS, sort: str = "count") -> list[Group]:
+def group_failures(jobs: Iterable[FailedJob | JobBrief], window: Window,
+                   grouping: Sequence[str] = GROUPINGS[0], *, buckets: int = BUCKETS,
+                   sort: str = "count") -> list[Group]:
     """The jobs grouped on `grouping`, each group with its count, first and last failure, an
     example (its newest failure) and its failures per bucket (the same buckets for every group,
     so rows compare). Sorted by `sort` (see `sort_groups`)."""
     grouping = tuple(grouping)
     identity = [_IDENTITY[d] for d in grouping]
     groups: dict[tuple, Group] = {}
+    compact = Compactor()
     for job in jobs:
+        job = compact(job)
         key = tuple(part(job) for part in identity)
         group = groups.get(key)
         if group is None:  # key objects only once per group: 10,000 jobs group in ~20 ms
@@ -300,17 +345,19 @@ def group_failures(jobs: Iterable[JobBrief], window: Window, grouping: Sequence[
                                         **{_FIELD[d]: keys[d] for d in grouping})
         moment = failure_time(job, window)
         group.count += 1
-        group.job_ids.append(job.id)
+        job_id = job[_ID]
+        group.job_ids.append(job_id)
         group.buckets[bucket_index(moment, window, buckets)] += 1
         if group.first is None or moment < group.first:
             group.first = moment
         if group.last is None or moment > group.last or (
-                moment == group.last and job.id > (group.example_job_id or 0)):
-            group.last, group.example_job_id = moment, job.id
+                moment == group.last and job_id > (group.example_job_id or 0)):
+            group.last, group.example_job_id = moment, job_id
     return sort_groups(list(groups.values()), sort)
 
 
-def all_buckets(jobs: Iterable[JobBrief], window: Window, buckets: int = BUCKETS) -> list[int]:
+def all_buckets(jobs: Iterable[FailedJob | JobBrief], window: Window,
+                buckets: int = BUCKETS) -> list[int]:
     """Every failure of the window per bucket: the header's chart."""
     counts = [0] * buckets
     for job in jobs:
@@ -403,44 +450,43 @@ def group_form_changes(group: Group, window: Window) -> dict[str, Any]:
 _FIELD = {ERROR: "error", JOB_TYPE: "job_type", NODE: "node", CATEGORY: "category"}
 
 
-def _keys(job: JobBrief) -> dict[str, Any]:
-    error = job.error
-    job_type = job.job_type
-    node = job.node
+def _keys(job: FailedJob) -> dict[str, Any]:
+    error, job_type, node = job[_ERROR], job[_JOB_TYPE], job[_NODE]
     return {
-        ERROR: None if error is None else ErrorKey(error.id, error.name or "", error.title or "",
-                                                   error.category or ""),
-        JOB_TYPE: None if job_type is None else JobTypeKey(job_type.id, job_type.name or "",
-                                                           job_type.version or ""),
-        NODE: None if node is None or (node.id is None and not node.hostname)
-        else NodeKey(node.id, node.hostname or ""),
-        CATEGORY: (error.category or None) if error is not None else None,
+        ERROR: None if error is None else ErrorKey(error[0], error[1] or "", error[2] or "",
+                                                   error[3] or ""),
+        JOB_TYPE: None if job_type is None else JobTypeKey(job_type[0], job_type[1] or "",
+                                                           job_type[2] or ""),
+        NODE: None if node is None or (node[0] is None and not node[1])
+        else NodeKey(node[0], node[1] or ""),
+        CATEGORY: (error[3] or None) if error is not None else None,
     }
 
 
-def _error_identity(job: JobBrief) -> Any:
-    error = job.error
+def _error_identity(job: FailedJob) -> Any:
+    error = job[_ERROR]
     if error is None:
         return None
-    return error.id if error.id is not None else ("name", error.name)
+    return error[0] if error[0] is not None else ("name", error[1])
 
 
-def _job_type_identity(job: JobBrief) -> Any:
-    job_type = job.job_type
+def _job_type_identity(job: FailedJob) -> Any:
+    job_type = job[_JOB_TYPE]
     if job_type is None:
         return None
-    return job_type.id if job_type.id is not None else ("name", job_type.name, job_type.version)
+    return job_type[0] if job_type[0] is not None else ("name", job_type[1], job_type[2])
 
 
-def _node_identity(job: JobBrief) -> Any:
-    node = job.node
-    if node is None or (node.id is None and not node.hostname):
+def _node_identity(job: FailedJob) -> Any:
+    node = job[_NODE]
+    if node is None or (node[0] is None and not node[1]):
         return None
-    return node.id if node.id is not None else ("host", node.hostname)
+    return node[0] if node[0] is not None else ("host", node[1])
 
 
-def _category_identity(job: JobBrief) -> Any:
-    return (job.error.category or None) if job.error is not None else None
+def _category_identity(job: FailedJob) -> Any:
+    error = job[_ERROR]
+    return (error[3] or None) if error is not None else None
 
 
 _IDENTITY = {ERROR: _error_identity, JOB_TYPE: _job_type_identity, NODE: _node_identity,

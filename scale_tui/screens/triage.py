@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Sparkline, Static
 
 from scale_tui.api import InvalidFilter, ScaleError
@@ -66,9 +67,10 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
     DEFAULT_CSS = """
     TriageScreen #triage-summary { height: auto; padding: 0 1; }
-    TriageScreen #triage-chart { height: 2; margin: 0 1; }
+    TriageScreen #triage-chart-row { height: 2; margin: 0 1; }
+    TriageScreen #triage-chart { height: 2; width: 1fr; }
     TriageScreen #triage-cut { height: auto; padding: 0 1; color: $warning; display: none; }
-    TriageScreen #triage-progress { height: 1; padding: 0 1; display: none; }
+    TriageScreen #triage-progress { height: 1; width: auto; padding: 0 0 0 2; display: none; }
     TriageScreen #triage-window { margin: 0 1; }
     TriageScreen #triage-empty { padding: 1 2; display: none; }
     TriageScreen TriageTable { height: 1fr; }
@@ -91,9 +93,12 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
     def compose(self) -> ComposeResult:
         yield self.make_header("triage")
         yield Static(id="triage-summary")
-        yield Sparkline([], id="triage-chart")
+        # The progress bar shares the chart's row: showing and hiding it must not move the
+        # table (a table moved is a table redrawn whole: 15-50 ms of the loop, bench/triage.py).
+        with Horizontal(id="triage-chart-row"):
+            yield Sparkline([], id="triage-chart")
+            yield ProgressBar(id="triage-progress", show_eta=False)
         yield Static(id="triage-cut")
-        yield ProgressBar(id="triage-progress", show_eta=False)
         yield TriageTable(id="triage-groups")
         yield Static(id="triage-empty")
         yield Footer()
@@ -164,11 +169,11 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
                                sort: str) -> tuple[list[triage.Group], list[int], list]:
         """Groups, the header's chart and the table's cells, off the console's loop (10,000
         failures take 0.1-0.2 s of Python)."""
-        now, tz = clock.now(), self.console.tz
+        now, tz, shown = clock.now(), self.console.tz, self.table.shown()
 
         def work() -> tuple[list[triage.Group], list[int], list]:
             groups = triage.group_failures(failures.jobs, failures.window, grouping, sort=sort)
-            rows = row_cells(groups, grouping, len(failures.jobs), now, tz)
+            rows = row_cells(groups, grouping, len(failures.jobs), now, tz, shown)
             return groups, triage.all_buckets(failures.jobs, failures.window), rows
 
         return await asyncio.to_thread(work)

@@ -26,8 +26,12 @@ _HEADINGS = {ERROR: "Error", JOB_TYPE: "Job type", NODE: "Node", CATEGORY: "Cate
 _WIDTHS = {ERROR: 34, JOB_TYPE: 26, NODE: 28, CATEGORY: 10}
 BATCH = 40  # rows added between two turns of the event loop
 
-Row = tuple[str, tuple[str, ...], list[Text]]
-"""(row key, plain cell strings to compare, the cells as drawn)"""
+Row = tuple[str, tuple[str, ...], "list[Text] | None"]
+"""(row key, plain cell strings to compare, the cells as drawn: None when the table already
+shows those words for that key, so the cells are made only if the row has to be added again)"""
+
+Shown = tuple[tuple[str, ...], dict[str, tuple[str, ...]]]
+"""What the table shows, as `TriageTable.shown()` copies it: (grouping, row key -> words)."""
 
 
 def columns(grouping: tuple[str, ...]) -> list[tuple[str, str, int]]:
@@ -38,23 +42,34 @@ def columns(grouping: tuple[str, ...]) -> list[tuple[str, str, int]]:
 
 
 def row_cells(groups: Sequence[Group], grouping: tuple[str, ...], counted: int,
-              now: datetime, tz: tzinfo) -> list[Row]:
-    """Every row's cells; no widget is touched, so a worker thread may build them."""
+              now: datetime, tz: tzinfo, shown: Shown | None = None) -> list[Row]:
+    """Every row's words, and its cells where they changed from `shown`; no widget is
+    touched, so a worker thread may build them. Cells are made only for rows whose words
+    changed: a refresh that changes nothing makes no `Text` (each is a few objects the
+    garbage collector would walk again and again)."""
     peak = max((n for g in groups for n in g.buckets), default=0)
-    rows = []
+    before = shown[1] if shown is not None and shown[0] == grouping else {}
+    rows: list[Row] = []
     for group in groups:
-        plain = [str(group.count), f"{group.share(counted):.0%}", sparkline(group.buckets, peak),
+        plain = (str(group.count), f"{group.share(counted):.0%}", sparkline(group.buckets, peak),
                  *(display_text(group.dimension_text(d)) for d in grouping),
                  format_short_time(group.first, now, tz), format_short_time(group.last, now, tz),
-                 str(group.example_job_id or "-")]
-        cells = [Text(plain[0], justify="right"), Text(plain[1], justify="right"),
-                 Text(plain[2], style="red")]
-        for words in plain[3:3 + len(grouping)]:
-            style = "dim italic" if words.startswith("(") else ""
-            cells.append(Text(words, style=style, no_wrap=True, overflow="ellipsis"))
-        cells += [Text(plain[-3]), Text(plain[-2]), Text(plain[-1], justify="right")]
-        rows.append((repr(group.key), tuple(plain), cells))
+                 str(group.example_job_id or "-"))
+        key = repr(group.key)
+        rows.append((key, plain, None if before.get(key) == plain else cells_of(plain)))
     return rows
+
+
+def cells_of(plain: tuple[str, ...]) -> list[Text]:
+    """One row's cells as drawn, from its words (see `row_cells`)."""
+    dimensions = len(plain) - 6
+    cells = [Text(plain[0], justify="right"), Text(plain[1], justify="right"),
+             Text(plain[2], style="red")]
+    for words in plain[3:3 + dimensions]:
+        style = "dim italic" if words.startswith("(") else ""
+        cells.append(Text(words, style=style, no_wrap=True, overflow="ellipsis"))
+    cells += [Text(plain[-3]), Text(plain[-2]), Text(plain[-1], justify="right")]
+    return cells
 
 
 class TriageTable(FastTable):
@@ -76,6 +91,10 @@ class TriageTable(FastTable):
             return None
         return self.groups[self.cursor_row]
 
+    def shown(self) -> Shown:
+        """What the table shows now, copied (for `row_cells` in a worker thread)."""
+        return self._grouping, dict(self._plain)
+
     async def show(self, groups: Sequence[Group], grouping: tuple[str, ...],
                    rows: list[Row]) -> None:
         """Draw `groups` (already sorted) with their `rows` (from `row_cells`); the cursor stays
@@ -88,6 +107,9 @@ class TriageTable(FastTable):
             keys = [key for key, _, _ in columns(grouping)]
             for key, plain, cells in rows:
                 old = self._plain.get(key, ())
+                if old == plain:
+                    continue
+                cells = cells or cells_of(plain)
                 for index, (column, value) in enumerate(zip(keys, cells, strict=True)):
                     if index >= len(old) or old[index] != plain[index]:
                         self._set_cell(key, column, value)
@@ -108,7 +130,7 @@ class TriageTable(FastTable):
                 if self._order is not order:
                     return  # a newer show() took over
             for key, plain, cells in rows[start:start + BATCH]:
-                self.add_row(*cells, key=key)
+                self.add_row(*(cells or cells_of(plain)), key=key)
                 self._plain[key] = plain
         if keep is not None and keep in order:
             self.move_cursor(row=order.index(keep), animate=False)
