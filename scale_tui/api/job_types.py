@@ -4,12 +4,10 @@
 ``JobTypeDetails`` adds the manifest and configuration of ``GET /v6/job-types/{name}/{version}/``.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
 
@@ -46,7 +44,7 @@ def version_key(version: str | None) -> tuple:
     return (parts, 0 if pre else 1, pre)
 
 
-def newest_versions_first(job_types: list[JobType]) -> list[JobType]:
+def newest_versions_first(job_types: list["JobType"]) -> list["JobType"]:
     """By name (A to Z), and within a name every version, newest first."""
     by_version = sorted(job_types, key=lambda t: version_key(t.version), reverse=True)
     return sorted(by_version, key=lambda t: (t.name or "").lower())  # stable: keeps versions
@@ -66,6 +64,8 @@ class JobType(JobTypeBase):
 
 class ManifestInput(BaseModel):
     """One input a job type's Seed manifest declares: what a queue-job form asks for."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a queue form first needs it
 
     name: str
     kind: Literal["file", "json"]

@@ -3,9 +3,11 @@
 Field names are Scale's own (``job_type``, ``num_exes``, ``exe_num``, ``last_modified``).
 Every field is optional and unknown fields are kept, see ``lenient``. Job types live in
 ``job_types``; log lines in ``logs``.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here (nor in ``job_types``): pydantic would evaluate
+every field's annotation from text, a third of these classes' construction time at every start
+(issue 15, docs/startup.md). A model is defined before the models that name it.
+"""
 
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -194,6 +196,14 @@ class ExecutionDetails(Execution):
     output: Lenient[dict[str, Any]] = None
 
 
+class JobLink(ScaleModel):
+    """A superseded or superseding job: ``{id, job_type, status}``."""
+
+    id: Lenient[int] = None
+    job_type: Lenient[JobTypeBase] = None
+    status: Lenient[str] = None
+
+
 class Job(ScaleModel):
     """A job as listed by ``GET /v6/jobs/``."""
 
@@ -288,14 +298,6 @@ class JobBrief(_Brief):
     error: Lenient[ErrorBrief] = None
     ended: Timestamp = None
     last_modified: Timestamp = None
-
-
-class JobLink(ScaleModel):
-    """A superseded or superseding job: ``{id, job_type, status}``."""
-
-    id: Lenient[int] = None
-    job_type: Lenient[JobTypeBase] = None
-    status: Lenient[str] = None
 
 
 class JobDetails(Job):
