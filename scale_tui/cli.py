@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import threading
 from concurrent.futures import Future
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
@@ -215,16 +213,6 @@ def _exit_code(app: Any) -> int:
     return code
 
 
-class PrivateLogFile(RotatingFileHandler):
-    """The console's log file and its rotated copy, created 0600 whatever the umask: they quote
-    job errors and URLs of the cluster, which other users of the machine need not read."""
-
-    def _open(self):
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.chmod(self.baseFilename, 0o600)  # an older file, created before this rule
-        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
-
-
 class InertFormatter(logging.Formatter):
     """The log file is read with ``tail -f`` and ``less`` on a terminal, and its messages and
     tracebacks quote the server (an error's detail): the one boundary, lines kept."""
@@ -236,6 +224,8 @@ class InertFormatter(logging.Formatter):
 def _setup_logging(path: str | None) -> None:
     """Log to a file, never to the terminal the console draws on. Unexpected errors write
     their traceback here, and the console's messages name this file (screens/guard.py)."""
+
+    from scale_tui.core.log_file import PrivateLogFile  # the console's only: not for a script
 
     target = Path(path) if path else locations.state_dir() / "scale-tui.log"
     try:

@@ -22,12 +22,10 @@ value is dropped with a warning naming file, line and key, and its default appli
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -323,6 +321,8 @@ def read_config(path: Path | None = None) -> LoadedConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
     warnings = _permission_warnings(path)
+    import tomllib  # only when there is a file to read (issue 15: a start without one skips it)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -401,6 +401,8 @@ def load_config(path: Path | None = None) -> tuple[ConsoleConfig, list[str]]:
 
 
 def _looks_like_safety(key: str) -> bool:
+    import difflib  # only for a key that is not a setting
+
     close = difflib.get_close_matches(key, list(SETTINGS), n=1)
     return bool(close) and close[0] in SAFETY_KEYS
 
@@ -502,6 +504,8 @@ def _permission_warnings(path: Path) -> list[str]:
 
 
 def _suggestion(key: str, known: Any) -> str:
+    import difflib  # only for a key that is not a setting
+
     close = difflib.get_close_matches(key, list(known), n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 

@@ -30,15 +30,6 @@ from scale_tui.api import (
     ScaleClient,
     ScaleError,
 )
-from scale_tui.core.action_plan import (
-    accepted_summary,
-    affected,
-    count_statuses,
-    effect_lines,
-    missing_job_ids,
-    plan_for_filter,
-    send_requests,
-)
 from scale_tui.core.connect import ConfigError, make_client
 from scale_tui.core.filter_form import DEFAULT_ORDER, order_values
 from scale_tui.core.formatting import format_duration
@@ -373,6 +364,17 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
 
 async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Printer) -> int:
     """Cancel or requeue: planned, counted and sent by core/action_plan.py, as in the console."""
+    # Imported here: only cancel and requeue need it, `jobs` starts without it (issue 15).
+    from scale_tui.core.action_plan import (
+        accepted_summary,
+        affected,
+        count_statuses,
+        effect_lines,
+        missing_job_ids,
+        plan_for_filter,
+        send_requests,
+    )
+
     verb = args.command
     if getattr(profile, "read_only", False):
         p.note(f"scale-tui {verb}: this profile is read-only; nothing was sent")

@@ -9,15 +9,29 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scale_tui.api import ScaleClient
-from scale_tui.core import clock, triage
+from scale_tui.core import clock
 from scale_tui.core.sanitize import display_text
 from scale_tui.scripts.arguments import add_connection_arguments
 from scale_tui.scripts.output import Printer
 
+if TYPE_CHECKING:
+    from scale_tui.core import triage
+
 OK = 0
+# core/triage.py is imported when `triage` runs, not by every script's start (issue 15): the
+# parser checks --sort against its SORTS only when the flag is given.
+SORT_HELP = "order of the groups: count (default), last, first or name"
+
+
+def _sort_order(value: str) -> str:
+    from scale_tui.core import triage
+
+    if value not in triage.SORTS:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(triage.SORTS)}")
+    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +46,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--by", metavar="GROUPING",
                         help="error, job-type, node or category; several with commas "
                              "(default: error,job-type)")
-    parser.add_argument("--sort", choices=triage.SORTS, default="count")
+    parser.add_argument("--sort", type=_sort_order, default="count", metavar="ORDER",
+                        help=SORT_HELP)
     parser.add_argument("--cap", type=int, metavar="N",
                         help="read at most N failed jobs, newest first (default: the profile's "
                              "triage_cap, 50000)")
@@ -40,6 +55,8 @@ def add_parser(subparsers: Any) -> None:
 
 async def run_triage(scale: ScaleClient, args: argparse.Namespace, profile: Any,
                      p: Printer) -> int:
+    from scale_tui.core import triage
+
     grouping = triage.parse_grouping(args.by)
     window = triage.parse_triage_window(args.since, args.until, now=clock.now())
     cap = args.cap if args.cap is not None else getattr(profile, "triage_cap", triage.DEFAULT_CAP)
@@ -69,6 +86,8 @@ async def run_triage(scale: ScaleClient, args: argparse.Namespace, profile: Any,
 
 def _csv(groups: list[triage.Group], counted: int, grouping: tuple[str, ...],
          p: Printer) -> None:
+    from scale_tui.core import triage
+
     columns = []
     if triage.JOB_TYPE in grouping:
         columns += ["job_type_id", "job_type_name", "job_type_version"]

@@ -71,3 +71,31 @@ def test_the_cli_imports_nothing_only_the_console_needs():
     loaded, httpx_ok = done.stdout.splitlines()
     assert loaded == ""
     assert httpx_ok == "True Client"  # httpx took its own fallback and works
+
+
+# What `scale-tui jobs` must not import although it is installed (issue 15: a script starts in a
+# fraction of the console's time): the UI, and the modules only other commands or the console
+# use. tomllib too when there is no config file to read.
+NOT_FOR_JOBS = (*CONSOLE_ONLY, "pydantic_settings", "logging.handlers", "tomllib",
+                "scale_tui.core.triage", "scale_tui.core.action_plan", "scale_tui.core.fleet",
+                "scale_tui.core.first_page", "scale_tui.core.log_file")
+RUN_JOBS = f"""
+import importlib.util, sys
+assert all(importlib.util.find_spec(m) for m in ("rich", "textual"))  # importable, yet unused
+from scale_tui.cli import main
+code = main(sys.argv[1:])
+loaded = [m for m in {NOT_FOR_JOBS!r} if sys.modules.get(m) is not None]
+print("loaded:", ",".join(loaded), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_jobs_imports_neither_rich_nor_textual_nor_other_commands_modules(stub_url, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_JOBS, "jobs", "--url", stub_url, "--output", "json"],
+        capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+             "PYTHONPATH": ":".join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["count"] > 0
+    assert done.stderr.strip() == "loaded:", done.stderr
