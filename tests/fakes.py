@@ -19,9 +19,10 @@ Every request is recorded (``requests``; POST bodies also in ``posts``) and then
    queue POSTs, applied at once if ``apply``), ``job_types`` (list and details), executions and
    their logs (`execution()`: Elasticsearch's semantics, ``started`` inclusive, at most 10,000
    hits an answer, 204 when none). A fake without ``jobs`` answers none of these.
-4. The real stub in process (``FakeScale(stub=stub_app())``, over httpx.ASGITransport): Scale's
-   whole seeded data set, without a socket or a thread. The stub's lifespan does not run, so
-   its command applier and simulator stay off: use it read-only.
+4. The real stub: in process (``FakeScale(stub=stub_app())``, over httpx.ASGITransport), Scale's
+   whole seeded data set without a socket or a thread (the stub's lifespan does not run, so its
+   command applier and simulator stay off: use it read-only); or over loopback
+   (``FakeScale(stub=stub_url)``), the path a demo user's requests take.
 5. Scale's 404 ``{"detail": "Not found."}``.
 
 `serve(fake)` puts the same answers on a loopback HTTP port, for a subprocess.
@@ -236,7 +237,12 @@ class FakeScale(httpx.AsyncBaseTransport):
         self.in_flight = 0
         self.max_in_flight = 0
         """The most job-list requests in flight at once."""
-        self._stub = httpx.ASGITransport(app=stub) if stub is not None else None
+        self._stub: httpx.AsyncBaseTransport | None = None
+        self._stub_url: httpx.URL | None = None
+        if isinstance(stub, str):  # a stub over loopback (tests/conftest.py's stub_url)
+            self._stub, self._stub_url = httpx.AsyncHTTPTransport(), httpx.URL(stub)
+        elif stub is not None:
+            self._stub = httpx.ASGITransport(app=stub)
 
     # -- set-up
 
@@ -342,6 +348,10 @@ class FakeScale(httpx.AsyncBaseTransport):
             if result is not None:
                 return result
         if self._stub is not None:
+            if self._stub_url is not None:
+                request.url = request.url.copy_with(scheme=self._stub_url.scheme,
+                                                    host=self._stub_url.host,
+                                                    port=self._stub_url.port)
             return await self._stub.handle_async_request(request)
         return not_found()
 

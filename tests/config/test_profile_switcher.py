@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.command import CommandList
 
-from scale_tui.core.config import Profile
 from scale_tui.screens.profiles import ProfileCommands
+from tests.pilot import HostApp
 
 CONFIG = """
 [profiles.prod]
@@ -19,16 +18,9 @@ url = "http://lab.example:8000"
 """
 
 
-class SwitchingApp(App):
-    COMMANDS = {ProfileCommands}
-
-    def __init__(self, profile_name: str, read_only: bool) -> None:
-        super().__init__()
-        self.profile_name, self.read_only = profile_name, read_only
-        self.switched: list[tuple[str, Profile]] = []
-
-    def switch_profile(self, name: str, profile: Profile) -> None:
-        self.switched.append((name, profile))
+def switching_app(profile_name: str, read_only: bool) -> HostApp:
+    """The one stand-in console: its palette lists the profiles; it records each switch."""
+    return HostApp(profile_name=profile_name, read_only=read_only)
 
 
 async def choose(pilot, query: str) -> None:
@@ -47,7 +39,7 @@ async def choose(pilot, query: str) -> None:
 
 async def test_palette_switches_to_the_chosen_profile(write_config):
     write_config(CONFIG)
-    app = SwitchingApp("prod", read_only=True)
+    app = switching_app("prod", read_only=True)
     async with app.run_test() as pilot:
         await choose(pilot, "switch profile lab")
     [(name, profile)] = app.switched
@@ -56,12 +48,12 @@ async def test_palette_switches_to_the_chosen_profile(write_config):
 
 async def test_read_only_from_the_command_line_survives_a_switch(write_config):
     write_config(CONFIG)
-    app = SwitchingApp("lab", read_only=True)  # lab is not read-only by itself: --read-only
+    app = switching_app("lab", read_only=True)  # lab is not read-only by itself: --read-only
     async with app.run_test():
         ProfileCommands(app.screen)._switch("prod")
         ProfileCommands(app.screen)._switch("lab")
     assert [(n, p.read_only) for n, p in app.switched] == [("prod", True), ("lab", True)]
-    app = SwitchingApp("prod", read_only=True)  # prod is read-only by itself: no flag to keep
+    app = switching_app("prod", read_only=True)  # prod is read-only by itself: no flag to keep
     async with app.run_test():
         ProfileCommands(app.screen)._switch("lab")
     assert [(n, p.read_only) for n, p in app.switched] == [("lab", False)]
@@ -69,7 +61,7 @@ async def test_read_only_from_the_command_line_survives_a_switch(write_config):
 
 async def test_palette_shows_url_and_read_only_never_the_token(write_config):
     write_config(CONFIG)
-    app = SwitchingApp("lab", read_only=False)
+    app = switching_app("lab", read_only=False)
     async with app.run_test():
         provider = ProfileCommands(app.screen)
         helps = [hit.help async for hit in provider.discover()]
@@ -81,7 +73,7 @@ async def test_a_profile_that_cannot_be_honoured_is_refused_and_nothing_changes(
     """Fail closed (issue 12): an unset token_env is never a switch without a token."""
     write_config(CONFIG + '\n[profiles.tokenless]\nurl = "http://t.example"\n'
                  'token_env = "NOT_SET_FOR_THIS_TEST"\n')
-    app = SwitchingApp("lab", read_only=False)
+    app = switching_app("lab", read_only=False)
     async with app.run_test() as pilot:
         ProfileCommands(app.screen)._switch("tokenless")
         await pilot.pause()

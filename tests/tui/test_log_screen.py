@@ -1,6 +1,6 @@
 """The log screen as an operator meets it: real ScaleClient and LogFollower, Scale's log semantics.
 
-``FakeScale`` is an httpx transport that answers the two endpoints the screen uses exactly as real
+The one fake Scale (tests/fakes.py) answers the two endpoints the screen uses exactly as real
 Scale does (docs/scale.md §5): ``started`` inclusive, at most 10,000 lines per answer sorted by
 ``(@timestamp, scale_order_num)``, 204 when nothing matches or the execution has not started.
 Polls are woken by hand (``r``) with a long interval, so no test depends on the clock.
@@ -8,111 +8,24 @@ Polls are woken by hand (``r``) with a long interval, so no test depends on the 
 
 from __future__ import annotations
 
-import json
-from bisect import bisect_left
-from datetime import UTC, datetime, timedelta
-from itertools import islice
-from types import SimpleNamespace
-
-import httpx
 import pytest
-from textual.app import App
 from textual.widgets import Input
 
-from scale_tui.api import ScaleClient
 from scale_tui.core import log_search
-from scale_tui.core.cluster import ClusterFacts
-from scale_tui.core.refresh_policy import DEFAULT_POLICY
 from scale_tui.screens import log as log_screen
 from scale_tui.screens.log import LogScreen
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
-from tests.pilot import wait_until
+from tests.fakes import BAD_UTF8, FakeScale
+from tests.pilot import HostApp, wait_until
 from tests.tui.conftest import plain_text
 
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-ES_CAP = 10_000
-BAD_UTF8 = b"<not utf-8>"
 
-
-def es_time(ts: datetime) -> str:
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
-
-
-class FakeScale:
-    """One execution (id 41, job 9 exe 1) and its log, served like Scale + Elasticsearch."""
-
-    def __init__(self, *, status: str = "RUNNING", started: bool = True) -> None:
-        self.lines: list[tuple[datetime, int, str, str]] = []
-        self.status = status
-        self.started = started
-        self.down = False
-        self.log_requests: list[httpx.Request] = []
-
-    def write(self, messages, *, stream: str = "stdout", per_ms: int = 1) -> None:
-        """Append lines, ``per_ms`` of them sharing each millisecond timestamp."""
-        base = len(self.lines)
-        for i, message in enumerate(messages):
-            n = base + i
-            ts = T0 + timedelta(milliseconds=n // per_ms)
-            self.lines.append((ts, n % per_ms, stream, message))
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        if path == "/v6/jobs/9/executions/1/":
-            return httpx.Response(200, json={
-                "id": 41, "exe_num": 1, "status": self.status,
-                "started": es_time(T0) if self.started else None,
-            })
-        if path.startswith("/v6/job-executions/41/logs/"):
-            self.log_requests.append(request)
-            if not self.started:
-                return httpx.Response(204)
-            stream = path.rstrip("/").rsplit("/", 1)[1]
-            since = request.url.params.get("started")
-            first = 0
-            if since:  # inclusive, as Elasticsearch's range query in Scale
-                first = bisect_left(self.lines, datetime.fromisoformat(since), key=lambda x: x[0])
-            hits = []
-            for ts, order, s, m in islice(self.lines, first, None):
-                if stream in ("combined", s):
-                    hits.append({"_source": {"@timestamp": es_time(ts), "scale_order_num": order,
-                                             "stream": s, "message": m}})
-                    if len(hits) == ES_CAP:
-                        break
-            if not hits:
-                return httpx.Response(204)
-            body = json.dumps({"hits": {"total": len(hits), "hits": hits}}, ensure_ascii=False)
-            # BAD_UTF8 in a message stands for bytes that are not UTF-8 at all
-            return httpx.Response(200, content=body.encode().replace(BAD_UTF8, b"\xff\xc3("))
-        return httpx.Response(404, json={"detail": "Not found."})
-
-
-class LogApp(App):
-    """Just enough of ScaleApp (screens/host.py's ConsoleHost) for the log screen alone."""
-
-    def __init__(self, client: ScaleClient, screen: LogScreen, log_buffer: int = 100_000) -> None:
-        super().__init__()
-        self.client = client
-        self.profile_name = "test"
-        self.profile = SimpleNamespace(log_buffer=log_buffer, url="http://scale.test")
-        self.read_only = False
-        self.refresh_interval = 5.0
-        self.refresh_policy = DEFAULT_POLICY
-        self.tz = UTC
-        self.cluster = ClusterFacts()
-        self._log_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._log_screen)
-
-
-def client_for(scale: FakeScale) -> ScaleClient:
-    # no retries inside the client: the screen's own schedule is under test
-    return ScaleClient("http://scale.test", transport=httpx.MockTransport(scale.handle),
-                       max_tries=1)
+def log_scale(*, status: str = "RUNNING", started: bool = True) -> FakeScale:
+    """The fake Scale with one execution (id 41, job 9 exe 1) and its (empty) log."""
+    scale = FakeScale()
+    scale.execution(41, job_id=9, exe_num=1, status=status, started=started)
+    return scale
 
 
 def status_text(screen: LogScreen) -> str:
@@ -123,18 +36,18 @@ def messages(view: LogView) -> list[str]:
     return [line.message for line in view.buffer]
 
 
-def open_log(scale: FakeScale, *, known_end: bool = True, **kwargs) -> tuple[LogApp, LogScreen]:
+def open_log(scale: FakeScale, *, known_end: bool = True, **kwargs) -> tuple[HostApp, LogScreen]:
     ids = {"job_id": 9, "exe_num": 1} if known_end else {}
     screen = LogScreen(41, **ids)
     screen.poll_interval = 3600  # polls happen when a test presses r, never on a timer
-    return LogApp(client_for(scale), screen, **kwargs), screen
+    return HostApp(scale.client(), screen, **kwargs), screen
 
 
 # -- loading and following -------------------------------------------------------------------
 
 
 async def test_fifty_thousand_lines_load_with_none_lost_or_repeated():
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     # 7 lines per millisecond: every 10,000-line answer ends inside a shared timestamp
     scale.write((f"tile {i}" for i in range(50_000)), per_ms=7)
     app, screen = open_log(scale)
@@ -147,7 +60,7 @@ async def test_fifty_thousand_lines_load_with_none_lost_or_repeated():
 
 
 async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
-    scale = FakeScale()
+    scale = log_scale()
     scale.write(f"first {i}" for i in range(100))
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -188,13 +101,13 @@ async def test_new_lines_follow_pause_on_scroll_up_and_resume_on_end():
 
 
 async def test_polling_stops_when_the_execution_has_ended_and_nothing_is_new():
-    scale = FakeScale()
+    scale = log_scale()
     scale.write(["working"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
         await wait_until(pilot, lambda: screen.view.buffer.total == 1)
         scale.write(["last words"], stream="stderr")
-        scale.status = "FAILED"
+        scale.executions[41].status = "FAILED"
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.view.buffer.total == 2)
         assert screen.tail.phase == "following"  # lines came: not over until a poll brings none
@@ -209,13 +122,13 @@ async def test_polling_stops_when_the_execution_has_ended_and_nothing_is_new():
 
 
 async def test_a_204_before_the_execution_starts_says_waiting():
-    scale = FakeScale(started=False)
+    scale = log_scale(started=False)
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
         await wait_until(pilot, lambda: len(scale.log_requests) >= 1)
         await pilot.pause()
         assert status_text(screen).startswith("waiting for the execution to start")
-        scale.started = True
+        scale.executions[41].started = True
         scale.write(["hello"])
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.view.buffer.total == 1)
@@ -223,7 +136,7 @@ async def test_a_204_before_the_execution_starts_says_waiting():
 
 
 async def test_network_errors_show_back_off_and_keep_every_line():
-    scale = FakeScale()
+    scale = log_scale()
     scale.write(f"kept {i}" for i in range(30))
     app, screen = open_log(scale, known_end=False)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -249,8 +162,8 @@ async def test_network_errors_show_back_off_and_keep_every_line():
 
 
 async def test_an_unknown_execution_stops_polling_and_says_so():
-    scale = FakeScale()
-    app = LogApp(client_for(scale), LogScreen(404))
+    scale = log_scale()
+    app = HostApp(scale.client(), LogScreen(404))
     async with app.run_test(size=(100, 20)) as pilot:
         screen = app.screen
         await wait_until(pilot, lambda: screen.tail.phase == "stopped")
@@ -259,7 +172,7 @@ async def test_an_unknown_execution_stops_polling_and_says_so():
 
 
 async def test_lines_beyond_ten_thousand_at_one_instant_are_reported_missing():
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write((f"same instant {i}" for i in range(10_005)), per_ms=20_000)
     scale.write(["a later line"])  # 10,005th: next millisecond
     app, screen = open_log(scale)
@@ -275,7 +188,7 @@ async def test_lines_beyond_ten_thousand_at_one_instant_are_reported_missing():
 
 
 def numbered_log() -> FakeScale:
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     for i in range(200):
         scale.write([f"step {i} {'ERROR disk full' if i % 20 == 3 else 'ok'}"],
                     stream="stderr" if i % 20 == 3 else "stdout")
@@ -362,7 +275,7 @@ async def test_stream_key_shows_one_stream_without_a_request():
 
 async def test_dropped_lines_are_announced_and_save_writes_what_is_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("SCALE_TUI_DATA_DIR", str(tmp_path))
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(f"n {i}" for i in range(2500))
     app, screen = open_log(scale, log_buffer=1000)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -397,7 +310,7 @@ async def test_save_to_a_bad_path_says_why_and_keeps_the_typed_path(tmp_path):
 
 
 async def test_copy_sends_the_line_or_the_log_as_shown():
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(["plain", "\x1b[2Jclear screen"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -411,7 +324,7 @@ async def test_copy_sends_the_line_or_the_log_as_shown():
 async def test_a_megabyte_line_is_cut_on_screen_and_saved_whole(tmp_path, monkeypatch):
     monkeypatch.setenv("SCALE_TUI_DATA_DIR", str(tmp_path))
     huge = "0123456789" * 100_000
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(["before", huge, "after"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -431,8 +344,8 @@ async def test_a_megabyte_line_is_cut_on_screen_and_saved_whole(tmp_path, monkey
 
 
 async def test_bytes_that_are_not_utf8_show_as_replacement_characters():
-    scale = FakeScale(status="COMPLETED")
-    scale.write(["ok", f"bad {BAD_UTF8.decode()} bytes", "still ok"])
+    scale = log_scale(status="COMPLETED")
+    scale.write(["ok", f"bad {BAD_UTF8} bytes", "still ok"])
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:
         await wait_until(pilot, lambda: screen.tail.phase == "complete")
@@ -445,7 +358,7 @@ async def test_bytes_that_are_not_utf8_show_as_replacement_characters():
 
 
 def hostile_log() -> FakeScale:
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write([
         "[bold red]not bold[/] [link=http://evil.example]not a link[/link]",
         "\x1b[31mnot red\x1b[0m \x1b]0;pwned title\x07 \x1b]52;c;ZXZpbA==\x07",
@@ -468,7 +381,7 @@ def test_markup_and_escapes_render_literally(snap_compare, frozen_clock):
 
 
 def test_paused_with_find_open_and_older_lines_dropped(snap_compare, frozen_clock):
-    scale = FakeScale()
+    scale = log_scale()
     scale.write(f"early output {i}" for i in range(300))  # 300 of these fall off the buffer
     for i in range(1000):
         failing = i % 20 == 3
@@ -513,7 +426,7 @@ async def test_no_escape_byte_reaches_the_rendered_lines():
 
 @pytest.mark.parametrize("width", [60, 110])
 async def test_wrap_shows_a_long_line_on_several_rows(width):
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(["short", "y" * 300])
     app, screen = open_log(scale)
     async with app.run_test(size=(width, 16)) as pilot:
@@ -532,7 +445,7 @@ async def test_a_big_buffer_is_searched_when_typing_pauses_and_enter_does_not_wa
     monkeypatch,
 ):
     monkeypatch.setattr(log_screen, "_TYPING_PAUSE", 3600)  # the pause never comes by itself
-    scale = FakeScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(f"row {i} {'needle' if i % 1000 == 0 else 'hay'}" for i in range(30_000))
     app, screen = open_log(scale)
     async with app.run_test(size=(100, 20)) as pilot:

@@ -260,23 +260,21 @@ QUEUE_TYPES = [  # as Scale lists them: oldest first, over two pages
 
 async def test_queue_form_offers_every_active_version_newest_first():
     import httpx
-    from textual.app import App
     from textual.widgets import OptionList
 
-    from scale_tui.api import ScaleClient
     from scale_tui.screens.queue_job import QueueJobScreen
+    from tests.fakes import FakeScale
+    from tests.pilot import HostApp
 
     def answer(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/v6/job-types/":
-            page = int(request.url.params.get("page", 1))
-            assert request.url.params.get("is_active") == "true"
-            more = "http://scale.test/v6/job-types/?page=2" if page == 1 else None
-            return httpx.Response(200, json={"count": 8, "next": more, "previous": None,
-                                             "results": QUEUE_TYPES[page - 1]})
-        return httpx.Response(404, json={"detail": "Not found."})
+        page = int(request.url.params.get("page", 1))
+        assert request.url.params.get("is_active") == "true"
+        more = "http://scale.test/v6/job-types/?page=2" if page == 1 else None
+        return httpx.Response(200, json={"count": 8, "next": more, "previous": None,
+                                         "results": QUEUE_TYPES[page - 1]})
 
-    client = ScaleClient("http://scale.test", transport=httpx.MockTransport(answer))
-    app = App()
+    client = FakeScale().on("GET", "/v6/job-types/", answer).client(max_tries=3)
+    app = HostApp()
     async with app.run_test(size=(130, 40)) as pilot:
         await app.push_screen(QueueJobScreen(client))
         await pilot.pause()
@@ -295,10 +293,9 @@ async def test_queue_form_offers_every_active_version_newest_first():
 
 async def test_copy_takes_the_line_drawn_as_the_cursor():
     from tests.pilot import wait_until
-    from tests.tui.test_log_screen import FakeScale as LogScale
-    from tests.tui.test_log_screen import open_log
+    from tests.tui.test_log_screen import log_scale, open_log
 
-    scale = LogScale(status="COMPLETED")
+    scale = log_scale(status="COMPLETED")
     scale.write(f"line {i}" for i in range(200))
     app, screen = open_log(scale)
     async with app.run_test(size=(80, 20)) as pilot:
