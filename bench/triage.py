@@ -82,7 +82,7 @@ def _watched() -> list[tuple[object, str]]:
 async def measure(url: str, window: str, runs: int) -> dict[str, list]:
     from scale_tui.app import ScaleApp, freeze_startup_heap
     from scale_tui.core.config import Profile
-    from scale_tui.screens.triage import TriageScreen
+    from scale_tui.screens.triage import TriageMemory, TriageScreen
 
     freeze_startup_heap()
     watched = _watched()
@@ -91,7 +91,7 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list]:
     app = ScaleApp("bench", Profile(url=url, refresh_interval=3600))
     async with app.run_test(size=(160, 50)) as pilot:
         await _settle(pilot, app)
-        app.triage_memory.window_text = window
+        app.triage_memory = TriageMemory(window_text=window)
         app.open_triage()
         screen = app.screen
         assert isinstance(screen, TriageScreen)
@@ -114,8 +114,9 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list]:
             stall = trace.worst()
             results["stall_ms"].append(stall.wall_ms)
             results["stalls"].append(stall)
-            print(f"  run {run + 1}: {results['seconds'][-1]:.2f} s, worst stall {stall.report()}",
-                  flush=True)
+            full = [cpu for name, _, _, cpu in trace.spans if "generation 2" in name]
+            print(f"  run {run + 1}: {results['seconds'][-1]:.2f} s, {len(full)} full collections "
+                  f"({sum(full):.0f} ms CPU), worst stall {stall.report()}", flush=True)
             idle: list[float] = []  # the same ticker with nothing to do: the machine's share
             async with loop_stalls(idle):
                 await asyncio.sleep(results["seconds"][-1])

@@ -332,28 +332,55 @@ def group_failures(jobs: Iterable[FailedJob | JobBrief], window: Window,
     example (its newest failure) and its failures per bucket (the same buckets for every group,
     so rows compare). Sorted by `sort` (see `sort_groups`)."""
     grouping = tuple(grouping)
-    identity = [_IDENTITY[d] for d in grouping]
+    key_of = _key_function([_IDENTITY[d] for d in grouping])
     groups: dict[tuple, Group] = {}
     compact = Compactor()
-    for job in jobs:
-        job = compact(job)
-        key = tuple(part(job) for part in identity)
+    start, end = window.start, window.end
+    length = window.length.total_seconds()
+    last_bucket = buckets - 1
+    for job in jobs:  # failure_time and bucket_index inlined: 10,000 jobs, in a worker thread
+        if type(job) is not tuple:
+            job = compact(job)
+        key = key_of(job)
         group = groups.get(key)
-        if group is None:  # key objects only once per group: 10,000 jobs group in ~20 ms
+        if group is None:  # key objects only once per group
             keys = _keys(job)
             group = groups[key] = Group(key=key, buckets=[0] * buckets, dimensions=grouping,
                                         **{_FIELD[d]: keys[d] for d in grouping})
-        moment = failure_time(job, window)
+        ended = job[_ENDED]
+        moment = (ended if ended is not None and start <= ended <= end
+                  else job[_MODIFIED] or ended or end)
+        offset = (moment - start).total_seconds()
+        group.buckets[0 if length <= 0 or offset <= 0
+                      else min(last_bucket, int(offset * buckets // length))] += 1
         group.count += 1
         job_id = job[_ID]
         group.job_ids.append(job_id)
-        group.buckets[bucket_index(moment, window, buckets)] += 1
         if group.first is None or moment < group.first:
             group.first = moment
         if group.last is None or moment > group.last or (
                 moment == group.last and job_id > (group.example_job_id or 0)):
             group.last, group.example_job_id = moment, job_id
     return sort_groups(list(groups.values()), sort)
+
+
+def _key_function(identity: list[Callable[[FailedJob], Any]]) -> Callable[[FailedJob], tuple]:
+    if len(identity) == 1:
+        (one,) = identity
+        return lambda job: (one(job),)
+    if len(identity) == 2:
+        first, second = identity
+        return lambda job: (first(job), second(job))
+    return lambda job: tuple(part(job) for part in identity)
+
+
+def chart(groups: Iterable[Group], buckets: int = BUCKETS) -> list[int]:
+    """Every failure of the window per bucket, from its groups (each failure is in exactly one
+    group, whatever the grouping): `all_buckets` without reading the jobs again."""
+    counts = [0] * buckets
+    for group in groups:
+        counts = [a + b for a, b in zip(counts, group.buckets, strict=True)]
+    return counts
 
 
 def all_buckets(jobs: Iterable[FailedJob | JobBrief], window: Window,

@@ -174,7 +174,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         def work() -> tuple[list[triage.Group], list[int], list]:
             groups = triage.group_failures(failures.jobs, failures.window, grouping, sort=sort)
             rows = row_cells(groups, grouping, len(failures.jobs), now, tz, shown)
-            return groups, triage.all_buckets(failures.jobs, failures.window), rows
+            return groups, triage.chart(groups), rows
 
         return await asyncio.to_thread(work)
 

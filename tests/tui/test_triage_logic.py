@@ -116,6 +116,31 @@ def test_same_buckets_in_every_row_and_the_header_chart_is_their_sum():
     assert total[2] == 1 and total[3] == 1 and total[4] == 1  # 22 h, 21 h, 20 h ago
 
 
+EDGES = [  # the window's start and end, a bucket edge and just before it, outside it
+    failed(21, DAY.start), failed(22, DAY.end), failed(23, hours_ago(23)),
+    failed(24, hours_ago(23) - timedelta(microseconds=1)),
+    failed(25, hours_ago(1), ended=hours_ago(30)),  # ended before the window: last_modified
+    failed(26, hours_ago(2), error=None, node=None, job_type=None),
+]
+
+
+@pytest.mark.parametrize("grouping", triage.GROUPINGS)
+def test_groups_bucket_each_failure_as_failure_time_and_bucket_index_say(grouping):
+    jobs = JOBS + EDGES
+    compact = triage.Compactor()
+    for given in (jobs, [compact(job) for job in jobs]):  # models (scripts) or a load's tuples
+        groups = triage.group_failures(given, DAY, grouping)
+        for group in groups:
+            mine = [job for job in jobs if job.id in group.job_ids]
+            expected = [0] * triage.BUCKETS
+            for job in mine:
+                expected[triage.bucket_index(triage.failure_time(job, DAY), DAY)] += 1
+            assert group.buckets == expected and group.count == len(mine)
+            assert group.last == max(triage.failure_time(job, DAY) for job in mine)
+        assert triage.chart(groups) == triage.all_buckets(jobs, DAY)
+        assert sum(triage.chart(groups)) == len(jobs)
+
+
 def test_a_window_crossing_midnight_buckets_by_the_window_not_the_clock():
     start = datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
     window = triage.Window(start, start + timedelta(hours=1))
