@@ -58,6 +58,7 @@ class HostApp(App):
         self.read_only = read_only
         self.refresh_interval = 5.0
         self.refresh_policy = DEFAULT_POLICY
+        self.idle = False  # never idle here (tests/tui/test_idle.py covers idle on ScaleApp)
         self.page_size = 40
         self.tz = UTC
         self.cluster = ClusterFacts()

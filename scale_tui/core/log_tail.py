@@ -5,8 +5,9 @@ returns the new lines of one 10,000-line page at most), ``check_end`` (has the e
 and the exception types that mean "stop" and "try again later", and reports to its ``LogTailOwner``.
 
 The rules (docs/scale.md §5 and the product's promises):
-- poll every ``interval`` seconds; after a (nearly) full page ask again at once, so a long log
-  shows page by page instead of after its last page;
+- poll every ``interval`` seconds (slower while the console is idle: the owner's
+  ``poll_wait``, by the rule in ``scale_tui.core.refresh_policy``); after a (nearly) full page
+  ask again at once, so a long log shows page by page instead of after its last page;
 - when a poll brings nothing, ask whether the execution has ended; once it has, poll once more
   (lines written just before the end) and stop when that brings nothing;
 - after an error wait as long as the owner says (its `Connection`, on the console's one schedule
@@ -36,6 +37,10 @@ class LogTailOwner(Protocol):
 
     def tail_stopped(self, error: Exception | None) -> None:
         """No more polling: the log is complete (``None``) or cannot be read (``error``)."""
+
+    def poll_wait(self, interval: float) -> float:
+        """Seconds until the next poll of a healthy log polled every ``interval``: longer while
+        nobody looks (the console's idle rule, ``scale_tui.core.refresh_policy``)."""
 
 
 class LogTail:
@@ -91,7 +96,7 @@ class LogTail:
                 continue
             first = False
             if not ended and len(lines) <= PAGE_CAP // 2:
-                await self._sleep(self.interval)
+                await self._sleep(self.owner.poll_wait(self.interval))
 
     async def _sleep(self, seconds: float) -> None:
         self._wake.clear()

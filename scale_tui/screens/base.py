@@ -117,6 +117,23 @@ class ConsoleScreen(Guarded, Screen):
     def clock_text(self, moment) -> str:
         return format_clock(moment, self.console.tz)
 
+    # ---- idle (core/refresh_policy.py): a screen that follows the rule slows down and says so
+
+    def poll_wait(self, interval: float) -> float:
+        """Seconds until the next poll of a healthy screen that polls every `interval`: the
+        idle pace while nobody looks (the terminal lost focus, or no key for 10 minutes), and
+        the header says which."""
+        idle = self.console.idle
+        self.show_idle(idle)
+        return self.console.refresh_policy.with_interval(interval).wait(idle=idle)
+
+    def show_idle(self, idle: bool | None = None) -> None:
+        """Say in the header whether the console is idle and so refreshes slowly."""
+        idle = self.console.idle if idle is None else idle
+        words = self.console.refresh_policy.idle_text() if idle else ""
+        for header in self.query(ConsoleHeader):
+            header.show_pace(words, header.info.counts)
+
 
 
 class RefreshingScreen(ConsoleScreen):
@@ -149,8 +166,9 @@ class RefreshingScreen(ConsoleScreen):
         raise NotImplementedError
 
     def next_refresh(self, data: Any) -> float | None:
-        """Seconds until the next refresh after `data` (None: it can no longer change)."""
-        return self.connection.policy.next_refresh()
+        """Seconds until the next refresh after `data` (None: it can no longer change); slower
+        while the console is idle (core/refresh_policy.py, the jobs screen's rule)."""
+        return self.connection.policy.wait(idle=self.console.idle)
 
     def show(self, data: Any) -> None:
         raise NotImplementedError
@@ -178,6 +196,7 @@ class RefreshingScreen(ConsoleScreen):
         return self.next_refresh(data)
 
     def on_refreshing_screen_fetched(self, message: Fetched) -> None:
+        self.show_idle()
         if message.error is None:
             self.refresh_succeeded()
             self.show(message.data)
@@ -206,6 +225,14 @@ class RefreshingScreen(ConsoleScreen):
     def on_screen_resume(self) -> None:
         if self.loop is not None:
             self.loop.resume()
+
+    def activity_changed(self, woke: bool) -> None:
+        """The operator left or came back (ScaleApp): the header says whether the screen is
+        idle; back, it refreshes at once and then at the normal rate."""
+        self.show_idle()
+        if woke and self.loop is not None and not self.loop.paused \
+                and not self.loop.suspended:
+            self.loop.now()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -191,6 +191,13 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
         if self._loop is not None:
             self._loop.wake()
 
+    def activity_changed(self, woke: bool) -> None:
+        """Idle or back (ScaleApp, core/refresh_policy.py): the header says which; back, the
+        log is polled at once (the slower pace is `poll_wait`, ConsoleScreen)."""
+        self.show_idle()
+        if woke:
+            self.action_poll_now()
+
     # -- what the screen says ------------------------------------------------------------------
 
     def _show_title(self) -> None:

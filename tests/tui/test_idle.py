@@ -128,3 +128,59 @@ async def test_counts_are_not_asked_while_the_page_is_unchanged(make_app, frozen
             await settle(pilot, app)
             assert count_requests(scale) == first + 7  # the page changed: counts again
             assert "counts " not in header(app)
+
+
+# ---- the same rule on the screens pushed over the jobs list (issue 15, "Build")
+
+async def test_details_screens_slow_down_while_idle_and_refresh_at_once_on_return(make_app,
+                                                                                  frozen_clock):
+    from scale_tui.screens.execution_details import ExecutionDetailsScreen
+    from scale_tui.screens.job_details import JobDetailsScreen
+    from tests.fakes import page, respond
+    from tests.pilot import wait_until
+
+    scale = FakeScale([job_payload(3)])
+    scale.on("GET", r"/v6/jobs/3/", respond(job_payload(3)))
+    scale.on("GET", r"/v6/jobs/3/executions/", respond(page([scale.execution(
+        30, job_id=3, exe_num=1, status="RUNNING").details()])))
+    app = make_app(client=scale.client(), refresh_interval=5.0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        for open_screen, kind in ((lambda: app.open_job(3), JobDetailsScreen),
+                                  (lambda: app.open_execution(3, 1), ExecutionDetailsScreen)):
+            open_screen()
+            await wait_until(pilot, lambda: isinstance(app.screen, kind)  # noqa: B023
+                             and app.screen.last_refresh is not None)
+            screen = app.screen
+            assert await screen.load() == 5.0 and IDLE not in header(app)
+            app.post_message(events.AppBlur())
+            await wait_until(pilot, lambda: IDLE in header(app))
+            assert await screen.load() == 60.0  # the next refresh is a minute away
+            seen = len(scale.requests)
+            app.post_message(events.AppFocus())
+            await wait_until(pilot, lambda: len(scale.requests) > seen)  # noqa: B023  at once
+            assert IDLE not in header(app)
+            assert await screen.load() == 5.0
+
+
+async def test_the_log_polls_slowly_while_idle_and_at_once_on_return(make_app):
+    from tests.pilot import wait_until
+
+    scale = FakeScale([job_payload(9)])
+    scale.execution(41, job_id=9, exe_num=1, status="RUNNING").write(["one", "two"])
+    app = make_app(client=scale.client(), refresh_interval=5.0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        app.open_log(41, job_id=9, exe_num=1)
+        await wait_until(pilot, lambda: len(scale.log_requests) >= 1)
+        screen = app.screen
+        assert screen.poll_wait(screen.poll_interval) == screen.poll_interval == 2.0
+        assert IDLE not in header(app)
+        app.post_message(events.AppBlur())
+        await wait_until(pilot, lambda: IDLE in header(app))
+        assert screen.poll_wait(screen.poll_interval) == 60.0  # the tail sleeps a minute
+        seen = len(scale.log_requests)
+        app.post_message(events.AppFocus())
+        await wait_until(pilot, lambda: len(scale.log_requests) > seen)  # at once
+        assert IDLE not in header(app)
+        assert screen.poll_wait(screen.poll_interval) == 2.0
