@@ -18,7 +18,7 @@ demo: $(STAMP)
 ## test: set up the virtualenv and run the tests and the layering contract
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
 lint: $(STAMP)
 	$(BIN)/ruff check scale_tui server_stub tests bench

@@ -39,3 +39,19 @@ def fresh_stub():
 
     with StubServer(jobs=300, seed=7, simulate=False) as server:
         yield server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep captured output UTF-8-safe, so a report can cross to the controller under xdist.
+
+    Hostile-text tests log lone surrogates on purpose (the console must survive them); execnet
+    refuses to send a string it cannot encode, which would end the whole run.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [(title, _utf8_safe(text)) for title, text in report.sections]
+
+
+def _utf8_safe(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
