@@ -7,6 +7,16 @@ when a poll brings nothing, and stops once the execution has ended and a poll af
 nothing new. Errors keep every line and retry on the console's one schedule; the shared header
 says how fresh the log is, as on every live screen (`screens/base.py`).
 
+Worker -> message -> handler: the follow worker only asks the server; what ``LogTail`` reports
+(``take_lines``, ``poll_failed``, ``tail_stopped``) and the execution's status are posted as
+messages (``LinesArrived``, ``PollFailed``, ``TailStopped``, ``ExecutionChecked``) whose handlers
+draw; a message to a screen that has been popped is dropped (``screens/guard.py``).
+
+The view toggles and the find are reactives: ``stream``, ``show_timestamps`` and ``wrap``
+(the last two bound to the ``LogView``'s own), ``pattern`` and ``filtering``; their watchers
+redraw. Follow/pause is the view's (``LogView.following``: scrolling up pauses it), which tells
+the screen with ``LogView.FollowChanged``.
+
 The stream key filters locally instead of refetching: the combined log already holds both
 streams in order, so switching is instant, costs no request, keeps the scroll position and the
 single follower, and save writes exactly what the buffer holds.
@@ -15,23 +25,26 @@ single follower, and save writes exactly what the buffer holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Static
 
 from scale_tui.api import FINAL_STATUSES, LOG_STREAMS, LogFollower, LogLine, NotFound, ScaleError
-from scale_tui.core import locations
+from scale_tui.core import clock, locations
 from scale_tui.core.log_buffer import DEFAULT_MAX_LINES
 from scale_tui.core.log_search import LogPattern
 from scale_tui.core.log_status import POLL_INTERVAL, TailState, dropped_notice
 from scale_tui.core.log_tail import LogTail
 from scale_tui.core.sanitize import display_text, printable
 from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.save_log import SaveLogScreen, default_log_name
 from scale_tui.widgets.console_footer import ConsoleFooter
 from scale_tui.widgets.log.find import FindBar
@@ -64,6 +77,44 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
     LogScreen #log-status.-paused { background: $warning 25%; color: $text; }
     LogScreen #log-status.-error { color: $text-error; }
     """
+    stream: var[str] = var("combined", init=False)
+    """combined | stdout | stderr: which lines are shown (filtered here, never refetched)."""
+    show_timestamps: var[bool] = var(False, init=False)
+    wrap: var[bool] = var(False, init=False)
+    pattern: var[LogPattern] = var(LogPattern, init=False, always_update=True)
+    """The find as typed (searched at once, or when typing pauses in a big buffer)."""
+    filtering: var[bool] = var(False, init=False)
+    """Only the lines matching `pattern` are shown."""
+
+    class LinesArrived(ScreenData):
+        """One poll's lines (maybe none); `total` lines so far, `skipped` instants Scale cannot
+        page past."""
+
+        def __init__(self, lines: list[LogLine], total: int, skipped: list[datetime]) -> None:
+            super().__init__()
+            self.lines, self.total, self.skipped = lines, total, skipped
+
+    class PollFailed(ScreenData):
+        """A poll or status check failed; the next try is in `retry_in` seconds."""
+
+        def __init__(self, error: Exception, retry_in: float) -> None:
+            super().__init__()
+            self.error, self.retry_in = error, retry_in
+
+    class TailStopped(ScreenData):
+        """No more polling: the log is complete (`error` None) or cannot be read."""
+
+        def __init__(self, error: Exception | None) -> None:
+            super().__init__()
+            self.error = error
+
+    class ExecutionChecked(ScreenData):
+        """How the execution stands (`started`: it has a start time)."""
+
+        def __init__(self, status: str | None, started: bool) -> None:
+            super().__init__()
+            self.status, self.started = status, started
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="log.back"),
         Binding("f", "follow", "Follow on/off", id="log.follow"),
@@ -90,9 +141,6 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
         self.exe_num = exe_num
         self.log_title = title
         self.poll_interval = POLL_INTERVAL
-        self.stream = "combined"
-        self.filtering = False
-        self.pattern = LogPattern()
         self.tail = TailState(knows_end=job_id is not None and exe_num is not None)
         self._loop: LogTail | None = None
         self._follower: LogFollower | None = None
@@ -104,7 +152,8 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
         yield self.make_header(context="log", interval=self.poll_interval)
         yield Static(id="log-title")
         yield Static(id="log-dropped")
-        view = LogView(max_lines, id="log-view")
+        view = LogView(max_lines, id="log-view").data_bind(LogScreen.show_timestamps,
+                                                           LogScreen.wrap)
         view.tz = self.console.tz
         yield view
         yield FindBar(id="log-find")
@@ -137,39 +186,67 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
         self._loop.interval = self.poll_interval
         await self._loop.run()
 
-    # LogTailOwner: what the follow loop reports
+    # LogTailOwner: what the follow loop reports, in the follow worker: posted, never drawn
 
     def take_lines(self, lines: Sequence[LogLine]) -> None:
+        follower = self._follower
+        self.post_message(self.LinesArrived(list(lines), follower.total, list(follower.skipped)))
+
+    def poll_failed(self, error: Exception) -> float:
+        # The failure on the screen's Connection (the one schedule); the handler says it.
+        retry_in = self.connection.failed(error, clock.now())
+        self.post_message(self.PollFailed(error, retry_in))
+        return retry_in
+
+    def tail_stopped(self, error: Exception | None) -> None:
+        if error is not None:
+            self.connection.failed_for_good(error)
+        self.post_message(self.TailStopped(error))
+
+    async def _check_execution(self, client) -> bool:
+        """Ask Scale how the execution stands; True once it has ended."""
+        execution = await client.get_job_execution(self.job_id, self.exe_num)
+        self.post_message(self.ExecutionChecked(execution.status, execution.started is not None))
+        return execution.status in FINAL_STATUSES
+
+    # handlers: what the follow loop said, drawn
+
+    def on_log_screen_lines_arrived(self, message: LinesArrived) -> None:
         """One poll's lines into the view (one batch), and what that means for the status."""
         self.tail.error, self.tail.retry_in = None, None
         self.refresh_succeeded()
-        self._note_skipped()
-        if lines:
-            self.view.append(lines)
+        self._note_skipped(message.skipped)
+        if message.lines:
+            self.view.append(message.lines)
             self.tail.phase = "following"
             self._show_dropped()
             if self.pattern.active:
                 self._show_find_result()  # new lines may match
-        elif self._follower.total == 0 and self.tail.phase != "no-output":
+        elif message.total == 0 and self.tail.phase != "no-output":
             self.tail.phase = "waiting"
         self._show_status()
 
-    def poll_failed(self, error: Exception) -> float:
-        retry_in = self.refresh_failed(error)
-        self.tail.error, self.tail.retry_in = str(error), retry_in
+    def on_log_screen_poll_failed(self, message: PollFailed) -> None:
+        self.show_failure()
+        self.tail.error, self.tail.retry_in = str(message.error), message.retry_in
         self._show_status()
-        return retry_in
 
-    def tail_stopped(self, error: Exception | None) -> None:
+    def on_log_screen_tail_stopped(self, message: TailStopped) -> None:
+        error = message.error
         self.tail.phase = "complete" if error is None else "stopped"
         if error is not None:
-            self.connection.failed_for_good(error)
             self.show_freshness()
         self.tail.error, self.tail.retry_in = (None if error is None else str(error)), None
         self._show_status()
 
-    def _note_skipped(self) -> None:
-        for instant in self._follower.skipped[len(self._skipped) :]:
+    def on_log_screen_execution_checked(self, message: ExecutionChecked) -> None:
+        self.tail.execution_status = message.status
+        if self.tail.phase in ("connecting", "waiting") and message.started:
+            self.tail.phase = "no-output"
+        self._show_title()
+
+    def _note_skipped(self, skipped: list[datetime]) -> None:
+        for instant in skipped[len(self._skipped) :]:
             # Scale's only cursor is a timestamp: past 10,000 lines at one instant it cannot page
             self._skipped.append(instant)
             self.notify(
@@ -177,15 +254,6 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
                 "return the ones after the first 10,000 at that instant, so they are missing.",
                 title="Log lines missing", severity="warning", timeout=30,
             )
-
-    async def _check_execution(self, client) -> bool:
-        """Ask Scale how the execution stands; True once it has ended."""
-        execution = await client.get_job_execution(self.job_id, self.exe_num)
-        self.tail.execution_status = execution.status
-        if self.tail.phase in ("connecting", "waiting") and execution.started is not None:
-            self.tail.phase = "no-output"
-        self._show_title()
-        return execution.status in FINAL_STATUSES
 
     def action_poll_now(self) -> None:
         if self._loop is not None:
@@ -229,9 +297,9 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
             facts.append(f"find {position}/{count:,}" if position else f"find: {_lines(count)}")
         if self.filtering:
             facts.append("filter on" if self.pattern.active else "filter: no pattern")
-        if view.show_timestamps:
+        if self.show_timestamps:
             facts.append("timestamps")
-        if view.wrap:
+        if self.wrap:
             facts.append("wrap")
         if self._skipped:
             facts.append(f"lines missing at {len(self._skipped)} timestamp(s)")
@@ -263,17 +331,23 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
 
     def action_cycle_stream(self) -> None:
         self.stream = STREAMS[(STREAMS.index(self.stream) + 1) % len(STREAMS)]
-        self.view.set_stream(None if self.stream == "combined" else self.stream)
+
+    def watch_stream(self, stream: str) -> None:
+        self.view.set_stream(None if stream == "combined" else stream)
         self._show_title()
         self._show_dropped()
         self._show_find_result()
 
     def action_toggle_timestamps(self) -> None:
-        self.view.show_timestamps = not self.view.show_timestamps
-        self._show_status()
+        self.show_timestamps = not self.show_timestamps  # the view is bound to it
 
     def action_toggle_wrap(self) -> None:
-        self.view.wrap = not self.view.wrap
+        self.wrap = not self.wrap  # the view is bound to it
+
+    def watch_show_timestamps(self) -> None:
+        self._show_status()
+
+    def watch_wrap(self) -> None:
         self._show_status()
 
     # -- find and filter -----------------------------------------------------------------------
@@ -283,19 +357,22 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
 
     def on_find_bar_changed(self, event: FindBar.Changed) -> None:
         self.pattern = event.pattern
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
-        if len(self.view.buffer) > _SEARCH_AT_ONCE:
-            # a search of a big buffer takes tens of ms: wait for a pause in the typing
-            self._search_timer = self.set_timer(_TYPING_PAUSE, self._apply_pattern)
-        else:
-            self._apply_pattern()
 
     def on_log_view_pattern_failed(self, event: LogView.PatternFailed) -> None:
         # The user's text stays in the find bar; the bar shows why nothing is found.
         self.pattern = event.pattern
-        self._show_find_result()
+
+    def watch_pattern(self, pattern: LogPattern) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if pattern is self.view.rows.pattern:  # the view set it aside (too slow): say why
+            self._show_find_result()
+        elif len(self.view.buffer) > _SEARCH_AT_ONCE:
+            # a search of a big buffer takes tens of ms: wait for a pause in the typing
+            self._search_timer = self.set_timer(_TYPING_PAUSE, self._apply_pattern)
+        else:
+            self._apply_pattern()
 
     def _apply_pattern(self) -> None:
         self._search_timer = None
@@ -316,7 +393,9 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
     def action_toggle_filter(self) -> None:
         self._flush_search()
         self.filtering = not self.filtering
-        self.view.set_pattern(self.pattern, filtering=self.filtering)
+
+    def watch_filtering(self, filtering: bool) -> None:
+        self.view.set_pattern(self.pattern, filtering=filtering)
         self._show_find_result()
 
     def action_next_match(self, backwards: bool = False) -> None:
@@ -362,7 +441,7 @@ Legend: ▌ in the gutter marks a stderr line; "… (N more chars)" ends a line 
                 self.notify(f"Saved {kept:,} lines to {path}", title="Log saved")
 
         self.app.push_screen(
-            SaveLogScreen(default, view.lines, timestamps=view.show_timestamps, summary=summary),
+            SaveLogScreen(default, view.lines, timestamps=self.show_timestamps, summary=summary),
             saved,
         )
 
