@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("scale_tui")
 
 MIN_REFRESH = 1.0
+IDLE_CHECK = 30.0  # seconds between two looks at "no key for 10 minutes" (the header says idle)
 CLEAR_ALTERNATE_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # home, erase the screen, erase scrollback
 
 
@@ -156,6 +157,12 @@ class ScaleApp(Guarded, App):
         self.activity.focus(False, self.refresh_policy, clock.now())
         self._activity_changed(False)
 
+    def _check_idle(self) -> None:
+        """Ten minutes without a key makes the console idle without any event: tell the visible
+        screen, whose header then says so (a blur says it at once, `on_app_blur`)."""
+        if self.idle:
+            self._activity_changed(False)
+
     def _activity_changed(self, woke: bool) -> None:
         """Tell the visible screen (its header says whether it is idle; on waking it refreshes
         at once). A screen takes part by defining `activity_changed(woke)`."""
@@ -202,6 +209,7 @@ class ScaleApp(Guarded, App):
                                  f"Themes: {themes}")
         for warning in self.warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
+        self.set_interval(IDLE_CHECK, self._check_idle, name="idle-check")
         if self._server is not None:
             self._wait_for_server()
         else:

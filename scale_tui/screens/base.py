@@ -121,16 +121,14 @@ class ConsoleScreen(Guarded, Screen):
 
     def poll_wait(self, interval: float) -> float:
         """Seconds until the next poll of a healthy screen that polls every `interval`: the
-        idle pace while nobody looks (the terminal lost focus, or no key for 10 minutes), and
-        the header says which."""
-        idle = self.console.idle
-        self.show_idle(idle)
-        return self.console.refresh_policy.with_interval(interval).wait(idle=idle)
+        idle pace while nobody looks (the terminal lost focus, or no key for 10 minutes). Pure:
+        a refresh worker may ask; the header is told by `show_idle` (`activity_changed`)."""
+        policy = self.console.refresh_policy.with_interval(interval)
+        return policy.wait(idle=self.console.idle)
 
-    def show_idle(self, idle: bool | None = None) -> None:
+    def show_idle(self) -> None:
         """Say in the header whether the console is idle and so refreshes slowly."""
-        idle = self.console.idle if idle is None else idle
-        words = self.console.refresh_policy.idle_text() if idle else ""
+        words = self.console.refresh_policy.idle_text() if self.console.idle else ""
         for header in self.query(ConsoleHeader):
             header.show_pace(words, header.info.counts)
 

@@ -163,7 +163,7 @@ async def test_details_screens_slow_down_while_idle_and_refresh_at_once_on_retur
             assert await screen.load() == 5.0
 
 
-async def test_the_log_polls_slowly_while_idle_and_at_once_on_return(make_app):
+async def test_the_log_polls_slowly_while_idle_and_at_once_on_return(make_app, frozen_clock):
     from tests.pilot import wait_until
 
     scale = FakeScale([job_payload(9)])
@@ -184,3 +184,7 @@ async def test_the_log_polls_slowly_while_idle_and_at_once_on_return(make_app):
         await wait_until(pilot, lambda: len(scale.log_requests) > seen)  # at once
         assert IDLE not in header(app)
         assert screen.poll_wait(screen.poll_interval) == 2.0
+        with later(601):  # ten minutes without a key: no event, the app's periodic look says it
+            assert screen.poll_wait(screen.poll_interval) == 60.0
+            app._check_idle()
+            await wait_until(pilot, lambda: IDLE in header(app))
