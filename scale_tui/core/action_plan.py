@@ -13,6 +13,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from enum import StrEnum
 from typing import Literal
 
@@ -100,8 +101,10 @@ class Plan:
         return "\n".join(lines)
 
 
-def scope_choices(kind: Kind, ctx: ActionContext) -> list[ScopeChoice]:
-    """The scopes the confirmation offers, in order; unusable ones carry their reason."""
+def scope_choices(kind: Kind, ctx: ActionContext, tz: tzinfo = UTC) -> list[ScopeChoice]:
+    """The scopes the confirmation offers, in order; unusable ones carry their reason. Times in
+    the filter's words are in `tz`, the zone of every other time on screen (the request bodies
+    are always UTC)."""
     choices: list[ScopeChoice] = []
     if ctx.cursor_job_id is not None:
         choices.append(ScopeChoice(Scope.JOB, f"job {ctx.cursor_job_id} (under the cursor)"))
@@ -109,7 +112,7 @@ def scope_choices(kind: Kind, ctx: ActionContext) -> list[ScopeChoice]:
         choices.append(ScopeChoice(Scope.MARKED, f"{_jobs(len(ctx.marked))} marked"))
     if ctx.filter is None:
         return choices
-    words = ctx.filter.describe()
+    words = ctx.filter.describe(tz)
     count = "" if ctx.matching is None else f" ({ctx.matching} matching when listed)"
     problem = _filter_problem(ctx)
     label = (
@@ -139,8 +142,10 @@ def default_scope(choices: Sequence[ScopeChoice]) -> Scope | None:
     return usable[0] if usable else None
 
 
-def plan_action(kind: Kind, ctx: ActionContext, scope: Scope, priority: int | None = None) -> Plan:
-    """The requests for `scope`. Raises InvalidFilter if the scope cannot be expressed."""
+def plan_action(kind: Kind, ctx: ActionContext, scope: Scope, priority: int | None = None,
+                tz: tzinfo = UTC) -> Plan:
+    """The requests for `scope` (its target described in `tz`). Raises InvalidFilter if the scope
+    cannot be expressed."""
     if scope is Scope.JOB and ctx.cursor_job_id is not None:
         return _by_ids(kind, scope, (ctx.cursor_job_id,), f"job {ctx.cursor_job_id}", priority)
     if scope is Scope.MARKED and ctx.marked:
@@ -160,14 +165,14 @@ def plan_action(kind: Kind, ctx: ActionContext, scope: Scope, priority: int | No
             filters = tuple(base.replace(status=[s]) for s in ctx.filter.status)
         for f in filters:
             f.to_action_body()  # raises with the reason if any request cannot be expressed
-        target = (
-            "every job" if ctx.filter.is_empty() else f"every job matching: {ctx.filter.describe()}"
-        )
+        words = ctx.filter.describe(tz)
+        target = "every job" if ctx.filter.is_empty() else f"every job matching: {words}"
         return Plan(kind, scope, target, filters, priority)
     raise InvalidFilter(f"nothing to {kind}: no job for scope {scope.value}")
 
 
-def plan_for_filter(kind: Kind, f: JobFilter, priority: int | None = None) -> Plan:
+def plan_for_filter(kind: Kind, f: JobFilter, priority: int | None = None,
+                    tz: tzinfo = UTC) -> Plan:
     """The scripts' plan (``scale-tui cancel|requeue``): the jobs a filter names. Job ids alone
     go by id in chunks, as marked jobs do in the console; anything else is one filter request.
     Raises InvalidFilter if the body cannot express the filter (never widened)."""
@@ -177,7 +182,7 @@ def plan_for_filter(kind: Kind, f: JobFilter, priority: int | None = None) -> Pl
         target = f"job {ids[0]}" if len(ids) == 1 else f"{_jobs(len(ids))} by id"
         return _by_ids(kind, Scope.MARKED, ids, target, priority)
     f.to_action_body()
-    target = "every job" if f.is_empty() else f"every job matching: {f.describe()}"
+    target = "every job" if f.is_empty() else f"every job matching: {f.describe(tz)}"
     return Plan(kind, Scope.FILTER, target, (f,), priority)
 
 

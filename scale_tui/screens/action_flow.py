@@ -71,7 +71,7 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
     # lazy, measured (docs/startup.md): the dialogs are imported at first use, not at start
     from scale_tui.screens.confirm_action import ConfirmAction
 
-    screen.app.push_screen(ConfirmAction(kind, ctx), accepted)
+    screen.app.push_screen(ConfirmAction(kind, ctx, tz=screen.app.tz), accepted)
 
 
 def request_queue_job(screen: Screen) -> None:

@@ -9,6 +9,7 @@ confirm: if more jobs match by then, the dialog shows the new numbers and asks a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -81,12 +82,14 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
     ]
     AUTO_FOCUS = "#back"  # Enter presses the focused button only; confirm is focused when ready
 
-    def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient | None = None) -> None:
+    def __init__(self, kind: Kind, ctx: ActionContext, client: ScaleClient | None = None,
+                 tz: tzinfo = UTC) -> None:
         super().__init__(classes=kind)
         self.kind = kind
         self.ctx = ctx
         self._client = client
-        self.choices = scope_choices(kind, ctx)
+        self.tz = tz  # the operator's zone: the filter's times are described in it
+        self.choices = scope_choices(kind, ctx, tz)
         self.scope = default_scope(self.choices)
         self.plan: Plan | None = None
         self.tally: dict[str, int] | None = None
@@ -198,7 +201,7 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
         try:
             if self.scope is None:
                 raise InvalidFilter(f"nothing to {self.kind}: no job under the cursor or marked")
-            self.plan = plan_action(self.kind, self.ctx, self.scope, self._priority())
+            self.plan = plan_action(self.kind, self.ctx, self.scope, self._priority(), self.tz)
         except ValueError as exc:  # InvalidFilter is a ValueError, and so is a bad priority
             error = str(exc)
         self.query_one("#error", Static).update(error)

@@ -387,7 +387,8 @@ async def _act(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
             "Give a filter, or --all-jobs (with --yes) if you mean it."
         )
         return BAD_INPUT
-    plan = plan_for_filter(verb, jf, priority)  # refuses what a body cannot say, before sending
+    # refuses what a body cannot say, before sending
+    plan = plan_for_filter(verb, jf, priority, p.zone)
     missing = await missing_job_ids(scale, jf.job_id) if jf.job_id else []
     if missing:
         ids = ", ".join(str(i) for i in missing)

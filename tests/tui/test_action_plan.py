@@ -157,3 +157,18 @@ def test_quick_filter_also_refuses_one_request_per_status():
     assert Scope.EACH_STATUS not in [c.scope for c in scope_choices("requeue", ctx)]
     with pytest.raises(InvalidFilter, match="quick filter /sam"):
         plan_action("requeue", ctx, Scope.EACH_STATUS)
+
+
+def test_the_filter_is_described_in_the_operators_zone_and_sent_in_utc():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
+    f = JobFilter(status=["FAILED"], started=start)
+    ctx = ActionContext(None, filter=f)
+    tokyo = ZoneInfo("Asia/Tokyo")  # UTC+9, no daylight saving
+    [choice] = scope_choices("requeue", ctx, tokyo)
+    assert "21:00" in choice.label and "12:00" not in choice.label
+    plan = plan_action("requeue", ctx, Scope.FILTER, tz=tokyo)
+    assert "21:00" in plan.target
+    assert plan.bodies()[0]["started"].startswith("2026-01-02T12:00:00")

@@ -212,6 +212,28 @@ async def test_one_zone_everywhere_named_in_the_header(stub_url, make_app, froze
         assert "EST" in plain_text(log.query_one("#header"))
 
 
+async def test_the_confirmation_names_filter_times_in_the_operators_zone(stub_url, make_app,
+                                                                        frozen_clock):
+    from scale_tui.core.action_plan import ActionContext
+    from scale_tui.screens.action_flow import request_action
+    from scale_tui.screens.confirm_action import ConfirmAction
+
+    app = make_app(stub_url, timezone="America/New_York")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        since = datetime(2026, 1, 2, 12, 0, tzinfo=ZoneInfo("UTC"))
+        ctx = ActionContext(None, filter=JobFilter(status=["FAILED"], started=since))
+        request_action(app.screen, "requeue", ctx)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmAction)
+        from textual.widgets import RadioButton
+
+        shown = " ".join(str(button.label) for button in dialog.query(RadioButton))
+        assert "2026-01-02 07:00" in shown  # 12:00 UTC in New York, as every other time
+        assert "2026-01-02 12:00" not in shown
+
+
 def test_zone_label_follows_daylight_saving():
     from scale_tui.core.formatting import zone, zone_label
 
