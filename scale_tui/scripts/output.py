@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from scale_tui.api import Job, LogLine
-from scale_tui.core.formatting import format_duration, format_time, zone
+from scale_tui.core import clock
+from scale_tui.core.formatting import format_duration, format_time, zone, zone_label
 from scale_tui.core.sanitize import display_text, json_text
 
 
@@ -43,9 +44,21 @@ class Printer:
         self.line(json_text(value, indent=2))
 
     def time(self, value: datetime | None) -> str:
+        """A time in a table cell: in the profile's zone, which the column's header names."""
         return format_time(value, self.zone)
 
+    def when(self, value: datetime | None) -> str:
+        """A time on its own (a fact, a note): in the profile's zone, named (``... EST``)."""
+        return self.time(value) if value is None else f"{self.time(value)} {self.zone_name(value)}"
+
+    def zone_name(self, moment: datetime | None = None) -> str:
+        """``UTC``, ``EST``, ``CEST``: the zone's name at ``moment`` (now by default)."""
+        return zone_label(self.zone, moment or clock.now())
+
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
+        """Aligned columns; a time column's header names the zone its cells are in, once (the
+        console names it once too, in its header), rather than on every row."""
+        headers = [f"{h} ({self.zone_name()})" if h in TIME_COLUMNS else h for h in headers]
         shown = [headers, *([display_text(cell) for cell in row] for row in rows)]
         widths = [max(len(row[i]) for row in shown) for i in range(len(headers))]
         for row in shown:
@@ -79,6 +92,9 @@ def job_row(job: Job, p: Printer, wide: bool = False) -> list[str]:
             p.time(job.last_modified), format_duration(job.duration), str(job.num_exes or 0)]
 
 
+TIME_COLUMNS = frozenset({"CREATED", "QUEUED", "STARTED", "ENDED", "LAST MODIFIED", "FIRST",
+                          "LAST"})
+"""Headers of table columns that hold `Printer.time` values."""
 JOB_COLUMNS = ["ID", "STATUS", "JOB TYPE", "ERROR", "LAST MODIFIED", "DURATION", "EXES"]
 WIDE_COLUMNS = ["ID", "STATUS", "JOB TYPE", "ERROR", "NODE", "CREATED", "STARTED", "ENDED",
                 "LAST MODIFIED", "DURATION", "EXES"]

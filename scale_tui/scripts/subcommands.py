@@ -273,9 +273,9 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
     facts = [
         ("Job", str(job.id)), ("Status", job.status or "-"), ("Job type", job.job_type_label),
         ("Error", job.error_text or "-"), ("Node", job.node.hostname if job.node else "-"),
-        ("Created", p.time(job.created)), ("Queued", p.time(job.queued)),
-        ("Started", p.time(job.started)), ("Ended", p.time(job.ended)),
-        ("Last modified", p.time(job.last_modified)), ("Duration", format_duration(job.duration)),
+        ("Created", p.when(job.created)), ("Queued", p.when(job.queued)),
+        ("Started", p.when(job.started)), ("Ended", p.when(job.ended)),
+        ("Last modified", p.when(job.last_modified)), ("Duration", format_duration(job.duration)),
         ("Executions", f"{job.num_exes or 0} of at most {job.max_tries or '-'}"),
     ]  # fmt: skip
     if job.error and job.error.description:
@@ -285,7 +285,7 @@ async def _job(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
     if job.batch:
         facts.append(("Batch", f"{job.batch.id} {job.batch.title or ''}".rstrip()))
     if job.is_superseded:
-        facts.append(("Superseded", p.time(job.superseded)))
+        facts.append(("Superseded", p.when(job.superseded)))
     p.facts(facts)
     if executions:
         p.line()
@@ -344,7 +344,7 @@ async def _log(scale: ScaleClient, args: argparse.Namespace, profile: Any, p: Pr
             print_line(line, args, p)
         for moment in follower.skipped[reported:]:
             p.note(
-                f"warning: over {LOG_PAGE_CAP:,} lines share the time {p.time(moment)}; "
+                f"warning: over {LOG_PAGE_CAP:,} lines share the time {p.when(moment)}; "
                 "Scale cannot return the rest of them"
             )
         reported = len(follower.skipped)

@@ -68,7 +68,7 @@ async def run_triage(scale: ScaleClient, args: argparse.Namespace, profile: Any,
     elif args.output == "csv":
         _csv(groups, counted, grouping, p)
     elif not groups:
-        p.note(f"No failed jobs from {p.time(window.start)} to {p.time(window.end)}.")
+        p.note(f"No failed jobs from {p.when(window.start)} to {p.when(window.end)}.")
     else:
         p.table(["COUNT", "SHARE", *[d.upper().replace("-", " ") for d in grouping],
                  "FIRST", "LAST", "EXAMPLE JOB"],
@@ -76,11 +76,11 @@ async def run_triage(scale: ScaleClient, args: argparse.Namespace, profile: Any,
                   *[g.dimension_text(d) for d in grouping], p.time(g.first), p.time(g.last),
                   str(g.example_job_id)] for g in groups])
         words = triage.trend(failures.total, failures.previous_total)
-        p.note(f"{failures.total} failed jobs from {p.time(window.start)} to "
-               f"{p.time(window.end)}" + (f"; {words}" if words else ""))
+        p.note(f"{failures.total} failed jobs from {p.when(window.start)} to "
+               f"{p.when(window.end)}" + (f"; {words}" if words else ""))
     if failures.cut_at is not None:
         p.note(f"warning: {failures.total} failed jobs in the window; only the newest {counted} "
-               f"were read (--cap), so failures before {p.time(failures.cut_at)} are not counted")
+               f"were read (--cap), so failures before {p.when(failures.cut_at)} are not counted")
     return OK
 
 

@@ -92,6 +92,24 @@ def test_job_shows_facts_and_executions(stub_url):
     assert err.startswith("log: scale-tui log ")
 
 
+def test_tables_and_facts_name_the_profiles_zone(stub_url):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scale_tui.core.formatting import format_time
+
+    tokyo = ZoneInfo("Asia/Tokyo")  # no daylight saving: always JST
+    code, out, _ = run(stub_url, "jobs", "--status", "FAILED", timezone="Asia/Tokyo")
+    assert code == 0
+    header = out.splitlines()[0]
+    assert "LAST MODIFIED (JST)" in header and "ID" in header and "(JST)" not in out.splitlines()[1]
+    job = httpx.get(f"{stub_url}/v6/jobs/", params={"status": "FAILED"}).json()["results"][0]
+    code, out, _ = run(stub_url, "job", str(job["id"]), timezone="Asia/Tokyo")
+    created = datetime.fromisoformat(job["created"].replace("Z", "+00:00"))
+    assert f"Created:       {format_time(created, tokyo)} JST" in out
+    assert "STARTED (JST)" in out  # the executions table
+
+
 def test_unknown_job_exits_3_with_the_server_message(stub_url):
     code, _, err = run(stub_url, "job", "99999999")
     assert code == 3
