@@ -229,6 +229,7 @@ class FakeScale(httpx.AsyncBaseTransport):
         self.down = False
         self.fault: Callable[[httpx.Request], Any] | None = None
         self.faulted = 0
+        """How many requests the fault answered (or raised for)."""
         self.delay = delay
         self.stalls: Callable[[httpx.Request], bool] = job_pages
         """Which requests `hold()` and `delay` slow down."""
@@ -311,7 +312,7 @@ class FakeScale(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if request.method == "POST":
-            self.posts.append((request.url.path, json.loads(request.content or b"{}")))
+            self.posts.append((request.url.path, _json_or_bytes(request.content)))
         counted = request.url.path == "/v6/jobs/"
         self.in_flight += counted
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -325,7 +326,11 @@ class FakeScale(httpx.AsyncBaseTransport):
             if self.down:
                 refused(request)
             if self.fault is not None:
-                answer = await _call(self.fault, request)
+                try:
+                    answer = await _call(self.fault, request)
+                except Exception:
+                    self.faulted += 1
+                    raise
                 if answer is not None:
                     self.faulted += 1
                     return answer
@@ -398,12 +403,12 @@ class FakeScale(httpx.AsyncBaseTransport):
         return page(chunk, count=len(items), more=number * size < len(items))
 
     def _post(self, request: httpx.Request) -> httpx.Response | None:
-        path, sent = request.url.path, json.loads(request.content or b"{}")
+        path, sent = request.url.path, _json_or_bytes(request.content)
         if path == "/v6/jobs/":
             return respond({"id": QUEUED_JOB_ID, "status": "QUEUED", "num_exes": 1}, 201)
         if path not in ("/v6/jobs/cancel/", "/v6/jobs/requeue/"):
             return None
-        if self.apply and "job_ids" in sent:
+        if self.apply and isinstance(sent, dict) and "job_ids" in sent:
             new = "CANCELED" if path.endswith("/cancel/") else "QUEUED"
             for job_id in sent["job_ids"]:
                 self.job(job_id)["status"] = new
@@ -412,6 +417,13 @@ class FakeScale(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         if self._stub is not None:
             await self._stub.aclose()
+
+
+def _json_or_bytes(content: bytes) -> Any:
+    try:
+        return json.loads(content or b"{}")
+    except ValueError:
+        return content
 
 
 async def _call(answer: Answer, request: httpx.Request) -> httpx.Response | None:

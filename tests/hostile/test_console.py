@@ -1,4 +1,4 @@
-"""The hostile Scale (tests/hostile/fake.py) through every screen and dialog of the console.
+"""The hostile Scale (tests/hostile/answers.py) through every screen and dialog of the console.
 
 After each step every visible cell is checked (each screen's compositor strips, and every
 Static's whole content rendered at its width, scrolled out of view or not): no ESC, BEL, C0/C1
@@ -18,7 +18,8 @@ from textual.widgets import Static
 from scale_tui.api import ScaleClient
 from scale_tui.core.sanitize import UNSAFE
 from scale_tui.screens.job_details import JobDetailsScreen
-from tests.hostile import fake
+from tests.fakes import serve
+from tests.hostile import answers as hostile
 from tests.pilot import wait_until
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -69,7 +70,7 @@ def details_loaded(app: App, job_id: int) -> bool:
 
 @pytest.fixture
 async def hostile_app(make_app):
-    client = ScaleClient("http://hostile.test", transport=fake.transport(), max_tries=1,
+    client = ScaleClient("http://hostile.test", transport=hostile.scale(), max_tries=1,
                          backoff=0)
     app = make_app("http://hostile.test", client=client)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:  # toasts drawn
@@ -96,12 +97,12 @@ async def test_jobs_screen_filters_palette_and_help(hostile_app):
     assert_inert_and_shown(app)
     await pilot.press("enter")
     await wait_until(pilot, lambda: "node.host" in visible_text(app))
-    assert_inert_and_shown(app, fake.LITERAL_MARKUP)
+    assert_inert_and_shown(app, hostile.LITERAL_MARKUP)
 
 
 async def test_job_details_every_tab_and_the_execution(hostile_app):
     app, pilot = hostile_app
-    for job_id in fake.JOB_IDS:
+    for job_id in hostile.JOB_IDS:
         app.open_job(job_id)
         await wait_until(pilot, lambda job_id=job_id: details_loaded(app, job_id))
         seen = ""
@@ -112,12 +113,12 @@ async def test_job_details_every_tab_and_the_execution(hostile_app):
                 await wait_until(pilot, lambda: "file.tif" in visible_text(app)
                                  or "input files detail" in visible_text(app))
             seen += assert_inert_and_shown(app)
-        assert fake.VISIBLE_MARK in seen and "[bold]x[/]" in seen
+        assert hostile.VISIBLE_MARK in seen and "[bold]x[/]" in seen
         await pilot.press("escape")
         await pilot.pause()
     app.open_execution(1, 1)
     await wait_until(pilot, lambda: "cluster" in visible_text(app))
-    assert_inert_and_shown(app, fake.VISIBLE_MARK, "task-status")
+    assert_inert_and_shown(app, hostile.VISIBLE_MARK, "task-status")
 
 
 async def test_the_log_view(hostile_app):
@@ -135,7 +136,7 @@ async def test_toasts_and_error_details(hostile_app):
     app, pilot = hostile_app
     app.open_latest_log(3)  # its executions answer 400 with a hostile detail: a toast
     await wait_until(pilot, lambda: "Cannot find the executions" in visible_text(app))
-    assert_inert_and_shown(app, fake.VISIBLE_MARK)
+    assert_inert_and_shown(app, hostile.VISIBLE_MARK)
     app.open_job(3)
     await wait_until(pilot, lambda: details_loaded(app, 3))
     await pilot.press("2")
@@ -153,7 +154,7 @@ async def test_the_confirm_dialog(hostile_app):
     await wait_until(pilot, lambda: not app.screen.query_one("#confirm").disabled)
     await pilot.click("#confirm")
     await wait_until(pilot, lambda: "cancel detail" in visible_text(app))
-    assert_inert_and_shown(app, fake.VISIBLE_MARK)
+    assert_inert_and_shown(app, hostile.VISIBLE_MARK)
 
 
 async def test_the_queue_form(hostile_app):
@@ -161,7 +162,7 @@ async def test_the_queue_form(hostile_app):
     await wait_until(pilot, lambda: "pwned" in visible_text(app))
     await pilot.press("J")
     await wait_until(pilot, lambda: "queue-name" in visible_text(app))
-    assert_inert_and_shown(app, fake.VISIBLE_MARK)
+    assert_inert_and_shown(app, hostile.VISIBLE_MARK)
     await wait_until(pilot, lambda: "input_json" in visible_text(app))  # the manifest's inputs
     text = assert_inert_and_shown(app)
     assert "image/tiff" in text
@@ -182,9 +183,9 @@ async def test_the_fleet_screen(isolated, frozen_clock):
     from scale_tui.core.config import Profile
     from tests.tui.fleet_fixtures import write_config
 
-    with fake.LoopbackServer() as server:
-        write_config(isolated, {"hostile": {"url": server.url}})
-        app = ScaleApp("hostile", Profile(url=server.url, refresh_interval=300.0, page_size=40),
+    with serve(hostile.scale()) as url:
+        write_config(isolated, {"hostile": {"url": url}})
+        app = ScaleApp("hostile", Profile(url=url, refresh_interval=300.0, page_size=40),
                        open_fleet=True)
         async with app.run_test(size=(140, 30), notifications=True) as pilot:
             await wait_until(pilot, lambda: type(app.screen).__name__ == "FleetScreen"

@@ -1,8 +1,9 @@
-"""A hostile Scale: every string it sends tries to drive the terminal or the markup parser.
+"""A hostile Scale's answers: every string it sends tries to drive the terminal or the markup
+parser.
 
-`answer(method, path)` -> ``(status, headers, body bytes)`` is the whole server; the console tests
-reach it through an ``httpx.MockTransport`` (`transport()`), the script tests through a tiny
-loopback HTTP server (`LoopbackServer`), so both read exactly the same bytes.
+`scale()` is the one fake Scale (tests/fakes.py) answering every route with them (scripted
+answers, its hook for hostile bodies); the console tests use it as their transport, the script
+and fleet tests through `tests.fakes.serve` on loopback, so both read exactly the same bytes.
 
 Every string field of jobs, job details, executions, execution details, input files, job types,
 manifests, errors, nodes, batches, recipes, ``detail`` messages and log lines carries `NASTY`:
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+from tests.fakes import JSON, FakeScale
 
 BAD_UTF8_MARK = "BAD-UTF8"
 NASTY = (
@@ -204,61 +206,29 @@ _ROUTES: list[tuple[str, str, Any]] = [
 ]
 
 
-def answer(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
-    """The hostile server's answer to ``method path`` (the path without its prefix/query)."""
-    for route_method, pattern, build in _ROUTES:
-        match = re.fullmatch(pattern, path)
-        if route_method == method and match:
-            result = build(match)
-            status, data = result if isinstance(result, tuple) else (200, result)
-            return status, {"content-type": "application/json"}, encode(data)
-    return 404, {"content-type": "application/json"}, encode(detail(f"no route {path}"))
+def _answer(pattern: str, build) -> Callable[[httpx.Request], httpx.Response]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        result = build(re.fullmatch(pattern, request.url.path))
+        status, data = result if isinstance(result, tuple) else (200, result)
+        return httpx.Response(status, headers=JSON, content=encode(data))
+
+    return answer
+
+
+def _no_route(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(404, headers=JSON, content=encode(detail(f"no route {request.url.path}")))
+
+
+def scale() -> FakeScale:
+    """The hostile Scale: the one fake, every route answered with hostile data."""
+    fake = FakeScale()
+    for method, pattern, build in _ROUTES:
+        fake.on(method, pattern, _answer(pattern, build))
+    fake.on("*", ".*", _no_route)
+    return fake
 
 
 def encode(data: Any) -> bytes:
     """JSON as a careless server writes it: lone surrogates escaped, and invalid UTF-8 bytes."""
     text = json.dumps(data)  # ensure_ascii: "\udc80" travels as an escape
     return text.encode("ascii").replace(BAD_UTF8_MARK.encode(), b"\xff\xfe\xc3(")
-
-
-def transport() -> httpx.MockTransport:
-    def handle(request: httpx.Request) -> httpx.Response:
-        status, headers, body = answer(request.method, request.url.path)
-        return httpx.Response(status, headers=headers, content=body)
-
-    return httpx.MockTransport(handle)
-
-
-class LoopbackServer:
-    """The same answers over real HTTP on 127.0.0.1, for subprocesses (``.url``)."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                if length:
-                    self.rfile.read(length)
-                status, headers, body = answer(self.command, self.path.split("?", 1)[0])
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _serve
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LoopbackServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
