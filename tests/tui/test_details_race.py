@@ -3,10 +3,6 @@ late answer is dropped quietly, and the console keeps running."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-
-import httpx
 import pytest
 
 from scale_tui.api import ScaleClient
@@ -15,32 +11,19 @@ from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
+from tests.fakes import FakeScale, stub_app
 from tests.pilot import wait_until
 from tests.tui.conftest import settle
 
 FAILED_JOB = 299  # stub seed 7: FAILED, 3 executions
 
 
-class Gated(httpx.AsyncBaseTransport):
-    """The stub, except that requests whose path matches `pattern` wait for `release()`."""
-
-    def __init__(self, url: str, pattern: str) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.url = httpx.URL(url)
-        self.pattern = re.compile(pattern)
-        self.gate = asyncio.Event()
-        self.waiting = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.pattern.fullmatch(request.url.path):
-            self.waiting += 1
-            await self.gate.wait()
-        request.url = request.url.copy_with(scheme=self.url.scheme, host=self.url.host,
-                                            port=self.url.port)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+def gated(held: str) -> FakeScale:
+    """The stub's data, in process, except that requests whose path matches `held` wait for
+    `release()`."""
+    scale = FakeScale(stub=stub_app())
+    scale.hold(held)
+    return scale
 
 
 @pytest.mark.parametrize("held", [
@@ -49,10 +32,10 @@ class Gated(httpx.AsyncBaseTransport):
     r"/v6/jobs/\d+/input_files/",  # the input files worker
     r"/v6/jobs/\d+/executions/\d+/",  # execution details
 ])
-async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, held):
-    transport = Gated(stub_url, held)
+async def test_escape_while_details_load_leaves_no_error(make_app, held):
+    transport = gated(held)
     client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
-    app = make_app(stub_url, client=client)
+    app = make_app("http://scale.test", client=client)
     notes: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
         original = app.notify
@@ -72,7 +55,7 @@ async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, hel
         assert isinstance(details, screen_type)
         failed = []
         app.pop_screen()  # escape, and the answer arrives while the screen is being removed
-        transport.gate.set()
+        transport.release()
         for _ in range(20):
             await pilot.pause()
             failed += [w for w in app.workers if w.state.name == "ERROR"]
@@ -87,10 +70,10 @@ async def test_escape_while_details_load_leaves_no_error(stub_url, make_app, hel
     r"/v6/jobs/\d+/executions/\d+/",  # the log screen asks whether the execution has ended
     r"/v6/job-executions/\d+/logs/combined/",  # the log itself
 ])
-async def test_escape_while_a_log_loads_keeps_the_console_running(stub_url, make_app, held):
-    transport = Gated(stub_url, held)
+async def test_escape_while_a_log_loads_keeps_the_console_running(make_app, held):
+    transport = gated(held)
     client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
-    app = make_app(stub_url, client=client)
+    app = make_app("http://scale.test", client=client)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         jobs = app.screen
@@ -98,27 +81,27 @@ async def test_escape_while_a_log_loads_keeps_the_console_running(stub_url, make
         await wait_until(pilot, lambda: transport.waiting > 0)
         assert isinstance(app.screen, LogScreen)
         app.pop_screen()  # escape, and the answer arrives while the screen is being removed
-        transport.gate.set()
+        transport.release()
         for _ in range(20):
             await pilot.pause()
         assert app.is_running  # a NoMatches in the follow worker used to end the console
         assert app.screen is jobs
 
 
-async def test_escape_while_a_confirmation_counts(stub_url, make_app):
-    transport = Gated(stub_url, r"/v6/jobs/")  # the counts behind the dialog
+async def test_escape_while_a_confirmation_counts(make_app):
+    transport = gated(r"/v6/jobs/")  # the counts behind the dialog
     client = ScaleClient("http://scale.test", transport=transport, max_tries=1)
-    app = make_app(stub_url, client=client)
+    app = make_app("http://scale.test", client=client)
     async with app.run_test(size=(120, 40)) as pilot:
-        transport.gate.set()
+        transport.release()
         await settle(pilot, app)
         jobs = app.screen
-        transport.gate.clear()
+        transport.hold(r"/v6/jobs/")  # closed again
         await pilot.press("c")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmAction)
                        and transport.waiting > 0)
         app.screen.action_back()  # escape, and the counts arrive while the dialog goes
-        transport.gate.set()
+        transport.release()
         for _ in range(20):
             await pilot.pause()
         assert app.is_running

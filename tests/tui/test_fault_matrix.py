@@ -11,9 +11,10 @@ screen is refreshed until its retry wait has reached the cap; then the fault end
   longer than the interval, and that retry (fired here, instead of waiting for it: a fake clock)
   brings the screen back to live.
 
-In process and without real sleeps: a fault-injecting transport in front of the session stub,
-the client's in-request retries without backoff, a frozen clock. A slow server is the timeout
-httpx raises when the client's timeout runs out.
+In process and without real sleeps: the one fake Scale (tests/fakes.py) serving the seeded stub
+in process, its fault hook set to each fault in turn; the client's in-request retries without
+backoff; a frozen clock. A slow server is the timeout httpx raises when the client's timeout
+runs out.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 
-import httpx
 import pytest
 
 from scale_tui.api import ScaleClient
@@ -30,89 +30,42 @@ from scale_tui.screens.execution_details import ExecutionDetailsScreen
 from scale_tui.screens.job_details import JobDetailsScreen
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.log import LogScreen
+from tests.fakes import (
+    FakeScale,
+    html,
+    raw,
+    refused,
+    reset_mid_body,
+    stub_app,
+    timed_out,
+    truncated,
+)
 from tests.pilot import wait_until
 from tests.tui.conftest import plain_text, settle
 
 RUNNING_JOB, EXE_NUM, EXECUTION_ID = 291, 1, 323  # stub seed 7: RUNNING, 57 log lines
 INTERVAL = 3.0  # seconds: the retry waits are 2 s, then 3 s (the cap) after two failures
 FAILED_TRIES = 2
-JSON = {"content-type": "application/json"}
-HTML = {"content-type": "text/html; charset=utf-8"}
-
-
-class _ResetStream(httpx.AsyncByteStream):
-    """Half a body, then the connection goes away."""
-
-    async def __aiter__(self):
-        yield b'{"count": 300, "next": null, "previous": null, "results": [{"id": 1, '
-        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
-
-
-def _refused(request: httpx.Request, good: bytes) -> httpx.Response:
-    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
-
-
-def _slow(request: httpx.Request, good: bytes) -> httpx.Response:
-    raise httpx.ReadTimeout("timed out", request=request)
-
-
-def _html(status: int):
-    def answer(request: httpx.Request, good: bytes) -> httpx.Response:
-        page = f"<html><body><h1>{status} Server Error</h1><p>nginx</p></body></html>"
-        return httpx.Response(status, text=page, headers=HTML)
-
-    return answer
 
 
 FAULTS = {
-    "refused": _refused,
-    "reset mid-body": lambda request, good: httpx.Response(200, headers=JSON,
-                                                           stream=_ResetStream()),
-    "slow (timeout)": _slow,
-    "HTML 500": _html(500),
-    "502": _html(502),
-    "503": _html(503),
-    "504": _html(504),
-    "invalid JSON": lambda request, good: httpx.Response(200, content=b"{not json, at all",
-                                                         headers=JSON),
-    "truncated JSON": lambda request, good: httpx.Response(200, content=good[: len(good) // 2],
-                                                           headers=JSON),
-    "403": lambda request, good: httpx.Response(
-        403, json={"detail": "You do not have permission to perform this action."}),
-    "wrong shape": lambda request, good: httpx.Response(
-        200, json={"results": "not a list", "id": "x", "status": 7, "hits": 3}),
-    "deep nesting": lambda request, good: httpx.Response(
-        200, content=b"[" * 40_000 + b"]" * 40_000, headers=JSON),
-    "5 MB body": lambda request, good: httpx.Response(
-        200, content=json.dumps([0] * 2_500_000).encode(), headers=JSON),
-    "empty 200": lambda request, good: httpx.Response(200, content=b"", headers=JSON),
+    "refused": refused,
+    "reset mid-body": reset_mid_body,
+    "slow (timeout)": timed_out,
+    "HTML 500": html(500),
+    "502": html(502),
+    "503": html(503),
+    "504": html(504),
+    "invalid JSON": raw(b"{not json, at all"),
+    "truncated JSON": truncated,  # made for each test's fake: the good answer, cut in half
+    "403": raw(b'{"detail": "You do not have permission to perform this action."}', 403),
+    "wrong shape": raw(b'{"results": "not a list", "id": "x", "status": 7, "hits": 3}'),
+    "deep nesting": raw(b"[" * 40_000 + b"]" * 40_000),
+    # Over the log parser's stepwise threshold (api/logs.py's _STEPWISE_CHARS, 256 KiB), under
+    # every body cap (api/body.py): a big answer of the wrong shape. Built once.
+    "600 KB body": raw(lambda: json.dumps([0] * 200_000).encode()),
+    "empty 200": raw(b""),
 }
-
-
-class FaultyStub(httpx.AsyncBaseTransport):
-    """The stub, or, while `fault` is set, that fault for every request."""
-
-    def __init__(self, url: str) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.url = httpx.URL(url)
-        self.fault: str | None = None
-        self.faulted = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme=self.url.scheme, host=self.url.host,
-                                            port=self.url.port)
-        fault = self.fault
-        if fault is None:
-            return await self.inner.handle_async_request(request)
-        self.faulted += 1
-        good = b""
-        if fault == "truncated JSON":
-            response = await self.inner.handle_async_request(request)
-            good = await response.aread()
-        return FAULTS[fault](request, good)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 # ---- the four screens: how to open each, and what its good data is
@@ -179,10 +132,10 @@ CELLS = [pytest.param(where, fault) for where in SCREENS for fault in FAULTS]
 
 
 @pytest.mark.parametrize(("where", "fault"), CELLS)
-async def test_fault_matrix(where, fault, stub_url, make_app, frozen_clock):
-    transport = FaultyStub(stub_url)
+async def test_fault_matrix(where, fault, make_app, frozen_clock):
+    transport = FakeScale(stub=stub_app())  # the stub's data, in process
     client = ScaleClient("http://scale.test", transport=transport, backoff=0)
-    app = make_app(stub_url, client=client, refresh_interval=INTERVAL)
+    app = make_app("http://scale.test", client=client, refresh_interval=INTERVAL)
     open_screen, screen_type, good_data = SCREENS[where]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -200,7 +153,7 @@ async def test_fault_matrix(where, fault, stub_url, make_app, frozen_clock):
         good = good_data(screen)
         assert "● live" in plain_text(screen.query_one("#header"))
 
-        transport.fault = fault
+        transport.fault = truncated(transport) if fault == "truncated JSON" else FAULTS[fault]
         for tries in range(1, FAILED_TRIES + 1):
             await pilot.press("r")
             await wait_until(pilot, lambda n=tries: screen.connection.failures >= n)
