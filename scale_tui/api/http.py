@@ -33,6 +33,7 @@ from scale_tui.api.errors import (
     UnexpectedResponse,
     api_error,
 )
+from scale_tui.api.numbers import whole_number
 
 log = logging.getLogger(__name__)  # the console logs to a file; requests never carry the token
 USER_AGENT = f"scale-tui/{__version__}"
@@ -170,9 +171,9 @@ async def _read(response: httpx.Response, request: httpx.Request,
     bomb counts at its real size)."""
     success = response.status_code < 300
     cap = max_bytes if success else min(max_bytes, ERROR_BODY_CAP)
-    declared = response.headers.get("content-length", "")
-    if success and declared.isdigit() and int(declared) > cap:
-        raise _too_big(response, request, cap, f"Content-Length {int(declared):,}")
+    declared = whole_number(response.headers.get("content-length", ""))
+    if success and declared is not None and declared > cap:
+        raise _too_big(response, request, cap, f"Content-Length {declared:,}")
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
+from scale_tui.api.numbers import whole_number
 
 
 class JobTypeBase(ScaleModel):
@@ -39,8 +40,8 @@ def version_key(version: str | None) -> tuple:
     ``1.0.0-rc1`` before ``1.0.0`` (a pre-release sorts below its release, as in semver)."""
     text = version or ""
     main, _, pre = text.partition("-")
-    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
-                  for p in re.split(r"[.+]", main) if p)
+    numbers = [(p, whole_number(p)) for p in re.split(r"[.+]", main) if p]
+    parts = tuple((1, 0, p) if n is None else (0, n, "") for p, n in numbers)
     return (parts, 0 if pre else 1, pre)
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, timedelta, tzinfo
 from typing import Any
 
 from scale_tui.api import InvalidFilter, JobFilter
+from scale_tui.api.numbers import whole_number
 
 # Rolling windows on last_modified: sent as ISO-8601 durations, which Scale evaluates as
 # "now minus" at request time, so a preset keeps rolling forward on every refresh.
@@ -120,9 +121,10 @@ def parse_ids(text: str, label: str) -> list[int]:
     for token in re.split(r"[\s,]+", text.strip()):
         if not token:
             continue
-        if not token.isdigit():
+        number = whole_number(token)
+        if number is None:
             raise InvalidFilter(f"{label} must be whole numbers, not {token!r}")
-        ids.append(int(token))
+        ids.append(number)
     return ids
 
 

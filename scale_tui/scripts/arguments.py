@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from scale_tui.api.numbers import whole_number
+
 
 def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool = True) -> None:
     # In subparsers default=SUPPRESS keeps a value given before the subcommand.
@@ -21,11 +23,10 @@ def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool 
 def positive_int(text: str) -> int:
     """An id, page or priority as typed: a whole number of at least 1 (checked before any
     request: ``scale-tui job -5`` never reaches the server)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if value < 1:
+    value = whole_number(text.removeprefix("-"))  # ASCII digits only (api/numbers.py)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}")
+    if value < 1 or text.startswith("-"):
         raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
     return value
 

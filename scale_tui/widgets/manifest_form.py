@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from scale_tui.api import ManifestInput
+from scale_tui.api.numbers import whole_number
 from scale_tui.core.sanitize import display_text
 from scale_tui.widgets.styles import PlainStatic
 
@@ -55,7 +56,7 @@ def parse_value(spec: ManifestInput, text: str) -> Any:
     if kind == "string":
         return text
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
             raise ValueError(f"{spec.name}: {text!r} is not a whole number")
         return int(text)
     if kind == "number":
@@ -93,7 +94,7 @@ def parse_value(spec: ManifestInput, text: str) -> Any:
 
 def _file_ids(spec: ManifestInput, text: str) -> list[int]:
     parts = [p for p in re.split(r"[,\s]+", text) if p]
-    bad = [p for p in parts if not p.isdigit() or int(p) < 1]
+    bad = [p for p in parts if not whole_number(p)]  # None, or 0: not a file id
     if bad:
         raise ValueError(f"{spec.name}: {bad[0]!r} is not a file id (file ids are whole numbers)")
     if len(parts) > 1 and not spec.multiple:

@@ -39,7 +39,7 @@ def _times(item: dict) -> dict:
 
 def _version_key(version: str) -> tuple:
     """JobType.version_array: the numeric parts of a semantic version, for "newest"."""
-    return tuple(int(part) if part.isdigit() else -1 for part in
+    return tuple(int(part) if part.isascii() and part.isdigit() else -1 for part in
                  re.split(r"[.+-]", version)[:4])
 
 
