@@ -12,6 +12,8 @@ request, for the console and the scripts alike (`ConfigError`, core/config.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import logging
 import sys
 import threading
@@ -129,14 +131,30 @@ def run_console(args: argparse.Namespace) -> int:
     from scale_tui.core.first_page import FirstPage  # the console's only: not for a script
 
     first_page = None if args.fleet else FirstPage.start(name, profile)
-    # Lazy on purpose: textual is loaded only when the console runs, never for a script.
-    from scale_tui.app import ScaleApp, freeze_startup_heap
+    with _no_collection():
+        # Lazy on purpose: textual is loaded only when the console runs, never for a script.
+        from scale_tui.app import ScaleApp, freeze_startup_heap
 
-    app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet,
-                   first_page=first_page)
-    freeze_startup_heap()
+        app = ScaleApp(name, profile, warnings=warnings, open_fleet=args.fleet,
+                       first_page=first_page)
+        freeze_startup_heap()
     app.run()
     return _exit_code(app)
+
+
+@contextlib.contextmanager
+def _no_collection():
+    """No cyclic garbage collection while the UI imports (issue 15): it allocates tens of
+    thousands of objects that live as long as the process and makes no garbage, and the
+    collector's passes over them cost 30-50 ms of CPU per start (docs/startup.md). The heap is
+    frozen before collection resumes (freeze_startup_heap)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _demo_profile(args: argparse.Namespace) -> Profile:
@@ -180,16 +198,18 @@ def _run_demo(demo: Profile, *, with_fleet: bool = False) -> int:
     thread = threading.Thread(target=spawn, name="demo-stub", daemon=True)
     thread.start()
     try:
-        # Lazy on purpose: textual is loaded only when the console runs, never for a script.
-        from scale_tui.app import ScaleApp, freeze_startup_heap
-        from scale_tui.core.fleet import Member
+        with _no_collection():
+            # Lazy on purpose: textual is loaded only when the console runs, never for a script.
+            from scale_tui.app import ScaleApp, freeze_startup_heap
+            from scale_tui.core.fleet import Member
 
-        name, fleet = DEMO_PROFILE, None
-        if with_fleet:
-            fleet = [Member(member, demo, from_config=False) for member, _config in DEMO_FLEET]
-            name = fleet[0].name
-        app = ScaleApp(name, demo, server=url, fleet=fleet, open_fleet=with_fleet)
-        freeze_startup_heap()
+            name, fleet = DEMO_PROFILE, None
+            if with_fleet:
+                fleet = [Member(member, demo, from_config=False)
+                         for member, _config in DEMO_FLEET]
+                name = fleet[0].name
+            app = ScaleApp(name, demo, server=url, fleet=fleet, open_fleet=with_fleet)
+            freeze_startup_heap()
         app.run()
     finally:
         # Also on ctrl+c and on a crash (the child also exits by itself if we are killed).
