@@ -254,6 +254,10 @@ async def test_retry_toast_and_header_name_the_same_moment(make_app, frozen_cloc
     scale.down = True
     app = make_app("http://scale.test", client=scale.client())
     async with app.run_test(size=(120, 30)) as pilot:
+        from tests.pilot import wait_until
+
+        # the first refresh has failed, said so in a toast, and the header has drawn it
+        await wait_until(pilot, lambda: any("Retrying" in n for n in notes(app)))
         await settle(pilot, app)
         jobs = app.screen
         retry_at = jobs.connection.retry_at
