@@ -100,6 +100,11 @@ async def test_jobs_screen_filters_palette_and_help(hostile_app):
     assert_inert_and_shown(app, hostile.LITERAL_MARKUP)
 
 
+def input_files_shown(app: App) -> bool:
+    text = visible_text(app)  # once a poll: gathering and checking every cell is the cost
+    return "file.tif" in text or "input files detail" in text
+
+
 async def test_job_details_every_tab_and_the_execution(hostile_app):
     app, pilot = hostile_app
     for job_id in hostile.JOB_IDS:
@@ -110,8 +115,7 @@ async def test_job_details_every_tab_and_the_execution(hostile_app):
             await pilot.press(key)
             await pilot.pause()
             if key == "2":  # the input files table (job 1), or its hostile error (the others)
-                await wait_until(pilot, lambda: "file.tif" in visible_text(app)
-                                 or "input files detail" in visible_text(app))
+                await wait_until(pilot, lambda: input_files_shown(app))
             seen += assert_inert_and_shown(app)
         assert hostile.VISIBLE_MARK in seen and "[bold]x[/]" in seen
         await pilot.press("escape")
