@@ -451,7 +451,7 @@ def resolve_with_sources(
         raise ConfigError(f"profile {name!r} cannot be used: {loaded.broken[name]}")
     if name in config.profiles:
         values = config.profiles[name].model_dump(exclude_unset=True)
-    elif asked and name != DEFAULT_PROFILE:
+    elif asked:  # named on purpose, even "default": a profile the file lacks is never made up
         known = ", ".join(sorted(config.profiles)) or "none"
         raise ConfigError(f"{asked}: no profile named {name!r} in {config_path} "
                           f"(profiles: {known})")

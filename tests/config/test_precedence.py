@@ -85,6 +85,15 @@ def test_unknown_profile_is_an_error_that_says_which_exist(write_config):
         resolve_profile("staging")
 
 
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_naming_default_without_a_default_section_is_an_error_too(write_config, monkeypatch, how):
+    write_config(CONFIG)  # profiles lab and prod; no [profiles.default]
+    if how == "env":
+        monkeypatch.setenv("SCALE_TUI_PROFILE", "default")
+    with pytest.raises(ConfigError, match=r"no profile named 'default'.*lab, prod"):
+        resolve_profile("default" if how == "flag" else None)
+
+
 def test_no_config_file_means_defaults_without_warnings():
     name, profile, warnings = resolve_profile()
     assert (name, profile.page_size, profile.read_only, warnings) == ("default", 100, False, [])
