@@ -1,4 +1,12 @@
-"""The Scale v6 REST API: models, filters, errors and an async client. No UI imports here."""
+"""The Scale v6 REST API: models, filters, errors and an async client. No UI imports here.
+
+The models of a job list are imported with the package; the other pages' models (one job's
+details, executions, files, the scheduler, job type pages, triage's brief jobs) when one of them
+is first asked for (``_LAZY``): listing jobs builds only the classes it uses (issue 15).
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from scale_tui.api import no_httpx_cli  # noqa: F401  (first: before anything imports httpx)
 from scale_tui.api.client import ScaleClient, UnexpectedResponse
@@ -16,16 +24,7 @@ from scale_tui.api.errors import (
 )
 from scale_tui.api.filters import JobFilter
 from scale_tui.api.http import Redirected
-from scale_tui.api.job_types import (
-    JobType,
-    JobTypeBase,
-    JobTypeDetails,
-    JobTypeName,
-    JobTypeQueued,
-    JobTypeRevision,
-    JobTypeRunning,
-    ManifestInput,
-)
+from scale_tui.api.job_types import JobTypeBase, JobTypeRevision, ManifestInput
 from scale_tui.api.logs import LOG_PAGE_CAP, LOG_STREAMS, LogFollower, LogLine
 from scale_tui.api.models import (
     BLOCKED,
@@ -40,23 +39,50 @@ from scale_tui.api.models import (
     QUEUED,
     RUNNING,
     Batch,
-    Data,
     Event,
-    Execution,
-    ExecutionDetails,
     Job,
-    JobBrief,
-    JobDetails,
     JobError,
     JobLink,
     Node,
     Page,
     Recipe,
     RecipeType,
-    ScaleFile,
-    Scheduler,
 )
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
+
+if TYPE_CHECKING:
+    from scale_tui.api.detail_models import (
+        Data,
+        Execution,
+        ExecutionDetails,
+        JobBrief,
+        JobDetails,
+        ScaleFile,
+        Scheduler,
+    )
+    from scale_tui.api.job_type_models import (
+        JobType,
+        JobTypeDetails,
+        JobTypeName,
+        JobTypeQueued,
+        JobTypeRunning,
+    )
+
+_LAZY = {
+    **dict.fromkeys(("Data", "Execution", "ExecutionDetails", "JobBrief", "JobDetails",
+                     "ScaleFile", "Scheduler"), "detail_models"),
+    **dict.fromkeys(("JobType", "JobTypeDetails", "JobTypeName", "JobTypeQueued",
+                     "JobTypeRunning"), "job_type_models"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "BLOCKED",

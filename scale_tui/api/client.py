@@ -12,7 +12,7 @@ import ssl
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -22,25 +22,28 @@ from scale_tui.api.body import LOG_BODY_CAP, BodyError, parse_json
 from scale_tui.api.errors import InvalidFilter, NotFound, UnexpectedResponse, detail_from_body
 from scale_tui.api.filters import JobFilter
 from scale_tui.api.http import Http
-from scale_tui.api.job_types import JobType, JobTypeDetails, JobTypeName
 from scale_tui.api.logs import (
     LOG_STREAMS,
     LogFormatError,
     LogLine,
     parse_log_response,
 )
-from scale_tui.api.models import (
-    EXECUTION_STATUSES,
-    Execution,
-    ExecutionDetails,
-    Job,
-    JobBrief,
-    JobDetails,
-    Page,
-    ScaleFile,
-    Scheduler,
-)
+from scale_tui.api.models import EXECUTION_STATUSES, Job, Page
 from scale_tui.api.timefmt import format_duration, format_timestamp, parse_time
+
+if TYPE_CHECKING:
+    from scale_tui.api.detail_models import (
+        Execution,
+        ExecutionDetails,
+        JobBrief,
+        JobDetails,
+        ScaleFile,
+        Scheduler,
+    )
+    from scale_tui.api.job_type_models import JobType, JobTypeDetails
+
+# The models of the other pages are imported by the methods that read them: listing jobs
+# builds only the job list's models (issue 15, scale_tui/api/__init__.py).
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PAGE_SIZE = 1000
@@ -139,6 +142,8 @@ class ScaleClient:
         return await asyncio.to_thread(_brief_page, response, keep)
 
     async def get_job(self, job_id: int) -> JobDetails:
+        from scale_tui.api.detail_models import JobDetails
+
         return await self._one(f"v6/jobs/{int(job_id)}/", JobDetails)
 
     async def queue_job(
@@ -148,6 +153,8 @@ class ScaleClient:
         configuration: dict[str, Any] | None = None,
     ) -> JobDetails:
         """Queue a new job (``POST /v6/jobs/``, 201): ``input`` is ``{"files":..., "json":...}``."""
+        from scale_tui.api.detail_models import JobDetails
+
         body: dict[str, Any] = {"job_type_id": int(job_type_id), "input": input or {}}
         if configuration:
             body["configuration"] = configuration
@@ -157,6 +164,8 @@ class ScaleClient:
     async def list_job_input_files(
         self, job_id: int, *, page: int = 1, page_size: int = 100
     ) -> Page[ScaleFile]:
+        from scale_tui.api.detail_models import ScaleFile
+
         path = f"v6/jobs/{int(job_id)}/input_files/"
         return await self._page(path, _paging(page, page_size), ScaleFile)
 
@@ -169,6 +178,8 @@ class ScaleClient:
         page_size: int = 100,
     ) -> Page[Execution]:
         """A job's executions, newest (highest ``exe_num``) first."""
+        from scale_tui.api.detail_models import Execution
+
         statuses = [status] if isinstance(status, str) else list(status or [])
         for value in statuses:
             if value not in EXECUTION_STATUSES:
@@ -180,6 +191,8 @@ class ScaleClient:
         return await self._page(f"v6/jobs/{int(job_id)}/executions/", params, Execution)
 
     async def get_job_execution(self, job_id: int, exe_num: int) -> ExecutionDetails:
+        from scale_tui.api.detail_models import ExecutionDetails
+
         return await self._one(
             f"v6/jobs/{int(job_id)}/executions/{int(exe_num)}/", ExecutionDetails
         )
@@ -242,6 +255,8 @@ class ScaleClient:
     async def list_job_types(
         self, *, is_active: bool | None = None, page: int = 1, page_size: int = 100
     ) -> Page[JobType]:
+        from scale_tui.api.job_type_models import JobType
+
         params = _paging(page, page_size)
         if is_active is not None:
             params.append(("is_active", "true" if is_active else "false"))
@@ -252,6 +267,8 @@ class ScaleClient:
 
         Uses ``/v6/job-type-names/``; servers without it get the names from the job type list.
         """
+        from scale_tui.api.job_type_models import JobType, JobTypeName
+
         try:
             pages = await self._all_pages("v6/job-type-names/", JobTypeName)
             names = {item.name for item in pages}
@@ -260,6 +277,8 @@ class ScaleClient:
         return sorted(name for name in names if name)
 
     async def get_job_type(self, name: str, version: str) -> JobTypeDetails:
+        from scale_tui.api.job_type_models import JobTypeDetails
+
         # Names come from the server: a lone surrogate ("\udc80" in its JSON) must not raise
         # UnicodeEncodeError here; it goes back as the bytes it stood for.
         path = (f"v6/job-types/{quote(name, safe='', errors='surrogatepass')}/"
@@ -276,6 +295,8 @@ class ScaleClient:
 
     async def get_scheduler(self) -> Scheduler:
         """``GET /v6/scheduler/``: whether the scheduler is paused (QUEUED jobs then wait)."""
+        from scale_tui.api.detail_models import Scheduler
+
         return await self._one("v6/scheduler/", Scheduler)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -357,6 +378,8 @@ def _brief_page(response: httpx.Response,
     nearly every page, each holding the GIL 50-150 ms; bench/triage.py), and the thread gives
     the GIL back between two jobs. A page that cannot be cut into jobs is validated whole, with
     `_model`'s rules (depth cap, never half a page)."""
+    from scale_tui.api.detail_models import JobBrief
+
     keep = keep or _same
     pieces = _job_pieces(response.content)
     if pieces is not None:

@@ -1,11 +1,12 @@
 """Job type models, and the inputs a job type's Seed manifest declares.
 
-``JobTypeBase`` is what jobs and executions embed; ``JobType`` is a ``GET /v6/job-types/`` item;
-``JobTypeDetails`` adds the manifest and configuration of ``GET /v6/job-types/{name}/{version}/``.
+``JobTypeBase`` is what jobs and executions embed, ``JobTypeRevision`` the revision a job runs.
+The job type pages' own models (``JobType``, ``JobTypeDetails``, ``JobTypeName``, queue and
+running counts) are in ``job_type_models``, built only when first used (issue 15).
 """
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +36,9 @@ class JobTypeBase(ScaleModel):
         return " ".join(part for part in (self.name, self.version) if part)
 
 
+J = TypeVar("J", bound=JobTypeBase)
+
+
 def version_key(version: str | None) -> tuple:
     """Orders versions as numbers where they are numbers: ``0.9.0 < 1.2.0 < 1.10.0``, and
     ``1.0.0-rc1`` before ``1.0.0`` (a pre-release sorts below its release, as in semver)."""
@@ -45,22 +49,10 @@ def version_key(version: str | None) -> tuple:
     return (parts, 0 if pre else 1, pre)
 
 
-def newest_versions_first(job_types: list["JobType"]) -> list["JobType"]:
+def newest_versions_first(job_types: list[J]) -> list[J]:
     """By name (A to Z), and within a name every version, newest first."""
     by_version = sorted(job_types, key=lambda t: version_key(t.version), reverse=True)
     return sorted(by_version, key=lambda t: (t.name or "").lower())  # stable: keeps versions
-
-
-class JobType(JobTypeBase):
-    """A job type as listed by ``GET /v6/job-types/``."""
-
-    revision_num: Lenient[int] = None
-    docker_image: Lenient[str] = None
-    max_scheduled: Lenient[int] = None
-    created: Timestamp = None
-    deprecated: Timestamp = None
-    paused: Timestamp = None
-    last_modified: Timestamp = None
 
 
 class ManifestInput(BaseModel):
@@ -102,33 +94,6 @@ def manifest_inputs(manifest: dict[str, Any] | None) -> list[ManifestInput]:
     return found
 
 
-class JobTypeDetails(JobType):
-    """``GET /v6/job-types/{name}/{version}/``: adds the Seed manifest and configuration.
-
-    ``id``, ``name`` and ``version`` are required: the queue form sends the id, and a job type
-    without them is not one the console can queue (the answer is an UnexpectedResponse)."""
-
-    id: int  # type: ignore[assignment]
-    name: str  # type: ignore[assignment]
-    version: str  # type: ignore[assignment]
-    manifest: Lenient[dict[str, Any]] = None
-    configuration: Lenient[dict[str, Any]] = None
-
-    @property
-    def inputs(self) -> list[ManifestInput]:
-        return manifest_inputs(self.manifest)
-
-
-class JobTypeName(ScaleModel):
-    """A ``GET /v6/job-types/names/`` item: one name with all its versions."""
-
-    name: Lenient[str] = None
-    title: Lenient[str] = None
-    description: Lenient[str] = None
-    versions: Lenient[list[str]] = None
-    latest_version: Lenient[str] = None
-
-
 class JobTypeRevision(ScaleModel):
     """The revision of a job type a job runs (in job details: with docker image and manifest)."""
 
@@ -142,20 +107,3 @@ class JobTypeRevision(ScaleModel):
     @property
     def inputs(self) -> list[ManifestInput]:
         return manifest_inputs(self.manifest)
-
-
-class JobTypeQueued(ScaleModel):
-    """A ``GET /v6/queue/status/`` item: how many jobs of one type wait in the queue."""
-
-    job_type: Lenient[JobTypeBase] = None
-    count: Lenient[int] = None
-    longest_queued: Timestamp = None
-    highest_priority: Lenient[int] = None
-
-
-class JobTypeRunning(ScaleModel):
-    """A ``GET /v6/job-types/running/`` item: how many jobs of one type are running."""
-
-    job_type: Lenient[JobTypeBase] = None
-    count: Lenient[int] = None
-    longest_running: Timestamp = None

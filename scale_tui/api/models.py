@@ -2,7 +2,10 @@
 
 Field names are Scale's own (``job_type``, ``num_exes``, ``exe_num``, ``last_modified``).
 Every field is optional and unknown fields are kept, see ``lenient``. Job types live in
-``job_types``; log lines in ``logs``.
+``job_types``; log lines in ``logs``. Here: what a job list reads (``Page[Job]``); the models of
+the other pages (one job's details and executions, files, the scheduler, triage's brief jobs)
+are in ``detail_models``, built only when first used (issue 15: ``scale-tui jobs`` and the
+console's first page construct these classes only).
 
 No ``from __future__ import annotations`` here (nor in ``job_types``): pydantic would evaluate
 every field's annotation from text, a third of these classes' construction time at every start
@@ -11,8 +14,6 @@ every field's annotation from text, a third of these classes' construction time 
 
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
-
-from pydantic import ConfigDict, Field
 
 from scale_tui.api.job_types import JobTypeBase, JobTypeRevision
 from scale_tui.api.lenient import Lenient, LenientValidation, ScaleModel, Timestamp
@@ -114,86 +115,9 @@ class Batch(ScaleModel):
     last_modified: Timestamp = None
 
 
-class Data(ScaleModel):
-    """Job input or output: ``files`` maps an input name to file ids, ``json`` to values.
-
-    Older (v5) servers send ``{"version": "1.0", "input_data": [...]}``; that stays in the extra
-    fields and ``files``/``json`` are then empty.
-    """
-
-    files: Lenient[dict[str, list[Any]]] = Field(default_factory=dict)
-    json_: Lenient[dict[str, Any]] = Field(default_factory=dict, alias="json")
-
-
-class Workspace(ScaleModel):
-    id: Lenient[int] = None
-    name: Lenient[str] = None
-
-
-class ScaleFile(ScaleModel):
-    """A file in a workspace (``GET /v6/jobs/{id}/input_files/``)."""
-
-    id: Lenient[int] = None
-    file_name: Lenient[str] = None
-    workspace: Lenient[Workspace] = None
-    media_type: Lenient[str] = None
-    file_type: Lenient[str] = None
-    file_size: Lenient[int] = None
-    file_path: Lenient[str] = None
-    is_deleted: Lenient[bool] = None
-    url: Lenient[str] = None
-    job_output: Lenient[str] = None
-    countries: Lenient[list[str]] = None
-    created: Timestamp = None
-    deleted: Timestamp = None
-    data_started: Timestamp = None
-    data_ended: Timestamp = None
-    source_started: Timestamp = None
-    source_ended: Timestamp = None
-    last_modified: Timestamp = None
-
-
-def _span(started: datetime | None, ended: datetime | None) -> timedelta | None:
+def time_span(started: datetime | None, ended: datetime | None) -> timedelta | None:
+    """``ended - started``, or ``None`` while either is missing."""
     return ended - started if started is not None and ended is not None else None
-
-
-class Execution(ScaleModel):
-    """One run of a job (``GET /v6/jobs/{id}/executions/``). ``id`` is what the log URL takes.
-
-    ``id`` and ``status`` are required: an execution without them cannot be opened or followed
-    (linked from a job, a broken one reads as no execution)."""
-
-    id: int
-    status: str
-    exe_num: Lenient[int] = None
-    cluster_id: Lenient[str] = None
-    created: Timestamp = None
-    queued: Timestamp = None
-    started: Timestamp = None
-    ended: Timestamp = None
-    job: Lenient[Ref] = None
-    node: Lenient[Node] = None
-    error: Lenient[JobError] = None
-    job_type: Lenient[JobTypeBase] = None
-    timeout: Lenient[int] = None
-    input_file_size: Lenient[float] = None
-
-    @property
-    def duration(self) -> timedelta | None:
-        return _span(self.started, self.ended)
-
-    @property
-    def error_text(self) -> str:
-        return self.error.text if self.error else ""
-
-
-class ExecutionDetails(Execution):
-    """``GET /v6/jobs/{id}/executions/{exe_num}/``: adds task results, resources and output."""
-
-    task_results: Lenient[dict[str, Any]] = None
-    resources: Lenient[dict[str, Any]] = None
-    configuration: Lenient[dict[str, Any]] = None
-    output: Lenient[dict[str, Any]] = None
 
 
 class JobLink(ScaleModel):
@@ -240,11 +164,11 @@ class Job(ScaleModel):
     @property
     def duration(self) -> timedelta | None:
         """``ended - started``; ``None`` while either is missing (use ``elapsed`` for running)."""
-        return _span(self.started, self.ended)
+        return time_span(self.started, self.ended)
 
     def elapsed(self, now: datetime) -> timedelta | None:
         """How long the job has run by ``now`` (or in total, once it has ended)."""
-        return _span(self.started, self.ended or (now if self.started else None))
+        return time_span(self.started, self.ended or (now if self.started else None))
 
     @property
     def error_text(self) -> str:
@@ -255,69 +179,3 @@ class Job(ScaleModel):
     def job_type_label(self) -> str:
         """``"name version"``, or ``""`` when the job type is unknown."""
         return self.job_type.label if self.job_type else ""
-
-
-class _Brief(ScaleModel):
-    """Only the fields named; the rest of the payload is dropped while parsing."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
-
-
-class JobTypeBrief(_Brief):
-    id: Lenient[int] = None
-    name: Lenient[str] = None
-    version: Lenient[str] = None
-
-    @property
-    def label(self) -> str:
-        return " ".join(part for part in (self.name, self.version) if part)
-
-
-class ErrorBrief(_Brief):
-    id: Lenient[int] = None
-    name: Lenient[str] = None
-    title: Lenient[str] = None
-    category: Lenient[str] = None
-
-
-class NodeBrief(_Brief):
-    id: Lenient[int] = None
-    hostname: Lenient[str] = None
-
-
-class JobBrief(_Brief):
-    """A listed job with only what triage reads (``ScaleClient.list_job_briefs``). Every other
-    field is dropped while parsing: a 1000-job page is ~1.9 MB, and keeping every field of
-    every job (and of its job type and error) costs several times the time and memory."""
-
-    id: int
-    status: Lenient[str] = None
-    job_type: Lenient[JobTypeBrief] = None
-    is_superseded: Lenient[bool] = None
-    node: Lenient[NodeBrief] = None
-    error: Lenient[ErrorBrief] = None
-    ended: Timestamp = None
-    last_modified: Timestamp = None
-
-
-class JobDetails(Job):
-    """``GET /v6/jobs/{id}/``: adds the revision with its manifest, execution, data and config."""
-
-    superseded_by_job: Lenient[JobLink] = None
-    resources: Lenient[dict[str, Any]] = None
-    execution: Lenient[ExecutionDetails] = None
-    input: Lenient[Data] = None
-    output: Lenient[Data] = None
-    configuration: Lenient[dict[str, Any]] = None
-
-
-
-class Scheduler(ScaleModel):
-    """``GET /v6/scheduler/`` (Scale's ``SchedulerSerializerV6``, as server_stub/store/scheduler.py
-    serves it): while
-    ``is_paused`` Scale schedules no new job, so QUEUED jobs wait; running ones go on."""
-
-    is_paused: Lenient[bool] = None
-    num_message_handlers: Lenient[int] = None
-    system_logging_level: Lenient[str] = None
-    queue_mode: Lenient[str] = None
