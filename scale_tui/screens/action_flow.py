@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from scale_tui.api import ScaleError
 from scale_tui.core.action_plan import ActionContext, Plan, count_statuses, scope_choices
+from scale_tui.screens.host import console_of
 
 if TYPE_CHECKING:
     from scale_tui.screens.confirm_action import Accepted
@@ -38,10 +39,10 @@ class JobsChanged(Message):
 
 def refuse_if_read_only(screen: Screen, what: str) -> bool:
     """True (after telling the user why) when the console is read-only."""
-    app = screen.app
-    if not getattr(app, "read_only", False):
+    console = console_of(screen)
+    if not console.read_only:
         return False
-    name = getattr(app, "profile_name", None)
+    name = console.profile_name
     where = f"profile {name!r} is read-only" if name else "the console is read-only"
     screen.notify(
         f"{what} refused: {where} (read_only in the config, SCALE_TUI_READ_ONLY or --read-only).",

@@ -24,7 +24,7 @@ from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.formatting import format_clock, zone_label
 from scale_tui.screens.guard import Guarded, ScreenData, gone
-from scale_tui.screens.host import ConsoleHost
+from scale_tui.screens.host import ConsoleHost, console_of
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
 
@@ -42,7 +42,7 @@ class ConsoleScreen(Guarded, Screen):
 
     @property
     def console(self) -> ConsoleHost:
-        return self.app  # type: ignore[return-value]  # ScaleApp, or a test app hosting a screen
+        return console_of(self)  # ScaleApp, or a test app hosting a screen
 
     def make_header(self, context: str = "", **changes) -> ConsoleHeader:
         self.connection.policy = self.console.refresh_policy
@@ -110,8 +110,9 @@ class ConsoleScreen(Guarded, Screen):
 
     @property
     def gone(self) -> bool:
-        """Popped: nothing may draw on it. Only a worker that still draws itself needs this;
-        data posted as `ScreenData` to a popped screen is dropped by the guard."""
+        """Popped: nothing may draw on it. Only a worker that still draws itself needs this
+        (today the triage screen's alone); data posted as `ScreenData` to a popped screen is
+        dropped by the guard."""
         return gone(self)
 
     def clock_text(self, moment) -> str:
@@ -212,12 +213,9 @@ class RefreshingScreen(ConsoleScreen):
         self.loop.now()
 
     def on_screen_suspend(self) -> None:
-        if self.loop is None:
-            return
-        if self.gone:
-            self.loop.stop()
-            self.workers.cancel_node(self)  # input files and the like, too
-        else:
+        # Popped or covered: poll nothing. A popped screen is then removed, and Textual cancels
+        # its workers (refresh, input files) and timers as it unmounts (Widget._on_unmount).
+        if self.loop is not None:
             self.loop.suspend()
 
     def on_screen_resume(self) -> None:

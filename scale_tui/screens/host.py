@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from scale_tui.core.fleet import Member  # the fleet screen's only: imported when it opens
 
 
+def console_of(node: Any) -> ConsoleHost:
+    """The app hosting `node` (a screen, a palette provider), as the contract names it."""
+    return node.app
+
+
 class ConsoleHost(Protocol):
     """The console as its screens see it."""
 

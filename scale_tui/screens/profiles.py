@@ -10,12 +10,14 @@ operator asked for that for the session, not for one server.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from scale_tui.core.config import ConfigError, Profile, load_config, resolve_profile
 from scale_tui.core.connect import mask_url
+from scale_tui.screens.host import ConsoleHost, console_of
 
 
 class ProfileCommands(Provider):
@@ -33,7 +35,7 @@ class ProfileCommands(Provider):
         notes = [mask_url(profile.url)]
         if profile.read_only:
             notes.append("read-only")
-        if name == getattr(self.app, "profile_name", None):
+        if name == console_of(self).profile_name:
             notes.append("current")
         return " · ".join(notes)
 
@@ -68,14 +70,15 @@ def profile_to_switch_to(app: App, name: str) -> Profile | None:
     """Profile `name` as a switch to it sees it (also the fleet screen's Enter): read again from
     the file and the environment, read-only kept if --read-only forced it; warnings notified.
     None (and a notification) when the config cannot honour it (fail closed)."""
-    current = getattr(app, "profile_name", None)
+    console = cast(ConsoleHost, app)
+    current = console.profile_name
     # Read-only that the current profile does not have by itself came from --read-only.
     try:
-        forced = bool(getattr(app, "read_only", False)) and not (
+        forced = console.read_only and not (
             current is not None and resolve_profile(current)[1].read_only
         )
     except ConfigError:
-        forced = bool(getattr(app, "read_only", False))  # cannot tell: keep read-only
+        forced = console.read_only  # cannot tell: keep read-only
     try:
         _name, profile, warnings = resolve_profile(name, read_only=True if forced else None)
     except ConfigError as exc:
