@@ -80,8 +80,9 @@ class Stall:
                  "waiting for the GIL": self.waiting_ms}
         main = max(parts, key=parts.get)
         culprit = self.culprit
-        what = culprit.what if culprit is not None and culprit.cpu_ms >= 1 else "no callback"
-        return f"{main} ({what})"
+        if culprit is None or culprit.cpu_ms < 1:
+            return f"{main}, no loop callback running"
+        return f"{main}, in {culprit.what}"
 
     def report(self) -> str:
         runq = f"{self.runq_ms:.0f}" if self.runq_ms >= 0 else "?"
@@ -97,13 +98,18 @@ class Stall:
         return "\n".join(lines)
 
 
+# Tasks whose name says little: what they are.
+_KNOWN = {"screen_update": "Textual's screen refresh: layout and paint"}
+
+
 def describe(handle: asyncio.events.Handle) -> str:
     callback = handle._callback
     owner = getattr(callback, "__self__", None)
     if isinstance(owner, asyncio.Task):
         coro = owner.get_coro()
         name = getattr(coro, "__qualname__", repr(coro))
-        return f"task {owner.get_name()} ({name})"
+        task = owner.get_name()
+        return f"task {task} ({_KNOWN.get(task, name)})"
     return getattr(callback, "__qualname__", None) or repr(callback)
 
 
