@@ -147,21 +147,23 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
             failures = await triage.load_failures(self.console.client, window, cap=cap,
                                                   progress=self._show_progress)
         except ScaleError as exc:
+            self._hide_progress()
             return self._failed(exc)
         finally:
             self.reading = False
-            if not self.gone:
-                self.query_one("#triage-progress").display = False
-        grouped = await self._group_in_thread(failures, self.grouping, self.sort)
-        if self.gone:
-            return None
-        self.failures = failures
-        self._remember()
-        recovered = not self.connection.healthy
-        self.refresh_succeeded()
-        if recovered:
-            self.notify("Connected again; triage is live.", title="Scale")
-        await self._draw(*grouped)
+        try:
+            grouped = await self._group_in_thread(failures, self.grouping, self.sort)
+            if self.gone:
+                return None
+            self.failures = failures
+            self._remember()
+            recovered = not self.connection.healthy
+            self.refresh_succeeded()
+            if recovered:
+                self.notify("Connected again; triage is live.", title="Scale")
+            await self._draw(*grouped)  # hides the progress bar with the rest
+        finally:
+            self._hide_progress()
         took = time.monotonic() - began
         return max(self.console.refresh_interval, LOAD_SHARE * took)
 
@@ -188,6 +190,10 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         self._show_empty()
         return delay
 
+    def _hide_progress(self) -> None:
+        if not self.gone:
+            self.query_one("#triage-progress").display = False
+
     def _show_progress(self, done: int, pages: int) -> None:
         if self.gone:
             return
@@ -202,6 +208,10 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         if failures is None:
             return
         self.groups, self.chart = groups, chart
+        if not self.reading:
+            # Hidden here, not as soon as the pages are read: one layout with the new result,
+            # and none while the grouping thread competes with the loop (bench/triage.py).
+            self._hide_progress()
         self.query_one("#triage-chart", Sparkline).data = self.chart
         cut = self.query_one("#triage-cut", Static)
         if failures.cut_at is not None:
