@@ -31,6 +31,7 @@ from scale_tui.core.first_page import FirstPage, page_size_of
 from scale_tui.core.formatting import zone
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.base import ConsoleScreen
 from scale_tui.screens.guard import Guarded
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.refresh import RefreshLoop
@@ -165,10 +166,9 @@ class ScaleApp(Guarded, App):
 
     def _activity_changed(self, woke: bool) -> None:
         """Tell the visible screen (its header says whether it is idle; on waking it refreshes
-        at once). A screen takes part by defining `activity_changed(woke)`."""
-        changed = getattr(self.screen, "activity_changed", None)
-        if changed is not None:
-            changed(woke)
+        at once): `ConsoleScreen.activity_changed`, which a live screen overrides."""
+        if isinstance(self.screen, ConsoleScreen):
+            self.screen.activity_changed(woke)
 
     # ---- start and stop
 

@@ -120,6 +120,10 @@ class ConsoleScreen(Guarded, Screen):
 
     # ---- idle (core/refresh_policy.py): a screen that follows the rule slows down and says so
 
+    def activity_changed(self, woke: bool) -> None:
+        """The operator left or came back (the app calls it on the visible screen): a live
+        screen says so in its header and, back, refreshes at once. Nothing by default."""
+
     def poll_wait(self, interval: float) -> float:
         """Seconds until the next poll of a healthy screen that polls every `interval`: the
         idle pace while nobody looks (the terminal lost focus, or no key for 10 minutes). Pure:
