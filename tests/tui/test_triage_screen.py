@@ -204,6 +204,7 @@ async def test_an_outage_keeps_the_result_and_says_so(make_app, frozen_clock):
         await wait_until(pilot, lambda: not screen.connection.healthy)
         await settle(pilot, app)
         assert screen.table.row_count == 1 and screen.failures.total == 12
+        assert not screen.query_one("#triage-progress").display
         header = plain_text(screen.query_one("#header"))
         assert "offline" in header and "stale since" in header
 
