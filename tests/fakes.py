@@ -1,6 +1,6 @@
-"""The test doubles every test shares: one fake Scale (`FakeScale`) and one stand-in console
-(`HostApp`). Tests that need a real process use the stub over loopback instead (tests/e2e,
-tests/conftest.py's ``stub_url``).
+"""The one fake Scale every test shares (`FakeScale`); the one stand-in console is
+tests/pilot.py's `HostApp`. Tests that need a real server process use the stub over loopback
+(tests/conftest.py's ``stub_url``, tests/e2e).
 
 `FakeScale` is an httpx transport: ``ScaleClient(url, transport=fake)`` or ``fake.client()``.
 Every request is recorded (``requests``; POST bodies also in ``posts``) and then meets, in order:
@@ -47,7 +47,7 @@ from typing import Any
 
 import httpx
 
-from scale_tui.api import LogLine
+from scale_tui.api import LogLine, ScaleClient
 from scale_tui.api.logs import parse_es_timestamp
 
 BASE_URL = "http://scale.test"
@@ -235,6 +235,7 @@ class FakeScale(httpx.AsyncBaseTransport):
         """Which requests `hold()` and `delay` slow down."""
         self.gate: asyncio.Event | None = None
         self.waiting = 0
+        """How many requests met a `hold()` (or `delay`), held or already released."""
         self.in_flight = 0
         self.max_in_flight = 0
         """The most job-list requests in flight at once."""
@@ -279,10 +280,8 @@ class FakeScale(httpx.AsyncBaseTransport):
         if self.gate is not None:
             self.gate.set()
 
-    def client(self, url: str = BASE_URL, **kwargs: Any):
+    def client(self, url: str = BASE_URL, **kwargs: Any) -> ScaleClient:
         """A ScaleClient on this fake; no retries inside the client unless asked."""
-        from scale_tui.api import ScaleClient
-
         kwargs.setdefault("max_tries", 1)
         return ScaleClient(url, transport=self, **kwargs)
 
@@ -439,6 +438,7 @@ async def _call(answer: Answer, request: httpx.Request) -> httpx.Response | None
 def stub_app(jobs: int = 300, seed: int = 7):
     """The stub's FastAPI app (seeded, simulator off): the data tests/conftest.py's ``stub_url``
     serves, in this process. Built once a process (0.1 s); read-only: share it."""
+    # Imported here: FastAPI costs ~1.5 s to import, and most users of this module never call it.
     from server_stub.app import create_app
 
     return create_app(jobs=jobs, seed=seed, simulate=False)
