@@ -64,8 +64,8 @@ def ssl_verify(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLCont
 def _speaks_tls(base_url: str) -> bool:
     """Whether a client of ``base_url`` can ever open a TLS connection. A plain-http base never
     does: redirects are not followed and every path is relative to it. Its client then gets no
-    certificate store, whose loading (certifi's bundle, into an SSLContext) costs ~0.1 s of CPU
-    at every start of a script or the console (issue 15, docs/startup.md)."""
+    certificate store, whose loading (certifi's bundle, into an SSLContext) costs ~30 ms of CPU
+    (quiet machine) at every start of a script or the console (issue 15, docs/startup.md)."""
     return not base_url.lower().startswith("http://")
 
 

@@ -268,7 +268,7 @@ async def test_a_plus_in_a_filter_value_is_percent_encoded(fake, client):
 
 
 def test_only_a_tls_server_gets_a_certificate_store(monkeypatch, tmp_path):
-    """Loading certifi's bundle costs ~0.1 s of CPU per start (issue 15): a plain-http server,
+    """Loading certifi's bundle costs ~30 ms of CPU per start (issue 15): a plain-http server,
     which is never spoken TLS to, does not pay it; an https one still verifies as configured,
     and a missing CA bundle is an error for either."""
     import ssl
