@@ -103,18 +103,19 @@ async def measure(url: str, window: str, runs: int) -> dict[str, list]:
         app.open_triage()
         screen = app.screen
         assert isinstance(screen, TriageScreen)
-        await _wait(pilot, lambda: screen.failures is not None and not screen.reading)
+        await _wait(pilot, lambda: screen.drawn is not None and not screen.loop.running)
         await _settle(pilot, app)
         for run in range(runs):
-            before = screen.failures
+            before = screen.drawn
             async with StallTrace() as trace:
                 for owner, name in watched:
                     trace.watch(owner, name)
                 cpu = time.thread_time()  # the loop thread's own CPU time, whatever the load
                 start = time.perf_counter()
                 screen.loop.now()
-                # the refresh ends once the groups are drawn (the table's last batch added)
-                await _wait(pilot, lambda b=before: screen.failures is not b
+                # the refresh ends once the groups are drawn (the table's last batch added, by
+                # the screen's handler of the worker's message)
+                await _wait(pilot, lambda b=before: screen.drawn is not b
                             and not screen.loop.running)
                 results["seconds"].append(time.perf_counter() - start)
                 results["loop_cpu_ms"].append((time.thread_time() - cpu) * 1000)

@@ -23,7 +23,7 @@ from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.formatting import format_clock, zone_label
-from scale_tui.screens.guard import Guarded, ScreenData, gone
+from scale_tui.screens.guard import Guarded, ScreenData
 from scale_tui.screens.host import ConsoleHost, console_of
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
@@ -107,13 +107,6 @@ class ConsoleScreen(Guarded, Screen):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-
-    @property
-    def gone(self) -> bool:
-        """Popped: nothing may draw on it. Only a worker that still draws itself needs this
-        (today the triage screen's alone); data posted as `ScreenData` to a popped screen is
-        dropped by the guard."""
-        return gone(self)
 
     def clock_text(self, moment) -> str:
         return format_clock(moment, self.console.tz)

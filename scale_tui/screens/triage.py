@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Sparkline, Static
 
-from scale_tui.api import InvalidFilter, ScaleError
+from scale_tui.api import InvalidFilter, ScaleClient, ScaleError
 from scale_tui.core import clock, triage
 from scale_tui.core.action_plan import ActionContext
 from scale_tui.core.connection import Freshness
 from scale_tui.core.formatting import format_time
 from scale_tui.screens.action_flow import request_action
 from scale_tui.screens.base import ConsoleScreen
+from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.triage_table import TriageTable, row_cells
 
@@ -83,6 +84,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         self.grouping: tuple[str, ...] = self.memory.grouping
         self.sort = self.memory.sort
         self.failures: triage.Failures | None = self.memory.failures  # last complete result
+        self.drawn: triage.Failures | None = None  # the result the table shows, once drawn
         self.groups: list[triage.Group] = []
         self.chart: list[int] = []
         self.reading = False  # not `loading`: that is Textual's overlay spinner
@@ -131,39 +133,73 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
                                                             self.sort)
         memory.failures = self.failures
 
-    # ---- loading
+    # ---- loading: the refresh worker asks and groups; the handlers below draw
+
+    class Progress(ScreenData):
+        """`done` of `pages` pages of failed jobs read."""
+
+        def __init__(self, done: int, pages: int) -> None:
+            super().__init__()
+            self.done, self.pages = done, pages
+
+    class Loaded(ScreenData):
+        """A complete result and its grouping (made off the loop), from `client`'s server,
+        for the window `window_text`, grouped by `grouping`, sorted by `sort`."""
+
+        def __init__(self, client: ScaleClient, window_text: str, failures: triage.Failures,
+                     grouping: tuple[str, ...], sort: str, grouped: tuple) -> None:
+            super().__init__()
+            self.client, self.window_text, self.failures = client, window_text, failures
+            self.grouping, self.sort, self.grouped = grouping, sort, grouped
+
+    class LoadFailed(ScreenData):
+        """A refresh failed (`connection.failed` has recorded it); `first` in a row, `delay`
+        until the next try."""
+
+        def __init__(self, client: ScaleClient, error: ScaleError, first: bool,
+                     delay: float) -> None:
+            super().__init__()
+            self.client, self.error, self.first, self.delay = client, error, first, delay
+
+    class Regrouped(ScreenData):
+        """The same result grouped again (g, s, or the last result shown on return)."""
+
+        def __init__(self, failures: triage.Failures, grouping: tuple[str, ...], sort: str,
+                     grouped: tuple) -> None:
+            super().__init__()
+            self.failures, self.grouping, self.sort, self.grouped = (failures, grouping, sort,
+                                                                     grouped)
 
     async def _load(self) -> float | None:
+        """One refresh (in the refresh worker: touches no widget); returns the seconds until
+        the next one."""
+        window_text = self.window_text
         try:
-            window = triage.parse_triage_window(self.window_text, now=clock.now())
+            window = triage.parse_triage_window(window_text, now=clock.now())
         except InvalidFilter as exc:
             self.notify(str(exc), title="Window not applied", severity="error")
             return None
+        client = self.console.client
         cap = int(getattr(self.console.profile, "triage_cap", triage.DEFAULT_CAP))
         self.reading = True
-        self._show_progress(0, 1)
+        self.post_message(self.Progress(0, 1))
         began = time.monotonic()
         try:
-            failures = await triage.load_failures(self.console.client, window, cap=cap,
-                                                  progress=self._show_progress)
+            failures = await triage.load_failures(
+                client, window, cap=cap,
+                progress=lambda done, pages: self.post_message(self.Progress(done, pages)))
         except ScaleError as exc:
-            self._hide_progress()
-            return self._failed(exc)
+            first = self.connection.healthy
+            delay = self.connection.failed(exc, clock.now())
+            self.post_message(self.LoadFailed(client, exc, first, delay))
+            return delay
         finally:
             self.reading = False
-        try:
-            grouped = await self._group_in_thread(failures, self.grouping, self.sort)
-            if self.gone:
-                return None
-            self.failures = failures
-            self._remember()
-            recovered = not self.connection.healthy
-            self.refresh_succeeded()
-            if recovered:
-                self.notify("Connected again; triage is live.", title="Scale")
-            await self._draw(*grouped)  # hides the progress bar with the rest
-        finally:
-            self._hide_progress()
+        # The progress bar stays until the handler draws the result: one layout, and none
+        # while the grouping thread competes with the loop (docs/triage.md).
+        grouping, sort = self.grouping, self.sort
+        grouped = await self._group_in_thread(failures, grouping, sort)
+        self.post_message(self.Loaded(client, window_text, failures, grouping, sort, grouped))
         took = time.monotonic() - began
         return max(self.console.refresh_interval, LOAD_SHARE * took)
 
@@ -180,26 +216,47 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
         return await asyncio.to_thread(work)
 
-    def _failed(self, error: ScaleError) -> float:
-        first = self.connection.healthy
-        delay = self.refresh_failed(error)
-        if first:
-            kept = "; the last result stays on screen" if self.failures else ""
-            self.notify(f"{self.connection.problem}\nRetrying in {delay:g} s{kept}.",
-                        title="Cannot load triage", severity="error", timeout=8)
-        self._show_empty()
-        return delay
-
-    def _hide_progress(self) -> None:
-        if not self.gone:
-            self.query_one("#triage-progress").display = False
-
-    def _show_progress(self, done: int, pages: int) -> None:
-        if self.gone:
-            return
+    def on_triage_screen_progress(self, message: Progress) -> None:
         bar = self.query_one("#triage-progress", ProgressBar)
         bar.display = True
-        bar.update(total=max(pages, 1), progress=done)
+        bar.update(total=max(message.pages, 1), progress=message.done)
+
+    async def on_triage_screen_loaded(self, message: Loaded) -> None:
+        if message.client is not self.console.client or message.window_text != self.window_text:
+            return  # another server's, or another window's, answer (its refresh runs): dropped
+        self.failures = message.failures
+        self._remember()
+        recovered = not self.connection.healthy
+        self.refresh_succeeded()
+        if recovered:
+            self.notify("Connected again; triage is live.", title="Scale")
+        try:
+            if (message.grouping, message.sort) == (self.grouping, self.sort):
+                await self._draw(*message.grouped)  # hides the progress bar with the rest
+            else:
+                self._regroup()  # g or s pressed while it loaded: the new grouping's turn
+        finally:
+            self._hide_progress()
+
+    def on_triage_screen_load_failed(self, message: LoadFailed) -> None:
+        self._hide_progress()
+        if message.client is not self.console.client:
+            return
+        self.show_failure()
+        if message.first:
+            kept = "; the last result stays on screen" if self.failures else ""
+            self.notify(f"{self.connection.problem}\nRetrying in {message.delay:g} s{kept}.",
+                        title="Cannot load triage", severity="error", timeout=8)
+        self._show_empty()
+
+    async def on_triage_screen_regrouped(self, message: Regrouped) -> None:
+        if (message.failures is not self.failures
+                or (message.grouping, message.sort) != (self.grouping, self.sort)):
+            return  # a newer result, or another grouping, came meanwhile
+        await self._draw(*message.grouped)
+
+    def _hide_progress(self) -> None:
+        self.query_one("#triage-progress").display = False
 
     # ---- drawing
 
@@ -226,6 +283,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         self.show_freshness()
         self._show_empty()
         await self.table.show(groups, self.grouping, rows)
+        self.drawn = failures
 
     def _time(self, moment) -> str:
         return format_time(moment, self.console.tz)
@@ -315,9 +373,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
     async def _regroup_now(self) -> None:
         failures, grouping, sort = self.failures, self.grouping, self.sort
         grouped = await self._group_in_thread(failures, grouping, sort)
-        if self.gone or (grouping, sort) != (self.grouping, self.sort):
-            return
-        await self._draw(*grouped)
+        self.post_message(self.Regrouped(failures, grouping, sort, grouped))
 
     def action_cycle_window(self) -> None:
         presets = triage.WINDOW_PRESETS
