@@ -38,7 +38,7 @@ from scale_tui.core.action_plan import (
     send_requests,
 )
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.guard import Guarded
+from scale_tui.screens.guard import Guarded, ScreenData
 from scale_tui.widgets.styles import PlainStatic
 
 
@@ -96,6 +96,7 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
         self.count_failed = False  # counting failed: the ids in the body still say what it hits
         self.sent = 0  # requests of the plan already accepted (a retry sends only the rest)
         self._focus_given = False  # the confirm button took the focus once, when first ready
+        self.generation = 0  # of the plan being counted: a count for an older one is dropped
 
     @property
     def client(self) -> ScaleClient:
@@ -186,7 +187,8 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
     def _confirm(self) -> None:
         if self.plan is not None and self._ready():
             self.query_one("#confirm", Button).disabled = True
-            self._send(self.plan)
+            self.query_one("#scope", RadioSet).disabled = True  # the plan is fixed from here on
+            self._send(self.plan, sum((self.tally or {}).values()))
 
     # -- plan, counts, text --------------------------------------------------------------------
 
@@ -220,8 +222,9 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
             self.tally, self.count_failed = None, False
             self.query_one("#counts", Static).update("Counting the jobs this selects…")
             self.query_one("#effect", Static).update("")
+            self.generation += 1
             if self.plan is not None:
-                self._count(self.plan)
+                self._count(self.plan, self.generation)
         if every:
             self.query_one("#typed", Input).focus()
         self._update_confirm()
@@ -250,17 +253,35 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
     def _every(self) -> bool:
         return self.plan is not None and self.plan.touches_every_job
 
-    @work(exclusive=True, group="count", exit_on_error=False)
-    async def _count(self, plan: Plan) -> None:
+    class Counted(ScreenData):
+        """The count of plan number `generation` (`tally`, or `error`)."""
+
+        def __init__(self, generation: int, plan: Plan, tally: dict[str, int] | None = None,
+                     error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.generation, self.plan, self.tally, self.error = generation, plan, tally, error
+
+    # Not exclusive: a count for a plan replaced meanwhile runs out, and its message is dropped
+    # by the generation it carries, the one rule for which count the dialog shows.
+    @work(group="count", exit_on_error=False)
+    async def _count(self, plan: Plan, generation: int) -> None:
         try:
             tally = await count_statuses(self.client, plan)
         except ScaleError as exc:
+            self.post_message(self.Counted(generation, plan, error=exc))
+        else:
+            self.post_message(self.Counted(generation, plan, tally))
+
+    def on_confirm_action_counted(self, message: Counted) -> None:
+        if message.generation != self.generation:
+            return  # the count of a scope no longer on screen
+        if message.error is not None:
             self.query_one("#counts", Static).update(
-                f"Could not count the jobs: {explain_error(exc)}"
+                f"Could not count the jobs: {explain_error(message.error)}"
             )
             self.tally, self.count_failed = {}, True
         else:
-            self._show_tally(plan, tally)
+            self._show_tally(message.plan, message.tally or {})
         self._update_confirm()
 
     def _show_tally(self, plan: Plan, tally: dict[str, int]) -> None:
@@ -279,34 +300,63 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
 
     # -- sending -------------------------------------------------------------------------------
 
+    class SendStopped(ScreenData):
+        """Nothing more sent: more jobs match now (`tally`, than `shown`), or `error` (after
+        `sent` requests were accepted)."""
+
+        def __init__(self, plan: Plan, *, sent: int = 0, tally: dict[str, int] | None = None,
+                     shown: int = 0, error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.plan, self.sent, self.tally, self.shown, self.error = (plan, sent, tally,
+                                                                         shown, error)
+
+    class SendDone(ScreenData):
+        """Every request of `plan` accepted; `tally` the last count."""
+
+        def __init__(self, plan: Plan, tally: dict[str, int] | None) -> None:
+            super().__init__()
+            self.plan, self.tally = plan, tally
+
     @work(exclusive=True, group="send", exit_on_error=False)
-    async def _send(self, plan: Plan) -> None:
-        error = self.query_one("#error", Static)
-        self.query_one("#scope", RadioSet).disabled = True  # the plan is fixed from here on
+    async def _send(self, plan: Plan, shown: int) -> None:
+        """Recount (a filter), then the plan's requests from the first not yet accepted; the
+        outcome is posted (the worker touches no widget)."""
+        tally = self.tally
         try:
             if self.sent == 0 and plan.scope in (Scope.FILTER, Scope.EACH_STATUS):
-                shown = sum((self.tally or {}).values())
                 tally = await count_statuses(self.client, plan)
                 if sum(tally.values()) > shown:
-                    self._show_tally(plan, tally)
-                    error.update(
-                        f"More jobs match now than when this opened ({shown} → "
-                        f"{sum(tally.values())}). Check the numbers above and confirm again."
-                    )
-                    self.query_one("#scope", RadioSet).disabled = False
+                    self.post_message(self.SendStopped(plan, tally=tally, shown=shown))
                     return
-                self.tally = tally
             async for accepted in send_requests(self.client, plan, self.sent):
                 self.sent = accepted
         except ScaleError as exc:
-            done = (
-                f" ({self.sent} of {len(plan.filters)} requests were accepted)" if self.sent else ""
-            )
-            error.update(explain_error(exc) + done)
-            if not self.sent:
-                self.query_one("#scope", RadioSet).disabled = False
+            self.post_message(self.SendStopped(plan, sent=self.sent, tally=tally, error=exc))
             return
-        finally:
-            self._update_confirm()
+        self.post_message(self.SendDone(plan, tally))
+
+    def on_confirm_action_send_stopped(self, message: SendStopped) -> None:
+        plan, error = message.plan, self.query_one("#error", Static)
+        if message.error is None:
+            tally = message.tally or {}
+            self._show_tally(plan, tally)
+            error.update(
+                f"More jobs match now than when this opened ({message.shown} → "
+                f"{sum(tally.values())}). Check the numbers above and confirm again."
+            )
+            self.query_one("#scope", RadioSet).disabled = False
+        else:
+            self.tally = message.tally
+            done = (f" ({message.sent} of {len(plan.filters)} requests were accepted)"
+                    if message.sent else "")
+            error.update(explain_error(message.error) + done)
+            if not message.sent:
+                self.query_one("#scope", RadioSet).disabled = False
+        self._update_confirm()
+
+    def on_confirm_action_send_done(self, message: SendDone) -> None:
+        self.tally = message.tally
+        self._update_confirm()
         total = sum(self.tally.values()) if self.tally is not None else None
-        self.dismiss(Accepted(accepted_summary(plan, total), plan, self.tally or {}))
+        self.dismiss(Accepted(accepted_summary(message.plan, total), message.plan,
+                              self.tally or {}))

@@ -27,7 +27,7 @@ from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, Scal
 from scale_tui.api.job_types import newest_versions_first
 from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.guard import Guarded
+from scale_tui.screens.guard import Guarded, ScreenData
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 from scale_tui.widgets.styles import PlainStatic
 
@@ -97,9 +97,32 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
     def _back(self) -> None:
         self.dismiss(None)
 
+    # ---- workers ask the server and post what came back; the handlers draw
+
+    class JobTypesLoaded(ScreenData):
+        """Every active job type version (`found`), or `error`."""
+
+        def __init__(self, found: list[JobType], error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.found, self.error = found, error
+
+    class JobTypeLoaded(ScreenData):
+        """The job type `key`'s `details` (its manifest), or `error`."""
+
+        def __init__(self, key: str, details: JobTypeDetails | None = None,
+                     error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.key, self.details, self.error = key, details, error
+
+    class QueueAnswered(ScreenData):
+        """The new job's id, or the server's refusal in words (`problem`)."""
+
+        def __init__(self, job_id: int | None = None, problem: str = "") -> None:
+            super().__init__()
+            self.job_id, self.problem = job_id, problem
+
     @work(exclusive=True, group="job-types", exit_on_error=False)
     async def _load_job_types(self) -> None:
-        about = self.query_one("#about", Static)
         found: list[JobType] = []
         try:
             page_number, more = 1, True
@@ -109,13 +132,20 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
                 found += page.results
                 page_number, more = page_number + 1, bool(page.next)
         except ScaleError as exc:
-            about.update(f"Could not load job types: {explain_error(exc)}")
+            self.post_message(self.JobTypesLoaded([], exc))
+            return
+        self.post_message(self.JobTypesLoaded(found))
+
+    def on_queue_job_screen_job_types_loaded(self, message: JobTypesLoaded) -> None:
+        about = self.query_one("#about", Static)
+        if message.error is not None:
+            about.update(f"Could not load job types: {explain_error(message.error)}")
             return
         # Every active version of each type, newest first: an older version is still queued on
         # purpose (a reprocessing run pinned to it). Scale refuses (500) to queue an inactive
         # version; a paused one would only sit queued.
         self.job_types = newest_versions_first(
-            [t for t in found if t.is_active is not False and not t.is_paused])
+            [t for t in message.found if t.is_active is not False and not t.is_paused])
         options = self.query_one("#job-types", OptionList)
         options.add_options(
             Option(Content(display_text(f"{t.label}  {t.title or ''}".rstrip())), id=_key(t))
@@ -131,23 +161,43 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
     @on(OptionList.OptionHighlighted, "#job-types")
     def _job_type_chosen(self, event: OptionList.OptionHighlighted) -> None:
         key = event.option.id
-        if key is not None and key != self.current:
-            self.current = key
-            self._show(key)
+        if key is None or key == self.current:
+            return
+        self.current = key
+        if key in self.details:
+            self.call_later(self._show, key)
+            return
+        name, version = key.split("\x00")
+        self.query_one("#about", Static).update(f"Loading {name} {version}…")
+        self._load_job_type(key)
 
     @work(exclusive=True, group="job-type", exit_on_error=False)
-    async def _show(self, key: str) -> None:
-        about = self.query_one("#about", Static)
-        if key not in self.details:
-            name, version = key.split("\x00")
-            about.update(f"Loading {name} {version}…")
-            try:
-                self.details[key] = await self.client.get_job_type(name, version)
-            except ScaleError as exc:
-                about.update(f"Could not load {name} {version}: {explain_error(exc)}")
-                return
-        if self.current != key:
+    async def _load_job_type(self, key: str) -> None:
+        name, version = key.split("\x00")
+        try:
+            details = await self.client.get_job_type(name, version)
+        except ScaleError as exc:
+            self.post_message(self.JobTypeLoaded(key, error=exc))
+            return
+        self.post_message(self.JobTypeLoaded(key, details))
+
+    async def on_queue_job_screen_job_type_loaded(self, message: JobTypeLoaded) -> None:
+        if message.details is not None:
+            self.details[message.key] = message.details  # kept while the dialog is open
+        if self.current != message.key:
             return  # the user moved on while this loaded
+        if message.error is not None:
+            name, version = message.key.split("\x00")
+            self.query_one("#about", Static).update(
+                f"Could not load {name} {version}: {explain_error(message.error)}")
+            return
+        await self._show(message.key)
+
+    async def _show(self, key: str) -> None:
+        """The manifest form of `key` (loaded), the others hidden and kept."""
+        if self.current != key:
+            return
+        about = self.query_one("#about", Static)
         details = self.details[key]
         about.update(
             f"{details.label}: {details.title or ''}\n{details.description or ''}".rstrip()
@@ -232,14 +282,19 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
                 body["job_type_id"], body["input"], body.get("configuration")
             )
         except BadRequest as exc:
-            self._say(f"The server rejected the job: {exc.detail}")
+            self.post_message(self.QueueAnswered(
+                problem=f"The server rejected the job: {exc.detail}"))
         except ScaleError as exc:
-            self._say(explain_error(exc))
+            self.post_message(self.QueueAnswered(problem=explain_error(exc)))
         else:
-            self.dismiss(job.id)
-            return
-        self.query_one("#queue", Button).disabled = False
+            self.post_message(self.QueueAnswered(job.id))
 
+    def on_queue_job_screen_queue_answered(self, message: QueueAnswered) -> None:
+        if message.job_id is not None:
+            self.dismiss(message.job_id)
+            return
+        self._say(message.problem)
+        self.query_one("#queue", Button).disabled = False
 
     def _say(self, text: str) -> None:
         """The server's answer (or "Queueing…") above the request; no empty line when none."""

@@ -26,7 +26,7 @@ from scale_tui.screens.action_flow import (
 from scale_tui.screens.confirm_action import ConfirmAction
 from scale_tui.screens.queue_job import QueueJobScreen
 from tests.fakes import FakeScale
-from tests.pilot import HostApp
+from tests.pilot import HostApp, wait_until
 
 JOB_TYPES = Path(__file__).parents[1] / "fixtures" / "scale-ui" / "job-type-details"
 
@@ -364,3 +364,29 @@ def test_confirmation_layout_without_filter(snap_compare, scale):
         await open_confirm(pilot, "requeue", ActionContext(None, filter=JobFilter()))
 
     assert snap_compare(actions_app(scale), terminal_size=(110, 40), run_before=opened)
+
+
+async def test_a_late_count_of_the_scope_left_never_sets_the_confirm_button(scale):
+    """The marked jobs' count is held back by the server; the operator picks "every job
+    matching" meanwhile, whose count arrives first. Then the marked count arrives: dropped (it
+    is for a plan no longer on screen), so the numbers and the button stay the filter's."""
+    ctx = ActionContext(None, marked=(1, 6), filter=JobFilter(job_type_name=["sam"]), matching=4)
+    scale.hold(lambda request: "job_id" in request.url.params)  # the count by ids only
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
+        request_action(pilot.app.screen, "cancel", ctx)
+        await wait_until(pilot, lambda: scale.waiting > 0)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmAction)
+        assert dialog.query_one("#scope", RadioSet).pressed_button.name == "marked"
+        names = [choice.scope.value for choice in dialog.choices]
+        await pilot.press(str(names.index("filter") + 1))
+        await wait_until(pilot, lambda: "4 matching" in text(pilot.app, "#counts"))
+        assert str(dialog.query_one("#confirm", Button).label) == "Cancel 3 jobs"
+        scale.release()  # the marked jobs' count (2 to cancel) comes back now
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert scale.waiting == 1 and len(scale.seen("/v6/jobs/")) > 1
+        assert text(pilot.app, "#counts").startswith("Every job matching: job type sam: 4 ")
+        assert str(dialog.query_one("#confirm", Button).label) == "Cancel 3 jobs"
+        await confirm(pilot)
+        assert scale.posts == [("/v6/jobs/cancel/", {"job_type_names": ["sam"]})]
