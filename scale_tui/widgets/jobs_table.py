@@ -143,7 +143,12 @@ class JobsTable(FastTable):
         cursor_key = str(self.cursor_job_id) if self.row_count else None
         cursor_index = self.cursor_row
         to_top, self._to_top = self._to_top, False
-        if to_top:
+        # The cursor on the first row, the view at the top: the operator watches the newest
+        # jobs, and stays on the first row as new ones arrive (as `tail -f` follows the end).
+        # Anywhere else the cursor holds its job: following job 2000 down as newer jobs push it
+        # used to scroll the newest jobs off the top of a live list, unseen.
+        watching_top = self.cursor_row == 0 and self.scroll_y == 0
+        if to_top or watching_top:
             cursor_key, cursor_index = None, 0
         stale = [key for key in self._values if key not in rows]
         changed: list[str] = []

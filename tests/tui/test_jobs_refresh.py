@@ -141,3 +141,21 @@ async def test_live_refresh_continues_after_coming_back_from_details(make_app):
         scale.release()
         await wait_until(pilot, lambda: len(scale.list_requests()) > hidden + 1)
         assert scale.max_in_flight == 1  # and the timer runs again, one request at a time
+
+
+async def test_a_cursor_on_the_first_row_stays_on_the_newest_job_as_new_ones_arrive(make_app):
+    scale = FakeScale([job_payload(i, minute=i % 60) for i in range(40, 0, -1)])
+    app = make_app(client=scale.client())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        table = app.screen.table
+        assert table.cursor_job_id == 40 and table.cursor_row == 0
+        # 30 newer jobs arrive above job 40, more than a screenful
+        scale.jobs = [job_payload(i, minute=59) for i in range(70, 40, -1)] + scale.jobs[:10]
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert table.job_ids[0] == 70
+        assert table.cursor_row == 0 and table.cursor_job_id == 70
+        assert table.scroll_y == 0  # the newest jobs are on screen, not scrolled off the top
+        drawn = "".join(segment.text for segment in table.render_line(1))
+        assert "70" in drawn
