@@ -32,10 +32,10 @@ from scale_tui.core.formatting import zone
 from scale_tui.core.refresh_policy import DEFAULT_POLICY, Activity, RefreshPolicy
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.guard import Guarded
 from scale_tui.screens.jobs import JobsScreen
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader
+from scale_tui.widgets.guard import Guarded
 
 if TYPE_CHECKING:
     from scale_tui.core.fleet import Member
@@ -246,7 +246,7 @@ class ScaleApp(Guarded, App):
             self.screen.server_started()
 
     def _handle_exception(self, error: Exception) -> None:
-        """What got past every guard (screens/guard.py) ends the console, as Textual does, with
+        """What got past every guard (widgets/guard.py) ends the console, as Textual does, with
         exit code 1 (`cli._exit_code`) and the traceback in the log file first."""
         log.critical("the console stops on an unexpected error", exc_info=error)
         super()._handle_exception(error)

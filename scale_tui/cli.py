@@ -226,7 +226,7 @@ def _exit_code(app: Any) -> int:
     if code is None:
         code = 1
     if code:
-        from scale_tui.screens.guard import log_file  # loaded with the app already
+        from scale_tui.widgets.guard import log_file  # loaded with the app already
 
         print(f"scale-tui: the console stopped on an error (exit {code}); details in "
               f"{log_file()}", file=sys.stderr)
@@ -243,7 +243,7 @@ class InertFormatter(logging.Formatter):
 
 def _setup_logging(path: str | None) -> None:
     """Log to a file, never to the terminal the console draws on. Unexpected errors write
-    their traceback here, and the console's messages name this file (screens/guard.py)."""
+    their traceback here, and the console's messages name this file (widgets/guard.py)."""
 
     from scale_tui.core.log_file import PrivateLogFile  # the console's only: not for a script
 

@@ -7,7 +7,7 @@ what a refresh said and return the wait before the next one, and the shared head
 (a countdown ticks while retrying). A screen whose last refresh failed never says "live".
 
 An unexpected exception in a screen's handler, timer or worker is one line on screen and a
-traceback in the log, and the console keeps running (`screens/guard.py`).
+traceback in the log, and the console keeps running (`widgets/guard.py`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from scale_tui.core import clock
 from scale_tui.core.connect import mask_url
 from scale_tui.core.connection import Connection, Freshness
 from scale_tui.core.formatting import format_clock, zone_label
-from scale_tui.screens.guard import Guarded, ScreenData
 from scale_tui.screens.host import ConsoleHost, console_of
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader, HeaderInfo
+from scale_tui.widgets.guard import Guarded, ScreenData
 
 log = logging.getLogger("scale_tui")
 
@@ -137,7 +137,7 @@ class RefreshingScreen(ConsoleScreen):
 
     Worker -> message -> handler: the refresh worker runs `fetch()` (requests only, no widget)
     and posts what came back as a `Fetched` message; its handler draws (`show`, `show_problem`,
-    `show_missing`). A message to a popped screen is dropped (`screens/guard.py`), so a late
+    `show_missing`). A message to a popped screen is dropped (`widgets/guard.py`), so a late
     answer never reaches widgets that are gone. Hidden under another screen it polls nothing
     and catches up on return.
     """

@@ -38,7 +38,7 @@ from scale_tui.core.action_plan import (
     send_requests,
 )
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.guard import Guarded, ScreenData
+from scale_tui.widgets.guard import Guarded, ScreenData
 from scale_tui.widgets.styles import PlainStatic
 
 

@@ -17,16 +17,16 @@ from scale_tui.core import clock, fleet
 from scale_tui.core.fleet import ClusterStatus, Member
 from scale_tui.core.sanitize import display_text
 from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.profiles import profile_to_switch_to
 from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.fleet_table import FleetTable
+from scale_tui.widgets.guard import ScreenData
 
 MIN_INTERVAL = 5.0  # a fleet check is six requests a cluster: no faster than this
 
 
 class ClusterChecked(ScreenData):
-    """One cluster's check (dropped if the fleet screen has been popped: screens/guard.py)."""
+    """One cluster's check (dropped if the fleet screen has been popped: widgets/guard.py)."""
 
     def __init__(self, status: ClusterStatus) -> None:
         super().__init__()

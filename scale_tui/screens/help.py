@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.widgets import DataTable, Input, OptionList, Static, Tabs, TextArea
 
-from scale_tui.screens.guard import Guarded
+from scale_tui.widgets.guard import Guarded
 
 FIXED = "fixed"
 """What help shows in place of an id for a key the keymap cannot change (Textual's own)."""

@@ -17,9 +17,9 @@ from scale_tui.core.connection import describe_error
 from scale_tui.core.formatting import format_size, format_time
 from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
-from scale_tui.screens.guard import ScreenData
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.console_footer import ConsoleFooter
+from scale_tui.widgets.guard import ScreenData
 from scale_tui.widgets.styles import PlainStatic, server_text
 
 INPUT_FILES_PAGE = 25

@@ -33,10 +33,10 @@ from scale_tui.core.filter_form import FilterForm, FormErrors, to_job_filter
 from scale_tui.core.first_page import first_page_key
 from scale_tui.core.jobs_columns import job_cells
 from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.filter_bar import FilterBar
+from scale_tui.widgets.guard import ScreenData
 from scale_tui.widgets.jobs_table import JobsTable
 from scale_tui.widgets.status_counts import StatusCounts
 from scale_tui.widgets.styles import server_text

@@ -10,7 +10,7 @@ says how fresh the log is, as on every live screen (`screens/base.py`).
 Worker -> message -> handler: the follow worker only asks the server; what ``LogTail`` reports
 (``take_lines``, ``poll_failed``, ``tail_stopped``) and the execution's status are posted as
 messages (``LinesArrived``, ``PollFailed``, ``TailStopped``, ``ExecutionChecked``) whose handlers
-draw; a message to a screen that has been popped is dropped (``screens/guard.py``).
+draw; a message to a screen that has been popped is dropped (``widgets/guard.py``).
 
 The view toggles and the find are reactives: ``stream``, ``show_timestamps`` and ``wrap``
 (the last two bound to the ``LogView``'s own), ``pattern`` and ``filtering``; their watchers
@@ -44,9 +44,9 @@ from scale_tui.core.log_status import POLL_INTERVAL, TailState, dropped_notice
 from scale_tui.core.log_tail import LogTail
 from scale_tui.core.sanitize import display_text, printable
 from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.save_log import SaveLogScreen, default_log_name
 from scale_tui.widgets.console_footer import ConsoleFooter
+from scale_tui.widgets.guard import ScreenData
 from scale_tui.widgets.log.find import FindBar
 from scale_tui.widgets.log.view import LogView
 

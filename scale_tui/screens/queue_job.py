@@ -27,7 +27,7 @@ from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, Scal
 from scale_tui.api.job_types import newest_versions_first
 from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.guard import Guarded, ScreenData
+from scale_tui.widgets.guard import Guarded, ScreenData
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 from scale_tui.widgets.styles import PlainStatic
 

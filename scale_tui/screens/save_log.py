@@ -24,7 +24,7 @@ from textual.widgets import Input, Label
 
 from scale_tui.core.log_buffer import LogLineLike
 from scale_tui.core.sanitize import display_text
-from scale_tui.screens.guard import Guarded
+from scale_tui.widgets.guard import Guarded
 
 __all__ = ["SaveLogScreen", "default_log_name", "resolve_save_path", "write_log"]
 

@@ -25,8 +25,8 @@ from scale_tui.core.connection import Freshness
 from scale_tui.core.formatting import format_time
 from scale_tui.screens.action_flow import request_action
 from scale_tui.screens.base import ConsoleScreen
-from scale_tui.screens.guard import ScreenData
 from scale_tui.screens.refresh import RefreshLoop
+from scale_tui.widgets.guard import ScreenData
 from scale_tui.widgets.triage_table import TriageTable, row_cells
 
 

@@ -20,10 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # textual>=8.2,<9 (pyproject.toml)
 
+from scale_tui.widgets.guard import Guarded
+
 COMPACT_BELOW = 120
 
 
-class ConsoleFooter(Footer):
+class ConsoleFooter(Guarded, Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._drawn: tuple | None = None  # the keys drawn, or scheduled to be (`_keys`)

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from scale_tui.core.connection import Freshness
 from scale_tui.core.sanitize import display_text
+from scale_tui.widgets.guard import Guarded
 
 CONNECTING = Freshness("connecting", "connecting…")
 LEVEL_STYLES = {
@@ -62,7 +63,7 @@ class HeaderInfo:
         return self.freshness.state
 
 
-class ConsoleHeader(Static):
+class ConsoleHeader(Guarded, Static):
     """One line: `demo http://host READ-ONLY │ ● live │ refreshed 12:03:10 UTC, every 5 s`."""
 
     DEFAULT_CSS = """

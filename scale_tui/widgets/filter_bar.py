@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from scale_tui.api import ERROR_CATEGORIES, JOB_STATUSES, InvalidFilter
 from scale_tui.core.filter_form import FilterForm, parse_ids, parse_window
 from scale_tui.core.input_limits import FILTER_FIELD_MAX
+from scale_tui.widgets.guard import Guarded
 from scale_tui.widgets.styles import server_text
 
 TYPING_PAUSE = 0.4  # seconds after the last keystroke before a text filter applies
@@ -38,7 +39,7 @@ _TEXT_FIELDS = {
 _SUPERSEDED = [("superseded: all", "all"), ("not superseded", "no"), ("superseded only", "yes")]
 
 
-class FilterBar(Vertical):
+class FilterBar(Guarded, Vertical):
     """Edits the server-side filters of the jobs screen."""
 
     HELP_TITLE = "Filters"

@@ -19,6 +19,7 @@ from textual.reactive import var
 from scale_tui.api import Job
 from scale_tui.core.jobs_columns import COLUMN_KEYS, COLUMNS, WIDTHS, Cells, fit_columns, job_cells
 from scale_tui.widgets.fast_table import FastTable
+from scale_tui.widgets.guard import Guarded
 from scale_tui.widgets.styles import status_text
 
 ORDER_FIELDS = {key: order for key, _, order in COLUMNS}
@@ -40,7 +41,7 @@ def render_cell(column: str, value: str) -> Text:
     return Text(value, no_wrap=True, overflow="ellipsis")  # in a column narrower than its value
 
 
-class JobsTable(FastTable):
+class JobsTable(Guarded, FastTable):
     """Jobs of the current page. Enter posts `DataTable.RowSelected` with the job id as key."""
 
     HELP_TITLE = "Jobs table"

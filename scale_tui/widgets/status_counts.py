@@ -13,10 +13,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from scale_tui.api import JOB_STATUSES
+from scale_tui.widgets.guard import Guarded
 from scale_tui.widgets.styles import STATUS_STYLES
 
 
-class StatusCounts(Static):
+class StatusCounts(Guarded, Static):
     DEFAULT_CSS = """
     StatusCounts {
         height: 1;

@@ -1,5 +1,5 @@
 """Issue 10's rules for workers and the app <-> screen contract, read from the source: every
-worker is started with `exit_on_error=False` (a failed one is reported by screens/guard.py, never
+worker is started with `exit_on_error=False` (a failed one is reported by widgets/guard.py, never
 ends the console), and no screen reads the app with `getattr` defaults (screens/host.py's
 `ConsoleHost` is the contract)."""
 

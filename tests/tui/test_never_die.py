@@ -9,6 +9,7 @@ import logging
 from types import SimpleNamespace
 
 import pytest
+from textual.widgets import Input
 
 from scale_tui import cli
 from scale_tui.screens.action_flow import JobsChanged
@@ -163,3 +164,34 @@ async def test_what_gets_past_the_guards_is_logged_and_sets_exit_code_1(make_app
             await pilot.pause()
     assert app.return_code == 1
     assert "RuntimeError: past every guard" in log_path.read_text()
+
+
+async def test_an_exception_in_a_widgets_own_handler(make_app, log_path, monkeypatch):
+    """A widget's handler runs in the widget's own message pump, not its screen's: the widget
+    is guarded too (widgets/guard.py), so the console says it once and keeps running."""
+    scale, app = await console_with_jobs(make_app)
+
+    def broken(self, event) -> None:
+        raise RuntimeError("boom in a widget")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f")
+        await settle(pilot, app)
+        bar = app.screen.query_one(FilterBar)
+        assert bar.is_open
+        monkeypatch.setattr(FilterBar, "on_input_changed", broken)
+        bar.query_one("#f-window", Input).focus()
+        await pilot.press("1")  # the window field changes: FilterBar.on_input_changed raises
+        await settle(pilot, app)
+        assert app.is_running
+        shown = [n for n in notes(app) if "boom in a widget" in n]
+        assert len(shown) == 1, notes(app)
+        assert "FilterBar.on_input_changed" in shown[0] and f"details in {log_path}" in shown[0]
+        monkeypatch.undo()
+        await pilot.press("escape")  # the next key: the panel's own action closes it
+        await settle(pilot, app)
+        assert not bar.is_open
+        await assert_still_serving(pilot, app, scale)
+    text = log_path.read_text()
+    assert "Traceback" in text and "RuntimeError: boom in a widget" in text

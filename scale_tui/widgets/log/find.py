@@ -17,11 +17,12 @@ from textual.widgets import Input, Label
 
 from scale_tui.core.input_limits import FIND_MAX
 from scale_tui.core.log_search import LogPattern
+from scale_tui.widgets.guard import Guarded
 
 __all__ = ["FindBar"]
 
 
-class FindBar(Horizontal):
+class FindBar(Guarded, Horizontal):
     """``/ pattern   3/17 lines · text, any case``; an invalid regex shows its error in red."""
 
     DEFAULT_CSS = """

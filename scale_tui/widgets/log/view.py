@@ -26,6 +26,7 @@ from scale_tui.core.formatting import format_log_time
 from scale_tui.core.log_buffer import DEFAULT_MAX_LINES, LogBuffer, LogLineLike
 from scale_tui.core.log_search import LogPattern
 from scale_tui.core.sanitize import MAX_LINE_CHARS, display_line, more_marker
+from scale_tui.widgets.guard import Guarded
 from scale_tui.widgets.log.rows import LogRows
 
 __all__ = ["STDERR_MARK", "LogView"]
@@ -36,7 +37,7 @@ _GUTTER = 2
 _TIMESTAMP = 24  # "2026-01-01 00:00:03.123 ", in the console's zone (named on the title line)
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(Guarded, ScrollView, can_focus=True):
     """The lines of one log: stream choice, timestamps, wrap, find highlights, follow."""
 
     COMPONENT_CLASSES = {

@@ -2,8 +2,10 @@
 
 Textual ends the whole app on any exception a handler, a timer callback or a worker lets out
 (`App._handle_exception`), and a message pump whose handler raised stops reading its queue for
-good. `Guarded` is mixed into every console screen, dialog and the app itself, and catches at
-the three places their code runs:
+good. `Guarded` is mixed into every console screen, dialog, the app itself and each of the
+console's widgets that has handlers, key actions or timers (a widget's own handler, such as
+`FilterBar.on_input_changed`, runs in the widget's pump, not its screen's), and catches at the
+three places their code runs:
 
 - message handlers, key actions and `call_later` callbacks: `_dispatch_message` (the one place a
   pump calls them; a failure there is reported and the pump keeps reading its queue);
@@ -13,8 +15,11 @@ the three places their code runs:
 
 A report is one notification, "<what failed>: <error> — details in <log file>", and the
 traceback in the console's log file (`cli._setup_logging`). What still reaches
-`App._handle_exception` (a widget's own handler, a bug in Textual) ends the console with a
-non-zero exit code and the traceback in the log (`ScaleApp._handle_exception`).
+`App._handle_exception` (a handler of one of Textual's own widgets, a bug in Textual) ends the
+console with a non-zero exit code and the traceback in the log (`ScaleApp._handle_exception`).
+
+It lives with the widgets, the lowest layer that is Textual, so widgets can use it; screens and
+the app import it from here.
 
 Screens post their data as `ScreenData` messages; one sent to a screen that has been popped is
 dropped here, so no handler ever draws into widgets that are gone.
@@ -31,6 +36,7 @@ from typing import Any
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from scale_tui.core.connection import describe_error
@@ -66,17 +72,19 @@ def report_unexpected(node: MessagePump, error: BaseException, where: str) -> No
 
 
 def gone(node: MessagePump) -> bool:
-    """A screen popped off the stack (its widgets are being removed, or are gone)."""
-    if not isinstance(node, Screen):
+    """A screen popped off the stack, or a widget on one (its widgets are being removed, or
+    are gone); never the app."""
+    if not isinstance(node, Screen | Widget):
         return False
     try:
-        return node not in node.app.screen_stack
-    except Exception:
+        screen = node if isinstance(node, Screen) else node.screen
+        return screen not in node.app.screen_stack
+    except Exception:  # a widget no longer on any screen
         return True
 
 
 class Guarded:
-    """Mix into a Screen, ModalScreen or App (before it): see the module's docstring."""
+    """Mix into a Screen, ModalScreen, App or Widget (before it): see the module's docstring."""
 
     async def _dispatch_message(self, message: Message) -> None:
         if isinstance(message, ScreenData) and gone(self):  # type: ignore[arg-type]
