@@ -11,9 +11,17 @@ request, for the console and the scripts alike (`ConfigError`, core/config.py).
 
 from __future__ import annotations
 
+import gc
+
+# No cyclic garbage collection while this module's own imports run (the config, the scripts'
+# parsers, the api package and pydantic, httpx): like the UI's import (`_no_collection`), they
+# allocate long-lived objects and no garbage. On again at the end of this module, so an
+# importer (a test, a script) never runs without the collector (docs/startup.md).
+_COLLECTING = gc.isenabled()
+gc.disable()
+
 import argparse
 import contextlib
-import gc
 import logging
 import sys
 import threading
@@ -125,13 +133,13 @@ def run_console(args: argparse.Namespace) -> int:
         demo = _demo_profile(args)  # before anything starts: a refused flag starts nothing
         _setup_logging(args.log_file)
         return _run_demo(demo, with_fleet=args.fleet)
-    name, profile, warnings = _resolve(args)  # a ConfigError stops here, before any request
-    _setup_logging(args.log_file)
-    # Ask for the first page now, in a thread: it travels while textual imports (issue 15).
-    from scale_tui.core.first_page import FirstPage  # the console's only: not for a script
+    with _no_collection():  # from here to the running UI (and the first page's thread)
+        name, profile, warnings = _resolve(args)  # a ConfigError stops here, before a request
+        _setup_logging(args.log_file)
+        # Ask for the first page now, in a thread: it travels while textual imports (issue 15).
+        from scale_tui.core.first_page import FirstPage  # the console's only: not for a script
 
-    first_page = None if args.fleet else FirstPage.start(name, profile)
-    with _no_collection():
+        first_page = None if args.fleet else FirstPage.start(name, profile)
         # Lazy on purpose: textual is loaded only when the console runs, never for a script.
         from scale_tui.app import ScaleApp, freeze_startup_heap
 
@@ -144,10 +152,11 @@ def run_console(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _no_collection():
-    """No cyclic garbage collection while the UI imports (issue 15): it allocates tens of
-    thousands of objects that live as long as the process and makes no garbage, and the
-    collector's passes over them cost 30-50 ms of CPU per start (docs/startup.md). The heap is
-    frozen before collection resumes (freeze_startup_heap)."""
+    """No cyclic garbage collection while the console starts and the UI imports (issue 15; the
+    module's own imports likewise, see its top): the UI allocates tens of thousands of objects
+    that live as long as the process and makes no garbage, and the collector's passes over them
+    cost 30-50 ms of CPU per start (docs/startup.md). The heap is frozen before collection
+    resumes (freeze_startup_heap)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -259,6 +268,9 @@ def _setup_logging(path: str | None) -> None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
+
+if _COLLECTING:  # this module's imports are done (see the top)
+    gc.enable()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,6 @@ from scale_tui.api import JobFilter
 from scale_tui.core import jobs_view, state
 from scale_tui.core.filter_form import FilterForm, FormErrors, describe_fields, jump_form
 from scale_tui.core.input_limits import QUICK_FILTER_MAX, TYPING_PAUSE
-from scale_tui.screens.action_flow import ActionContext, request_action, request_queue_job
 from scale_tui.screens.jobs_feed import JobsFeed
 from scale_tui.screens.refresh import RefreshLoop
 from scale_tui.widgets.console_footer import ConsoleFooter
@@ -29,6 +28,9 @@ from scale_tui.widgets.status_counts import StatusCounts
 
 
 class JobsScreen(JobsFeed):
+    # The table, not the first focusable widget (the hidden find box): one focus change and
+    # its restyle less before the first frame (issue 15, docs/startup.md).
+    AUTO_FOCUS = "#jobs"
     HELP_TITLE = "Jobs"
     HELP = """\
 Filters (f) apply as you change them; the window restricts last_modified: all, 1h, 6h, 24h, 7d
@@ -87,6 +89,7 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
         self._show_filter_summary()
         self.loop = RefreshLoop(self, self._load, self.console.refresh_interval,
                                 group="jobs-refresh")
+        self.draw_early_page()  # the first frame shows the rows when they came already
         self.table.focus()
         if self.console.server_ready:
             self.server_started()
@@ -276,6 +279,9 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
             self.console.open_latest_log(job_id)
 
     def _action_context(self):
+        # lazy, measured (docs/startup.md): action_flow and core/action_plan are not needed to
+        # draw the list (~5 ms at start), only at c / R / J
+        from scale_tui.screens.action_flow import ActionContext
 
         # An invalid typed filter means "no server-side scope", never JobFilter() (= every job);
         # the same while the bar holds a bad value back: the form on screen is not what is listed.
@@ -289,14 +295,17 @@ newer job replaced it (on its details > opens the newer one, < the older)."""
                              quick_filter=self.quick)
 
     def action_cancel(self) -> None:
+        from scale_tui.screens.action_flow import request_action  # lazy, see _action_context
 
         request_action(self, "cancel", self._action_context())
 
     def action_requeue(self) -> None:
+        from scale_tui.screens.action_flow import request_action  # lazy, see _action_context
 
         request_action(self, "requeue", self._action_context())
 
     def action_queue_job(self) -> None:
+        from scale_tui.screens.action_flow import request_queue_job  # lazy, see _action_context
 
         request_queue_job(self)
 

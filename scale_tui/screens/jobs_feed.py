@@ -124,6 +124,8 @@ class JobsFeed(ConsoleScreen):
         self._counts_at: datetime | None = None
         self._counts_page: tuple | None = None  # the page when the counts were last asked
         self._job_type_names_loaded = False
+        self._early = None  # (key, future) of the early first page taken at mount
+        self._early_drawn: Page[Job] | None = None  # that page, when mount drew it already
 
     @property
     def table(self) -> JobsTable:
@@ -171,8 +173,9 @@ class JobsFeed(ConsoleScreen):
         key = (asked, number)
         early = None
         if number == 1:
-            early = console.take_first_page(
-                first_page_key(console.profile_name, console.profile.url, query, size))
+            wanted = first_page_key(console.profile_name, console.profile.url, query, size)
+            taken, self._early = self._early, None  # taken at mount, for this key only
+            early = taken[1] if taken and taken[0] == wanted else console.take_first_page(wanted)
         try:
             try:
                 page = await _early_answer(early)
@@ -190,7 +193,10 @@ class JobsFeed(ConsoleScreen):
         if console.client is not client:
             return None  # another server's answer: never drawn under the new header
         idle = console.idle
-        self.post_message(self.PageLoaded(client, (asked, number), page))
+        if page is self._early_drawn:
+            self._early_drawn = None  # drawn at mount already (draw_early_page): not again
+        else:
+            self.post_message(self.PageLoaded(client, (asked, number), page))
         # A turn for the handler: the page is drawn before the counts' requests go out.
         await asyncio.sleep(0)
         await self._load_counts(client, query, _page_print(page.count, page.results), idle=idle)
@@ -243,6 +249,30 @@ class JobsFeed(ConsoleScreen):
             log.warning("job type names not loaded (next refresh retries): %s", exc)
             return
         self.post_message(self.JobTypeNamesLoaded(client, names))
+
+    def draw_early_page(self) -> None:
+        """At mount: take the first page asked while the UI imported (core/first_page.py) and,
+        if it has come already, draw it now, so the first frame has the rows (issue 15: a
+        "Loading jobs…" frame first is a whole render more before them). The refresh worker
+        then goes on from that page (its counts) without drawing it again; an answer still on
+        its way, or a failure, is left to the worker, as before."""
+        console = self.console
+        if not console.server_ready or self.page != 1:
+            return
+        try:
+            query = self.current_query()
+        except FormErrors:
+            return  # the worker says why
+        key = first_page_key(console.profile_name, console.profile.url, query,
+                             console.page_size)
+        early = console.take_first_page(key)
+        self._early = (key, early) if early is not None else None
+        if early is None or not early.done() or early.cancelled() or early.exception():
+            return
+        page = early.result()
+        self._early_drawn = page
+        self.on_jobs_feed_page_loaded(
+            self.PageLoaded(console.client, (tuple(query.to_query()), 1), page))
 
     # ---- handlers: what came back, drawn
 

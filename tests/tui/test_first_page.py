@@ -53,3 +53,51 @@ async def test_an_early_page_for_another_query_or_a_failed_one_is_not_used(make_
             await settle(pilot, app)
             assert app.screen.table.job_ids == [3, 2, 1]
             assert len(scale.list_requests()) == 1
+
+
+async def test_an_early_page_that_came_is_drawn_by_the_mount_itself(make_app, monkeypatch):
+    """The rows are on the table when the jobs screen's mount ends, so the first frame is the
+    rows, not a "Loading jobs…" frame first (issue 15); the counts then come as usual, and the
+    page is neither asked again nor drawn twice."""
+    from scale_tui.screens.jobs import JobsScreen
+
+    at_mount: dict = {}
+    mount = JobsScreen.on_mount
+
+    def recording_mount(screen) -> None:
+        mount(screen)
+        at_mount["rows"] = list(screen.table.job_ids)
+        at_mount["empty shown"] = screen.query_one("#empty").display
+        at_mount["focused"] = screen.focused.id if screen.focused else None
+
+    monkeypatch.setattr(JobsScreen, "on_mount", recording_mount)
+    drawn = []
+    handler = JobsScreen.on_jobs_feed_page_loaded
+    monkeypatch.setattr(JobsScreen, "on_jobs_feed_page_loaded",
+                        lambda screen, message: (drawn.append(message.key),
+                                                 handler(screen, message)))
+    scale = FakeScale([job_payload(i) for i in (3, 2, 1)])
+    app = make_app(URL, client=scale.client())
+    app._first_page = early(page_of(99, 98))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert at_mount == {"rows": [99, 98], "empty shown": False, "focused": "jobs"}
+        assert app.screen.table.job_ids == [99, 98]
+        assert scale.list_requests() == []  # not asked again
+        assert len(drawn) == 1  # drawn once, at mount
+        assert app.screen.counts  # the worker went on with the counts
+
+
+async def test_an_early_page_still_on_its_way_at_mount_is_waited_for(make_app):
+    scale = FakeScale([job_payload(i) for i in (3, 2, 1)])
+    app = make_app(URL, client=scale.client())
+    pending: Future = Future()
+    key = first_page_key("test", URL, to_job_filter(FilterForm()), 40)
+    app._first_page = FirstPage(key, pending)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()  # mounted, the worker waits for the answer (no settle: it waits)
+        assert app.screen.table.job_ids == []
+        pending.set_result(page_of(99, 98))
+        await settle(pilot, app)
+        assert app.screen.table.job_ids == [99, 98]
+        assert scale.list_requests() == []
