@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from scale_tui.api import ScaleClient, ScaleError
@@ -38,6 +39,7 @@ from scale_tui.widgets.console_header import ConsoleHeader
 from scale_tui.widgets.guard import Guarded
 
 if TYPE_CHECKING:
+    from scale_tui.api import Execution  # built when first used (api/__init__.py)
     from scale_tui.core.fleet import Member
     from scale_tui.screens.triage import TriageMemory
 
@@ -217,14 +219,37 @@ class ScaleApp(Guarded, App):
         if self._open_fleet:
             self.action_fleet()
 
+    class ServerStarted(Message):
+        """The demo stub answered its start: its URL (the demo fleet's: a URL by name), or
+        why it did not start."""
+
+        def __init__(self, url: str | dict[str, str] | None, problem: str = "") -> None:
+            super().__init__()
+            self.url, self.problem = url, problem
+
+    class LatestExecution(Message):
+        """`l` on a job: its newest execution (None: it has none yet), or why it is unknown."""
+
+        def __init__(self, job_id: int, execution: Execution | None,
+                     error: ScaleError | None = None) -> None:
+            super().__init__()
+            self.job_id, self.execution, self.error = job_id, execution, error
+
     @work(group="server-start", exit_on_error=False)
     async def _wait_for_server(self) -> None:
+        """Wait for the demo stub (worker); `on_scale_app_server_started` takes it from there."""
         try:
             url = await asyncio.wrap_future(self._server)
         except Exception as exc:
-            self.server_problem = f"The demo server did not start: {exc}"
+            self.post_message(self.ServerStarted(None, f"The demo server did not start: {exc}"))
+            return
+        self.post_message(self.ServerStarted(url))
+
+    async def on_scale_app_server_started(self, message: ServerStarted) -> None:
+        url = message.url
+        if message.problem:
+            self.server_problem = message.problem
             self.notify(self.server_problem, severity="error", timeout=30)
-            url = None
         if isinstance(url, dict):  # the demo fleet: every member's URL by name
             self._fleet = [replace(m, profile=m.profile.model_copy(update={"url": url[m.name]}))
                            if m.name in url else m for m in self._fleet or []]
@@ -281,17 +306,25 @@ class ScaleApp(Guarded, App):
 
     @work(group="open-log", exclusive=True, exit_on_error=False)
     async def open_latest_log(self, job_id: int) -> None:
-        """`l` on a job: the log of its newest execution (executions are listed newest first)."""
+        """`l` on a job: the log of its newest execution (executions are listed newest first).
+        The worker asks; `on_scale_app_latest_execution` opens it or says why not."""
         try:
             page = await self.client.list_job_executions(job_id, page_size=1)
         except ScaleError as exc:
-            self.notify(f"Cannot find the executions of job {job_id}: {exc}", severity="error")
+            self.post_message(self.LatestExecution(job_id, None, exc))
             return
-        if not page.results or page.results[0].id is None:
+        newest = page.results[0] if page.results else None
+        self.post_message(self.LatestExecution(job_id, newest))
+
+    def on_scale_app_latest_execution(self, message: LatestExecution) -> None:
+        job_id, execution = message.job_id, message.execution
+        if message.error is not None:
+            self.notify(f"Cannot find the executions of job {job_id}: {message.error}",
+                        severity="error")
+        elif execution is None or execution.id is None:
             self.notify(f"Job {job_id} has no execution yet, so it has no log.")
-            return
-        execution = page.results[0]
-        self.open_log(execution.id, job_id=job_id, exe_num=execution.exe_num)
+        else:
+            self.open_log(execution.id, job_id=job_id, exe_num=execution.exe_num)
 
     def show_jobs(self, **changes: Any) -> None:
         """Back to the jobs list with these filter fields changed (the others are kept)."""

@@ -113,6 +113,22 @@ async def test_batch_link_lists_the_batchs_jobs_keeping_other_filters(stub_url, 
         assert jobs.jobs and all(j.batch.id == batch_id for j in jobs.jobs)
 
 
+async def test_l_on_a_job_without_an_execution_says_so_and_stays(make_app):
+    import httpx
+
+    scale = FakeScale([job_payload(5, status="PENDING")])
+    none = {"count": 0, "next": None, "previous": None, "results": []}
+    scale.on("GET", r".*/v6/jobs/5/executions/", lambda request: httpx.Response(200, json=none))
+    app = make_app(client=scale.client())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l")
+        await settle(pilot, app)
+        assert isinstance(app.screen, JobsScreen)
+        notes = [n.message for n in app._notifications]
+        assert any("Job 5 has no execution yet" in n for n in notes), notes
+
+
 async def test_a_job_that_disappeared_says_so(make_app):
     app = make_app(client=FakeScale([job_payload(5)]).client())  # details of 5 answer 404
     async with app.run_test(size=(120, 30)) as pilot:
