@@ -57,10 +57,10 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="triage.back"),
-        Binding("g", "next_grouping", "Group by next", id="triage.grouping"),
-        Binding("s", "next_sort", "Sort by next", id="triage.sort"),
-        Binding("t", "cycle_window", "Window preset", id="triage.window"),
-        Binding("w", "type_window", "Type a window", id="triage.type_window"),
+        Binding("g", "next_grouping", "Group", id="triage.grouping"),
+        Binding("s", "next_sort", "Sort", id="triage.sort"),
+        Binding("t", "cycle_window", "Window", id="triage.window"),
+        Binding("w", "type_window", "Type window", id="triage.type_window"),
         Binding("r", "refresh", "Refresh", id="triage.refresh"),
         Binding("p", "pause", "Pause", id="triage.pause", show=False),
         Binding("R", "requeue", "Requeue group…", id="triage.requeue"),
