@@ -254,14 +254,14 @@ class ScaleApp(Guarded, App):
             self._fleet = [replace(m, profile=m.profile.model_copy(update={"url": url[m.name]}))
                            if m.name in url else m for m in self._fleet or []]
             url = url.get(self.profile_name)
+        old = self.client if url and self._owns_client else None
         if url:
-            old = self.client
             self.profile = self.profile.model_copy(update={"url": url})
             self.client = make_client(self.profile)
-            if self._owns_client:
-                await old.aclose()
             self._owns_client = True
             self.server_ready = True
+        # Every screen hears of it before anything is awaited: a screen mounting meanwhile
+        # must never see the new URLs with server_ready still False.
         jobs = self.screen_stack[0] if self.screen_stack else None
         if isinstance(jobs, JobsScreen):
             jobs.server_started()
@@ -269,6 +269,8 @@ class ScaleApp(Guarded, App):
             self._watch_cluster()
         if _showing(self.screen, "scale_tui.screens.fleet", "FleetScreen"):
             self.screen.server_started()
+        if old is not None:
+            await old.aclose()
 
     def _handle_exception(self, error: Exception) -> None:
         """What got past every guard (widgets/guard.py) ends the console, as Textual does, with

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.app import App
 
 from scale_tui import app as app_module
 from scale_tui import cli
 from scale_tui.app import ScaleApp
+from tests.pilot import DEADLINE
 
 
 @pytest.fixture
@@ -26,6 +29,21 @@ def spawned(monkeypatch):
     return stubs
 
 
+def describe(app) -> str:
+    """What the console was showing when a condition never came: for the failure message."""
+    screen = app.screen
+    statuses = getattr(screen, "statuses", None)
+    return (f"screen {type(screen).__name__}, server_ready={app.server_ready}, "
+            f"problem={app.server_problem!r}, statuses={statuses!r}, "
+            f"notes={[n.message for n in app._notifications]!r}")
+
+
+def app_of(seen: dict):
+    """The app once the condition held; a clear failure when it never did."""
+    assert "timed out" not in seen, f"condition not reached in {DEADLINE:g} s: {seen['timed out']}"
+    return seen["app"]
+
+
 def run_headless_until(monkeypatch, condition, then=None):
     """Run the console without a terminal; exit (or call `then`) once `condition(app)` holds.
 
@@ -37,7 +55,12 @@ def run_headless_until(monkeypatch, condition, then=None):
     def run(self, *args, **kwargs):
         seen["steps"].append("run")
         async def watch(pilot):
+            end = time.monotonic() + DEADLINE
             while not condition(self):
+                if time.monotonic() > end:  # fail, never hang the suite
+                    seen["timed out"] = describe(self)
+                    self.exit()
+                    return
                 await pilot.pause(0.05)
             seen["app"] = self
             if then is not None:
@@ -58,7 +81,7 @@ def test_demo_shows_jobs_and_stops_its_stub_on_exit(spawned, monkeypatch, isolat
     seen = run_headless_until(monkeypatch, has_rows)
     assert cli.main(["--demo"]) == 0
     assert seen["steps"] == ["freeze", "run"]  # imports kept out of full collections
-    assert seen["app"].profile.url.startswith("http://127.0.0.1:")
+    assert app_of(seen).profile.url.startswith("http://127.0.0.1:")
     assert len(spawned) == 1
     assert not spawned[0].process.is_alive()
 
@@ -100,7 +123,7 @@ def test_demo_fleet_shows_three_clusters_one_paused_and_stops_them(monkeypatch, 
     seen = run_headless_until(monkeypatch, all_checked,
                               then=lambda app: shown.update(app.screen.statuses))
     assert cli.main(["--demo", "--fleet"]) == 0
-    app, statuses = seen["app"], shown
+    app, statuses = app_of(seen), shown
     assert list(statuses) == ["demo-east", "demo-west", "demo-lab"]
     assert all(s.live for s in statuses.values())
     assert [s.scheduler_paused for s in statuses.values()] == [False, False, True]

@@ -7,7 +7,7 @@ from scale_tui import cli
 from scale_tui.core.config import Profile
 from tests.fakes import FakeScale
 from tests.tui.conftest import job_payload, settle
-from tests.tui.test_demo import has_rows, run_headless_until, spawned  # noqa: F401 (fixture)
+from tests.tui.test_demo import app_of, has_rows, run_headless_until, spawned  # noqa: F401 (fixture)
 
 READ_ONLY_PROD = """
 default_profile = "prod"
@@ -28,7 +28,7 @@ def test_demo_ignores_a_read_only_default_profile(spawned, monkeypatch, isolated
     monkeypatch.setenv("SCALE_TUI_READ_ONLY", "true")
     seen = run_headless_until(monkeypatch, has_rows)
     assert cli.main(["--demo"]) == 0
-    app = seen["app"]
+    app = app_of(seen)
     assert (app.profile_name, app.read_only) == ("demo", False)
     assert app.profile.url.startswith("http://127.0.0.1:")
     assert app.profile.token is None and app.profile.token_env is None
