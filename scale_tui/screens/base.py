@@ -44,6 +44,11 @@ class ConsoleScreen(Guarded, Screen):
     def console(self) -> ConsoleHost:
         return console_of(self)  # ScaleApp, or a test app hosting a screen
 
+    def from_current_server(self, client: object) -> bool:
+        """Whether an answer a worker posted came through today's client: one from a server
+        the console has since left (a profile switch, the demo stub's arrival) is dropped."""
+        return client is self.console.client
+
     def make_header(self, context: str = "", **changes) -> ConsoleHeader:
         self.connection.policy = self.console.refresh_policy
         return ConsoleHeader(self.header_info(context=context, **changes), id="header")

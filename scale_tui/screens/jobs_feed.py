@@ -276,12 +276,8 @@ class JobsFeed(ConsoleScreen):
 
     # ---- handlers: what came back, drawn
 
-    def _from_this_server(self, message: PageLoaded | LoadFailed | CountsLoaded
-                          | JobTypeNamesLoaded) -> bool:
-        return message.client is self.console.client
-
     def on_jobs_feed_page_loaded(self, message: PageLoaded) -> None:
-        if not self._from_this_server(message):
+        if not self.from_current_server(message.client):
             return
         self._succeeded()
         self.total, self.jobs = message.result.count, list(message.result.results)
@@ -290,7 +286,7 @@ class JobsFeed(ConsoleScreen):
         self._show_pace()
 
     def on_jobs_feed_load_failed(self, message: LoadFailed) -> None:
-        if not self._from_this_server(message):
+        if not self.from_current_server(message.client):
             return
         if self._shown_key not in (None, message.key):
             self._forget_rows()  # they belong to another filter or page: never under this label
@@ -309,7 +305,7 @@ class JobsFeed(ConsoleScreen):
         self._show_empty()
 
     def on_jobs_feed_counts_loaded(self, message: CountsLoaded) -> None:
-        if not self._from_this_server(message):
+        if not self.from_current_server(message.client):
             return
         if message.key != self._counts_key:
             self.counts = {}
@@ -323,7 +319,7 @@ class JobsFeed(ConsoleScreen):
         self._show_pace()
 
     def on_jobs_feed_job_type_names_loaded(self, message: JobTypeNamesLoaded) -> None:
-        if not self._from_this_server(message):
+        if not self.from_current_server(message.client):
             return
         self._job_type_names_loaded = True
         self.filter_bar.set_job_type_names(message.names)

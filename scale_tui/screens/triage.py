@@ -222,7 +222,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
         bar.update(total=max(message.pages, 1), progress=message.done)
 
     async def on_triage_screen_loaded(self, message: Loaded) -> None:
-        if message.client is not self.console.client or message.window_text != self.window_text:
+        if not self.from_current_server(message.client) or message.window_text != self.window_text:
             return  # another server's, or another window's, answer (its refresh runs): dropped
         self.failures = message.failures
         self._remember()
@@ -240,7 +240,7 @@ id: Scale cannot filter on them). At most triage_cap failures are read, newest f
 
     def on_triage_screen_load_failed(self, message: LoadFailed) -> None:
         self._hide_progress()
-        if message.client is not self.console.client:
+        if not self.from_current_server(message.client):
             return
         self.show_failure()
         if message.first:
