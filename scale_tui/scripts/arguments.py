@@ -23,11 +23,10 @@ def add_connection_arguments(parser: argparse.ArgumentParser, *, defaults: bool 
 def positive_int(text: str) -> int:
     """An id, page or priority as typed: a whole number of at least 1 (checked before any
     request: ``scale-tui job -5`` never reaches the server)."""
-    value = whole_number(text.removeprefix("-"))  # ASCII digits only (api/numbers.py)
-    if value is None:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}")
-    if value < 1 or text.startswith("-"):
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    value = whole_number(text)  # ASCII digits only (api/numbers.py): never negative
+    if value is None or value < 1:
+        kind = "positive " if value == 0 or text.startswith("-") else ""
+        raise argparse.ArgumentTypeError(f"must be a {kind}whole number, not {text!r}")
     return value
 
 
