@@ -57,7 +57,8 @@ class ScaleClient:
     ``base_url`` is the server root, with its script prefix if any (``https://host/service/
     scale/api``). ``verify`` is a bool, an ``ssl.SSLContext`` or the path of a CA bundle.
     GETs are tried up to ``max_tries`` times on connection failures and 502/503/504, waiting
-    ``backoff`` seconds and doubling; POSTs are sent once.
+    ``backoff`` seconds and doubling; POSTs are sent once. ``blocking``: one request at a time,
+    each blocking the loop (api/http.py ``BlockingTransport``), for a loop of its own.
     """
 
     def __init__(
@@ -70,10 +71,11 @@ class ScaleClient:
         transport: httpx.AsyncBaseTransport | None = None,
         max_tries: int = 3,
         backoff: float = 0.2,
+        blocking: bool = False,
     ) -> None:
         self._http = Http(
             base_url, token=token, timeout=timeout, verify=verify, transport=transport,
-            max_tries=max_tries, backoff=backoff,
+            max_tries=max_tries, backoff=backoff, blocking=blocking,
         )  # fmt: skip
 
     @property

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import random
 import ssl
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ class Http:
         transport: httpx.AsyncBaseTransport | None = None,
         max_tries: int = 3,
         backoff: float = 0.2,
+        blocking: bool = False,
     ) -> None:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if token:
@@ -90,11 +92,14 @@ class Http:
         self.backoff = backoff
         self._random = random.Random()
         verify = ssl_verify(verify)  # a bad CA bundle is an error whatever the scheme
+        verify = verify if _speaks_tls(base_url) else False
+        if blocking and transport is None:
+            transport = BlockingTransport(httpx.HTTPTransport(verify=verify))
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            verify=verify if _speaks_tls(base_url) else False,
+            verify=verify,
             transport=transport,
             follow_redirects=False,
         )
@@ -159,6 +164,40 @@ class Http:
         delay = self.backoff * (2 ** (attempt - 1)) * self._random.uniform(0.8, 1.2)
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+class BlockingTransport(httpx.AsyncBaseTransport):
+    """httpx's sync transport behind the async interface (``Http(blocking=True)``).
+
+    A request blocks its event loop until the answer's headers are in, and each body chunk until
+    it is read; timeouts, TLS and errors are httpx's own, as with the async transport. It is for
+    a client that sends one request at a time on a loop of its own: the console's early first
+    page, in its thread (core/first_page.py). httpx's async transport would import anyio's
+    asyncio backend for its pool's locks at the first request (~50-100 ms of CPU, issue 15,
+    docs/startup.md), while the UI imports beside it under the same GIL."""
+
+    def __init__(self, transport: httpx.HTTPTransport) -> None:
+        self._transport = transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self._transport.handle_request(request)
+        return httpx.Response(answer.status_code, headers=answer.headers,
+                              stream=_ChunksOf(answer.stream), extensions=answer.extensions)
+
+    async def aclose(self) -> None:
+        self._transport.close()
+
+
+class _ChunksOf(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        self._stream.close()
 
 
 # Headers that describe the bytes on the wire, not the (decoded) body we keep.

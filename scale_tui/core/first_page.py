@@ -56,7 +56,9 @@ class FirstPage:
         answer: Future[Page] = Future()
 
         async def fetch() -> Page:
-            async with make_client(profile, profile_name) as client:
+            # Blocking: this loop sends this one request; anyio is then imported after the
+            # first frame, by the console's own client (api/http.py BlockingTransport).
+            async with make_client(profile, profile_name, blocking=True) as client:
                 return await client.list_jobs(query, page=1, page_size=page_size)
 
         def run() -> None:

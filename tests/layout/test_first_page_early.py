@@ -39,17 +39,26 @@ class Spy:
 
 sys.meta_path.insert(0, Spy())
 import httpx
-real_send = httpx.AsyncHTTPTransport.handle_async_request
-async def send(self, request):
+# The first page goes through httpx's sync transport (api/http.py BlockingTransport), any
+# other request through its async one: either records the first page.
+real_send, real_async_send = httpx.HTTPTransport.handle_request, \
+    httpx.AsyncHTTPTransport.handle_async_request
+def send(self, request):
     if request.url.path == "/v6/jobs/":
         events.append(("first page sent", "textual.app" in sys.modules))
-    return await real_send(self, request)
-httpx.AsyncHTTPTransport.handle_async_request = send
+    return real_send(self, request)
+async def async_send(self, request):
+    if request.url.path == "/v6/jobs/":
+        events.append(("first page sent", "textual.app" in sys.modules))
+    return await real_async_send(self, request)
+httpx.HTTPTransport.handle_request = send
+httpx.AsyncHTTPTransport.handle_async_request = async_send
 
 from scale_tui.cli import main
 events.append(("collector on after the cli import", gc.isenabled()))
 main(sys.argv[1:])
 events.append(("collector on after start", gc.isenabled()))
+events.append(("anyio's asyncio backend imported", "anyio._backends._asyncio" in sys.modules))
 for name, textual_loaded in events:
     print(name, textual_loaded)
 print("modules", " ".join(sorted(m for m in sys.modules if m.startswith("scale_tui."))))
@@ -99,3 +108,11 @@ def test_no_garbage_collection_while_the_ui_imports_and_on_again_after(started):
     assert "collector on after the cli import True" in lines  # an importer gets it back
     assert "collector on during the ui import False" in lines  # off: ~40 ms of CPU saved
     assert "collector on after start True" in lines  # and on again for the running console
+
+
+def test_the_first_page_does_not_import_anyios_backend(started):
+    # httpx's async transport would import it for its pool's locks, in the first page's thread,
+    # beside the UI import (~50-100 ms of CPU under the GIL): the console's own client loads
+    # it later, after the first frame (api/http.py BlockingTransport).
+    assert "anyio's asyncio backend imported False" in started.stdout.splitlines(), \
+        started.stdout
