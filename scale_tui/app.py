@@ -215,7 +215,9 @@ class ScaleApp(Guarded, App):
         if self._server is not None:
             self._wait_for_server()
         else:
-            self._watch_cluster()
+            # After the first frame: its requests would otherwise go out (and import anyio's
+            # backend) before the jobs' rows are painted (issue 15, docs/startup.md).
+            self.call_after_refresh(self._watch_cluster)
         if self._open_fleet:
             self.action_fleet()
 

@@ -195,14 +195,22 @@ class JobsFeed(ConsoleScreen):
         idle = console.idle
         if page is self._early_drawn:
             self._early_drawn = None  # drawn at mount already (draw_early_page): not again
+            # The counts wait for that first frame to be painted (issue 15, docs/startup.md).
+            await self._painted()
         else:
             self.post_message(self.PageLoaded(client, (asked, number), page))
-        # A turn for the handler: the page is drawn before the counts' requests go out.
-        await asyncio.sleep(0)
+            # A turn for the handler: the page is drawn before the counts' requests go out.
+            await asyncio.sleep(0)
         await self._load_counts(client, query, _page_print(page.count, page.results), idle=idle)
         if not self._job_type_names_loaded:
             await self._load_job_type_names(client)
         return console.refresh_policy.idle_wait() if idle else console.refresh_interval
+
+    async def _painted(self) -> None:
+        """Until the screen has been refreshed (the frame with what is drawn now is out)."""
+        painted = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
 
     def _record_failure(self, client: ScaleClient, error: ScaleError,
                         key: PageKey) -> float | None:

@@ -101,3 +101,30 @@ async def test_an_early_page_still_on_its_way_at_mount_is_waited_for(make_app):
         await settle(pilot, app)
         assert app.screen.table.job_ids == [99, 98]
         assert scale.list_requests() == []
+
+
+async def test_the_frame_with_the_early_rows_is_painted_before_any_other_request(make_app,
+                                                                               monkeypatch):
+    """The cluster look (version, scheduler) and the counts wait for the first frame: sent
+    before it, their work (and anyio's import, in a real start) delayed the rows (issue 15)."""
+    from textual.screen import Screen
+
+    from scale_tui.screens.jobs import JobsScreen
+
+    scale = FakeScale([job_payload(i) for i in (3, 2, 1)])
+    seen_at_paint: list[list[str]] = []
+    paint = Screen._compositor_refresh
+
+    def recording_paint(screen) -> None:
+        if isinstance(screen, JobsScreen) and screen.table.job_ids and not seen_at_paint:
+            seen_at_paint.append([r.url.path for r in scale.requests])
+        paint(screen)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recording_paint)
+    app = make_app(URL, client=scale.client())
+    app._first_page = early(page_of(99, 98))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert seen_at_paint == [[]]  # the rows' frame came first
+        paths = {r.url.path for r in scale.requests}
+        assert "/v6/scheduler/" in paths and app.screen.counts  # then the rest, as usual
