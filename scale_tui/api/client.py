@@ -7,7 +7,6 @@ Paths always end in a slash (real Scale answers 301 otherwise, docs/scale.md §0
 from __future__ import annotations
 
 import asyncio
-import re
 import ssl
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
@@ -16,12 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from scale_tui.api.body import LOG_BODY_CAP, BodyError, parse_json
 from scale_tui.api.errors import InvalidFilter, NotFound, UnexpectedResponse, detail_from_body
 from scale_tui.api.filters import JobFilter
 from scale_tui.api.http import Http
+from scale_tui.api.lenient import LenientModel, ValidationError
 from scale_tui.api.logs import (
     LOG_STREAMS,
     LogFormatError,
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 # The models of the other pages are imported by the methods that read them: listing jobs
 # builds only the job list's models (issue 15, scale_tui/api/__init__.py).
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=LenientModel)
 MAX_PAGE_SIZE = 1000
 _PARSE_INLINE_BYTES = 256 * 1024
 """Log responses larger than this are parsed in a worker thread."""
@@ -341,18 +340,13 @@ def _json(response: httpx.Response) -> Any:
 
 def _model(response: httpx.Response, model: type[M]) -> M:
     """The body as ``model``, or `UnexpectedResponse`: never half a model, never a
-    RecursionError (the lenient models parse through ``body.parse_json``)."""
+    RecursionError (api/lenient.py: one typed decode, else ``body.parse_json`` and repairs)."""
     try:
         return model.model_validate_json(response.content)
     except BodyError as exc:
         raise _unexpected(response, _expected_json(exc)) from None
     except ValidationError as exc:
-        errors = exc.errors()
-        if errors[0]["type"] == "json_invalid":
-            raise _unexpected(response, "expected JSON") from None
-        wrong = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in errors]
-        more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
-        raise _unexpected(response, "; ".join(wrong[:3]) + more) from None
+        raise _unexpected(response, str(exc)) from None
     except (ValueError, RecursionError):
         raise _unexpected(response, "expected JSON") from None
 
@@ -362,71 +356,19 @@ def _expected_json(exc: BodyError) -> str:
     return "expected JSON" if text.startswith("not JSON") else text
 
 
-# An object whose first key is "id": `{"id":`. A quote cannot appear unescaped inside a JSON
-# string, so this never matches inside one. A job starts at such an object right after the
-# results' `[` or a `,`; if one of those is not a job (an "id"-first object in a list inside
-# a job), the pieces are not JSON and the page is parsed whole instead. (A literal first:
-# the regex engine skips to each `{`, five times faster than a look-behind at every byte.)
-_ID_FIRST = re.compile(rb'\{\s*"id"\s*:')
-_SPACE = frozenset(b" \t\r\n")
-_BEFORE_JOB = frozenset(b"[,")
-
-
 def _brief_page(response: httpx.Response,
                 keep: Callable[[JobBrief], Any] | None = None) -> Page[Any]:
-    """A jobs page as `JobBrief`s (or what `keep` makes of each), validated a job at a time:
-    only one job's models are alive at once, so the garbage collector never finds a page of
-    them to walk and promote (a whole page alive brought on a full collection of the console
-    nearly every page, each holding the GIL 50-150 ms; bench/triage.py), and the thread gives
-    the GIL back between two jobs. A page that cannot be cut into jobs is validated whole, with
-    `_model`'s rules (depth cap, never half a page)."""
+    """A jobs page as `JobBrief`s (or what `keep` makes of each), with `_model`'s rules (depth
+    cap, never half a page). One typed decode of the whole page: briefs are never tracked by the
+    garbage collector (``gc=False``), so a page of them alive gives it nothing to walk or
+    promote (full `Job` models did: a full collection of the console nearly every page, each
+    holding the GIL 50-150 ms; bench/triage.py)."""
     from scale_tui.api.detail_models import JobBrief
 
-    keep = keep or _same
-    pieces = _job_pieces(response.content)
-    if pieces is not None:
-        envelope, jobs = pieces
-        try:
-            page = Page[JobBrief].model_validate_json(envelope)
-            page.results = [keep(JobBrief.model_validate_json(job)) for job in jobs]
-            return page
-        except (ValueError, RecursionError):  # ValidationError and BodyError are ValueErrors
-            pass
     page = _model(response, Page[JobBrief])
-    page.results = [keep(job) for job in page.results]
+    if keep is not None:
+        page.results = [keep(job) for job in page.results]
     return page
-
-
-def _same(job: JobBrief) -> JobBrief:
-    return job
-
-
-def _job_pieces(body: bytes) -> tuple[bytes, list[bytes]] | None:
-    """(the page with an empty results list, the jobs' JSON) or None when it does not look like
-    DRF's `{"count":..,"next":..,"previous":..,"results":[...]}` with results last."""
-    key = body.find(b'"results":')
-    opening = body.find(b"[", key) if key >= 0 else -1
-    tail = body.rstrip()
-    if opening < 0 or not tail.endswith(b"}"):
-        return None
-    closing = tail[:-1].rstrip().rfind(b"]")
-    if closing < opening or tail[closing + 1:-1].strip():
-        return None
-    starts = []
-    for match in _ID_FIRST.finditer(body, opening, closing):
-        before = match.start() - 1
-        while body[before] in _SPACE:
-            before -= 1
-        if body[before] in _BEFORE_JOB:
-            starts.append(match.start())
-    if not starts:
-        if body[opening + 1:closing].strip():
-            return None
-        return body, []
-    ends = [*starts[1:], closing]
-    jobs = [body[start:end].rstrip().removesuffix(b",") for start, end in
-            zip(starts, ends, strict=True)]
-    return body[:opening + 1] + b"]" + body[closing + 1:], jobs
 
 
 def _unexpected(response: httpx.Response, what: str) -> UnexpectedResponse:

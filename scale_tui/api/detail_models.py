@@ -3,36 +3,36 @@ files, the scheduler, and the brief jobs triage reads. Kept apart from ``models`
 reads) so that listing jobs builds only the classes it uses (issue 15, docs/startup.md); the
 ``scale_tui.api`` package imports this module when one of its names is first asked for.
 
-No ``from __future__ import annotations``, as in ``models``.
+The models are ``msgspec.Struct``s, as in ``models``.
 """
 
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field
+import msgspec
 
 from scale_tui.api.job_types import JobTypeBase
-from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
+from scale_tui.api.lenient import Lenient, LenientModel, ScaleModel, Timestamp
 from scale_tui.api.models import Job, JobError, JobLink, Node, Ref, time_span
 
 
-class Data(ScaleModel):
+class Data(ScaleModel, kw_only=True):
     """Job input or output: ``files`` maps an input name to file ids, ``json`` to values.
 
     Older (v5) servers send ``{"version": "1.0", "input_data": [...]}``; that stays in the extra
     fields and ``files``/``json`` are then empty.
     """
 
-    files: Lenient[dict[str, list[Any]]] = Field(default_factory=dict)
-    json_: Lenient[dict[str, Any]] = Field(default_factory=dict, alias="json")
+    files: Lenient[dict[str, list[Any]]] = msgspec.field(default_factory=dict)
+    json_: Lenient[dict[str, Any]] = msgspec.field(default_factory=dict, name="json")
 
 
-class Workspace(ScaleModel):
+class Workspace(ScaleModel, kw_only=True):
     id: Lenient[int] = None
     name: Lenient[str] = None
 
 
-class ScaleFile(ScaleModel):
+class ScaleFile(ScaleModel, kw_only=True):
     """A file in a workspace (``GET /v6/jobs/{id}/input_files/``)."""
 
     id: Lenient[int] = None
@@ -55,7 +55,7 @@ class ScaleFile(ScaleModel):
     last_modified: Timestamp = None
 
 
-class Execution(ScaleModel):
+class Execution(ScaleModel, kw_only=True):
     """One run of a job (``GET /v6/jobs/{id}/executions/``). ``id`` is what the log URL takes.
 
     ``id`` and ``status`` are required: an execution without them cannot be opened or followed
@@ -85,7 +85,7 @@ class Execution(ScaleModel):
         return self.error.text if self.error else ""
 
 
-class ExecutionDetails(Execution):
+class ExecutionDetails(Execution, kw_only=True):
     """``GET /v6/jobs/{id}/executions/{exe_num}/``: adds task results, resources and output."""
 
     task_results: Lenient[dict[str, Any]] = None
@@ -94,13 +94,12 @@ class ExecutionDetails(Execution):
     output: Lenient[dict[str, Any]] = None
 
 
-class _Brief(ScaleModel):
-    """Only the fields named; the rest of the payload is dropped while parsing."""
+class _Brief(LenientModel, kw_only=True, gc=False):
+    """Only the fields named; the rest of the payload is dropped while parsing. Never tracked by
+    the garbage collector (``gc=False``: they hold no cycles): triage keeps tens of thousands."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
 
-
-class JobTypeBrief(_Brief):
+class JobTypeBrief(_Brief, kw_only=True):
     id: Lenient[int] = None
     name: Lenient[str] = None
     version: Lenient[str] = None
@@ -110,19 +109,19 @@ class JobTypeBrief(_Brief):
         return " ".join(part for part in (self.name, self.version) if part)
 
 
-class ErrorBrief(_Brief):
+class ErrorBrief(_Brief, kw_only=True):
     id: Lenient[int] = None
     name: Lenient[str] = None
     title: Lenient[str] = None
     category: Lenient[str] = None
 
 
-class NodeBrief(_Brief):
+class NodeBrief(_Brief, kw_only=True):
     id: Lenient[int] = None
     hostname: Lenient[str] = None
 
 
-class JobBrief(_Brief):
+class JobBrief(_Brief, kw_only=True):
     """A listed job with only what triage reads (``ScaleClient.list_job_briefs``). Every other
     field is dropped while parsing: a 1000-job page is ~1.9 MB, and keeping every field of
     every job (and of its job type and error) costs several times the time and memory."""
@@ -137,7 +136,7 @@ class JobBrief(_Brief):
     last_modified: Timestamp = None
 
 
-class JobDetails(Job):
+class JobDetails(Job, kw_only=True):
     """``GET /v6/jobs/{id}/``: adds the revision with its manifest, execution, data and config."""
 
     superseded_by_job: Lenient[JobLink] = None
@@ -148,8 +147,7 @@ class JobDetails(Job):
     configuration: Lenient[dict[str, Any]] = None
 
 
-
-class Scheduler(ScaleModel):
+class Scheduler(ScaleModel, kw_only=True):
     """``GET /v6/scheduler/`` (Scale's ``SchedulerSerializerV6``, as server_stub/store/scheduler.py
     serves it): while
     ``is_paused`` Scale schedules no new job, so QUEUED jobs wait; running ones go on."""

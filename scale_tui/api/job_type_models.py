@@ -1,7 +1,7 @@
 """Models of the job type pages: ``JobType`` is a ``GET /v6/job-types/`` item, ``JobTypeDetails``
 adds the manifest and configuration of ``GET /v6/job-types/{name}/{version}/``; names, queue and
 running counts. Apart from ``job_types`` (what a job embeds) so that listing jobs does not build
-them (issue 15); no ``from __future__ import annotations``, as in ``models``.
+them (issue 15).
 """
 
 from typing import Any
@@ -10,7 +10,7 @@ from scale_tui.api.job_types import JobTypeBase, ManifestInput, manifest_inputs
 from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
 
 
-class JobType(JobTypeBase):
+class JobType(JobTypeBase, kw_only=True):
     """A job type as listed by ``GET /v6/job-types/``."""
 
     revision_num: Lenient[int] = None
@@ -22,15 +22,15 @@ class JobType(JobTypeBase):
     last_modified: Timestamp = None
 
 
-class JobTypeDetails(JobType):
+class JobTypeDetails(JobType, kw_only=True):
     """``GET /v6/job-types/{name}/{version}/``: adds the Seed manifest and configuration.
 
     ``id``, ``name`` and ``version`` are required: the queue form sends the id, and a job type
     without them is not one the console can queue (the answer is an UnexpectedResponse)."""
 
-    id: int  # type: ignore[assignment]
-    name: str  # type: ignore[assignment]
-    version: str  # type: ignore[assignment]
+    id: int
+    name: str
+    version: str
     manifest: Lenient[dict[str, Any]] = None
     configuration: Lenient[dict[str, Any]] = None
 
@@ -39,7 +39,7 @@ class JobTypeDetails(JobType):
         return manifest_inputs(self.manifest)
 
 
-class JobTypeName(ScaleModel):
+class JobTypeName(ScaleModel, kw_only=True):
     """A ``GET /v6/job-types/names/`` item: one name with all its versions."""
 
     name: Lenient[str] = None
@@ -49,7 +49,7 @@ class JobTypeName(ScaleModel):
     latest_version: Lenient[str] = None
 
 
-class JobTypeQueued(ScaleModel):
+class JobTypeQueued(ScaleModel, kw_only=True):
     """A ``GET /v6/queue/status/`` item: how many jobs of one type wait in the queue."""
 
     job_type: Lenient[JobTypeBase] = None
@@ -58,7 +58,7 @@ class JobTypeQueued(ScaleModel):
     highest_priority: Lenient[int] = None
 
 
-class JobTypeRunning(ScaleModel):
+class JobTypeRunning(ScaleModel, kw_only=True):
     """A ``GET /v6/job-types/running/`` item: how many jobs of one type are running."""
 
     job_type: Lenient[JobTypeBase] = None

@@ -8,13 +8,13 @@ running counts) are in ``job_type_models``, built only when first used (issue 15
 import re
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+import msgspec
 
 from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
 from scale_tui.api.numbers import whole_number
 
 
-class JobTypeBase(ScaleModel):
+class JobTypeBase(ScaleModel, kw_only=True):
     """The job type fields embedded in jobs and executions."""
 
     id: Lenient[int] = None
@@ -55,16 +55,14 @@ def newest_versions_first(job_types: list[J]) -> list[J]:
     return sorted(by_version, key=lambda t: (t.name or "").lower())  # stable: keeps versions
 
 
-class ManifestInput(BaseModel):
+class ManifestInput(msgspec.Struct, kw_only=True):
     """One input a job type's Seed manifest declares: what a queue-job form asks for."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a queue form first needs it
 
     name: str
     kind: Literal["file", "json"]
     required: bool = True
     multiple: bool = False
-    media_types: list[str] = []
+    media_types: list[str] = msgspec.field(default_factory=list)
     json_type: str | None = None
 
 
@@ -94,7 +92,7 @@ def manifest_inputs(manifest: dict[str, Any] | None) -> list[ManifestInput]:
     return found
 
 
-class JobTypeRevision(ScaleModel):
+class JobTypeRevision(ScaleModel, kw_only=True):
     """The revision of a job type a job runs (in job details: with docker image and manifest)."""
 
     id: Lenient[int] = None

@@ -1,4 +1,4 @@
-"""Pydantic models of Scale v6 payloads: jobs, executions and what they link to.
+"""Models of Scale v6 payloads: jobs, executions and what they link to.
 
 Field names are Scale's own (``job_type``, ``num_exes``, ``exe_num``, ``last_modified``).
 Every field is optional and unknown fields are kept, see ``lenient``. Job types live in
@@ -7,18 +7,16 @@ the other pages (one job's details and executions, files, the scheduler, triage'
 are in ``detail_models``, built only when first used (issue 15: ``scale-tui jobs`` and the
 console's first page construct these classes only).
 
-No ``from __future__ import annotations`` here (nor in ``job_types``): pydantic would evaluate
-every field's annotation from text, a third of these classes' construction time at every start
-(issue 15, docs/startup.md). A model is defined before the models that name it.
+The models are ``msgspec.Struct``s (api/lenient.py): keyword-only, a model is defined before
+the models that name it.
 """
 
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from scale_tui.api.job_types import JobTypeBase, JobTypeRevision
-from scale_tui.api.lenient import Lenient, LenientValidation, ScaleModel, Timestamp
-
-T = TypeVar("T")
+from scale_tui.api.lenient import Lenient, ScaleModel, Timestamp
+from scale_tui.api.lenient import Page as Page  # re-exported (read item by item: lenient.py)
 
 PENDING, BLOCKED, QUEUED, RUNNING = "PENDING", "BLOCKED", "QUEUED", "RUNNING"
 FAILED, COMPLETED, CANCELED = "FAILED", "COMPLETED", "CANCELED"
@@ -28,30 +26,18 @@ EXECUTION_STATUSES = (RUNNING, FAILED, COMPLETED, CANCELED)
 ERROR_CATEGORIES = ("SYSTEM", "ALGORITHM", "DATA")
 
 
-class Page(LenientValidation, Generic[T]):
-    """One page of a Scale list: ``count`` is the total number of matches, not ``len(results)``.
-
-    ``count`` and ``results`` are required: a "page" without them (a proxy's JSON, another API)
-    must not read as "no jobs" and wipe the list on screen; each item must be a valid ``T``."""
-
-    count: int
-    next: Lenient[str] = None
-    previous: Lenient[str] = None
-    results: list[T]
-
-
-class Ref(ScaleModel):
+class Ref(ScaleModel, kw_only=True):
     """A link to another object by id only (``{"id": 3}``)."""
 
     id: Lenient[int] = None
 
 
-class Node(ScaleModel):
+class Node(ScaleModel, kw_only=True):
     id: Lenient[int] = None
     hostname: Lenient[str] = None
 
 
-class Event(ScaleModel):
+class Event(ScaleModel, kw_only=True):
     """What triggered a job or recipe (``type`` is e.g. ``PARSE``, ``INGEST``, ``USER``)."""
 
     id: Lenient[int] = None
@@ -59,7 +45,7 @@ class Event(ScaleModel):
     occurred: Timestamp = None
 
 
-class JobError(ScaleModel):
+class JobError(ScaleModel, kw_only=True):
     """An error as embedded in a job or execution; ``category`` is SYSTEM, ALGORITHM or DATA."""
 
     id: Lenient[int] = None
@@ -80,7 +66,7 @@ class JobError(ScaleModel):
         return f"{self.category}: {title}" if self.category else title
 
 
-class RecipeType(ScaleModel):
+class RecipeType(ScaleModel, kw_only=True):
     id: Lenient[int] = None
     name: Lenient[str] = None
     title: Lenient[str] = None
@@ -88,7 +74,7 @@ class RecipeType(ScaleModel):
     revision_num: Lenient[int] = None
 
 
-class Recipe(ScaleModel):
+class Recipe(ScaleModel, kw_only=True):
     """A recipe, either as linked from a job or as a full recipe list item."""
 
     id: Lenient[int] = None
@@ -103,7 +89,7 @@ class Recipe(ScaleModel):
     last_modified: Timestamp = None
 
 
-class Batch(ScaleModel):
+class Batch(ScaleModel, kw_only=True):
     """A batch, as linked from a job or a full batch record (counts and metrics kept as extra)."""
 
     id: Lenient[int] = None
@@ -120,7 +106,7 @@ def time_span(started: datetime | None, ended: datetime | None) -> timedelta | N
     return ended - started if started is not None and ended is not None else None
 
 
-class JobLink(ScaleModel):
+class JobLink(ScaleModel, kw_only=True):
     """A superseded or superseding job: ``{id, job_type, status}``."""
 
     id: Lenient[int] = None
@@ -128,7 +114,7 @@ class JobLink(ScaleModel):
     status: Lenient[str] = None
 
 
-class Job(ScaleModel):
+class Job(ScaleModel, kw_only=True):
     """A job as listed by ``GET /v6/jobs/``."""
 
     id: int

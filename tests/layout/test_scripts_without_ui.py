@@ -99,3 +99,35 @@ def test_jobs_imports_neither_rich_nor_textual_nor_other_commands_modules(stub_u
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["count"] > 0
     assert done.stderr.strip() == "loaded:", done.stderr
+
+
+# The payload models and the client read JSON with msgspec (issue 15): none of them imports
+# pydantic. An import hook notes which scale_tui module asks for it. api/filters.py, body.py and
+# logs.py move off pydantic in their own change; once none asks, pydantic must not be loaded.
+MOVING_OFF_PYDANTIC = {"scale_tui.api.filters", "scale_tui.api.body", "scale_tui.api.logs"}
+WHO_IMPORTS_PYDANTIC = """
+import sys
+askers = set()
+class Note:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("pydantic", "pydantic_core"):
+            frame = sys._getframe(1)
+            while frame and not frame.f_globals.get("__name__", "").startswith("scale_tui"):
+                frame = frame.f_back
+            askers.add(frame.f_globals["__name__"] if frame else "?")
+sys.meta_path.insert(0, Note())
+import scale_tui.api, scale_tui.api.client, scale_tui.api.detail_models
+import scale_tui.api.job_type_models
+print(",".join(sorted(askers)))
+print("pydantic" in sys.modules)
+"""
+
+
+def test_the_api_models_and_client_do_not_import_pydantic():
+    done = subprocess.run([sys.executable, "-c", WHO_IMPORTS_PYDANTIC], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    askers, loaded = done.stdout.splitlines()
+    assert set(filter(None, askers.split(","))) <= MOVING_OFF_PYDANTIC, askers
+    if not askers:
+        assert loaded == "False"
