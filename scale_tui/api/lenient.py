@@ -354,19 +354,20 @@ def _check_held_depth(items: list, model: type) -> None:
 
 
 def _depth_over(value: Any, limit: int) -> bool:
-    """True when ``value`` nests deeper than ``limit``; iterative, so any depth is safe."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """True when ``value`` nests deeper than ``limit``; level by level, so any depth is safe
+    and the shallow values Scale sends (``{"input_file": [7]}``) cost a few steps."""
+    if not isinstance(value, dict | list):
+        return False
+    level, depth = [value], 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        below: list = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            below.extend(child for child in children if isinstance(child, dict | list))
+        level = below
     return False
 
 

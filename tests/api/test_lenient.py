@@ -66,3 +66,34 @@ def test_read_timestamp_reads_raw_task_times_as_the_models_do():
     assert read_timestamp("2026-01-01T00:05:12") == datetime(2026, 1, 1, 0, 5, 12, tzinfo=UTC)
     for misfit in (None, 1767225912, "1767225912", "soon", {"t": 1}):
         assert read_timestamp(misfit) is None
+
+
+def test_a_page_read_in_one_pass_keeps_unknown_fields_at_every_depth():
+    body = json.dumps({"count": 1, "results": [{
+        "id": 4, "status": "FAILED", "cpus_required": "88.2", "created": "2026-01-01T00:00:00Z",
+        "error": {"title": "Timeout", "origin": {"k": [1]}}}]}).encode()
+    job = Page[Job].model_validate_json(body).results[0]
+    dumped = job.model_dump(mode="json", by_alias=True)
+    assert (dumped["cpus_required"], dumped["error"]["origin"]) == ("88.2", {"k": [1]})
+    assert dumped["created"] == "2026-01-01T00:00:00Z" and job.model_extra == {
+        "cpus_required": "88.2"}
+
+
+def test_what_a_person_would_read_is_read_not_dropped():
+    body = json.dumps({"count": "2", "results": [{
+        "id": "7", "status": "RUNNING", "num_exes": "3", "is_superseded": "false",
+        "input_file_size": "1.5", "started": "2026-01-01 10:00:00"}]}).encode()
+    page = Page[Job].model_validate_json(body)
+    job = page.results[0]
+    assert (page.count, job.id, job.num_exes, job.is_superseded) == (2, 7, 3, False)
+    assert job.input_file_size == 1.5 and job.started == datetime(2026, 1, 1, 10, tzinfo=UTC)
+
+
+def test_deep_json_held_by_a_job_of_a_page_is_refused():
+    from scale_tui.api.body import MAX_DEPTH, BodyError
+
+    deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    body = ('{"count": 1, "results": [{"id": 1, "status": "RUNNING", "input_files": {"a": '
+            + deep + "}}]}")
+    with pytest.raises(BodyError, match="nested deeper"):
+        Page[Job].model_validate_json(body.encode())
