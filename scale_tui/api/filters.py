@@ -8,13 +8,13 @@ with ``Z``, and durations in Scale's own grammar meaning "now minus".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
-
 from scale_tui.api.errors import InvalidFilter
 from scale_tui.api.models import ERROR_CATEGORIES, JOB_STATUSES
+from scale_tui.api.numbers import whole_number
 from scale_tui.api.timefmt import format_duration, format_timestamp, humanize_duration, parse_time
 
 TimeValue = datetime | timedelta | None
@@ -25,6 +25,7 @@ _LISTS = (
     "source_task", "order",
 )  # fmt: skip
 _TIMES = ("started", "ended", "source_started", "source_ended")
+_FIELDS = (*_LISTS, "is_superseded", *_TIMES)
 # GET name -> cancel/requeue body name (scale/job/views.py CancelJobsView, RequeueJobsView).
 _BODY_NAMES = {
     "job_id": "job_ids",
@@ -45,96 +46,79 @@ _WORDS = {
 }  # fmt: skip
 
 
-class JobFilter(BaseModel):
+class JobFilter:
     """Every query parameter of ``GET /v6/jobs/``. Empty lists and ``None`` mean "no filter".
 
     ``started``/``ended`` restrict ``last_modified`` (not the job's run time, docs/scale.md D3);
     a ``timedelta`` means "now minus", evaluated by the server at request time. Strings are
     accepted and read with ``parse_time``. Statuses and error categories are upper-cased and
     checked, because Scale matches them case-sensitively and silently returns nothing otherwise.
+
+    A plain class (issue 15: a script pays no pydantic). Every value, given to the constructor
+    or assigned later, is read by ``_validated``, the one place of the rules; a value that
+    cannot be honoured raises ``InvalidFilter`` naming the field, and a failed assignment leaves
+    the filter as it was.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+    status: list[str]
+    job_id: list[int]
+    job_type_id: list[int]
+    job_type_name: list[str]
+    error_category: list[str]
+    error_id: list[int]
+    batch_id: list[int]
+    recipe_id: list[int]
+    source_sensor_class: list[str]
+    source_sensor: list[str]
+    source_collection: list[str]
+    source_task: list[str]
+    order: list[str]
+    is_superseded: bool | None
+    started: TimeValue
+    ended: TimeValue
+    source_started: TimeValue
+    source_ended: TimeValue
 
-    status: list[str] = []
-    job_id: list[int] = []
-    job_type_id: list[int] = []
-    job_type_name: list[str] = []
-    error_category: list[str] = []
-    error_id: list[int] = []
-    batch_id: list[int] = []
-    recipe_id: list[int] = []
-    source_sensor_class: list[str] = []
-    source_sensor: list[str] = []
-    source_collection: list[str] = []
-    source_task: list[str] = []
-    order: list[str] = []
-    is_superseded: bool | None = None
-    started: TimeValue = None
-    ended: TimeValue = None
-    source_started: TimeValue = None
-    source_ended: TimeValue = None
+    __slots__ = _FIELDS
 
     parse_time = staticmethod(parse_time)
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise InvalidFilter(_first_problem(exc)) from None
+    def __init__(self, **values: Any) -> None:
+        for name, value in _validated(values).items():
+            object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        try:
-            super().__setattr__(name, value)
-        except ValidationError as exc:
-            raise InvalidFilter(_first_problem(exc)) from None
+        if name not in _FIELDS:
+            raise InvalidFilter(_unknown(name))
+        for key, valid in _validated({**self.model_dump(), name: value}).items():
+            object.__setattr__(self, key, valid)
 
     def replace(self, **changes: Any) -> JobFilter:
-        """A copy with ``changes`` applied and validated (``model_copy`` would not validate)."""
+        """A copy with ``changes`` applied and validated."""
         return JobFilter(**{**self.model_dump(), **changes})
 
-    @field_validator(*_LISTS, mode="before")
-    @classmethod
-    def _one_value_is_a_list(cls, value: Any) -> Any:
-        if isinstance(value, str | int):
-            return [value]
-        return [] if value is None else value
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """The fields by name (lists copied). ``mode="json"``: times as the text sent to Scale
+        (``...Z``, ``PT6H``), which ``JobFilter(**dump)`` reads back to an equal filter."""
+        values = {name: getattr(self, name) for name in _FIELDS}
+        for name in _LISTS:
+            values[name] = list(values[name])
+        if mode == "json":
+            for name in _TIMES:
+                if values[name] is not None:
+                    values[name] = _time_param(values[name])
+        return values
 
-    @field_validator("status")
-    @classmethod
-    def _known_status(cls, value: list[str]) -> list[str]:
-        return _checked(value, JOB_STATUSES, "status")
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JobFilter):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
 
-    @field_validator("error_category")
-    @classmethod
-    def _known_category(cls, value: list[str]) -> list[str]:
-        return _checked(value, ERROR_CATEGORIES, "error_category")
+    __hash__ = None  # type: ignore[assignment]  (equal by value, and holds lists)
 
-    @field_validator("order")
-    @classmethod
-    def _order_is_one_field_each(cls, value: list[str]) -> list[str]:
-        for item in value:
-            # Real Scale answers a malformed ordering with a 500 HTML page (docs/scale.md §3.3).
-            if not item.strip() or "," in item or " " in item.strip():
-                raise InvalidFilter(f"order: {item!r} is not one field name (repeat order instead)")
-        return [item.strip() for item in value]
-
-    @field_validator(*_TIMES, mode="before")
-    @classmethod
-    def _read_time(cls, value: Any, info: Any) -> Any:
-        if isinstance(value, str):
-            return parse_time(value, field=info.field_name)
-        if isinstance(value, datetime) and value.tzinfo is None:
-            raise InvalidFilter(f"{info.field_name}: datetime has no timezone")
-        if isinstance(value, timedelta) and value < timedelta(0):
-            raise InvalidFilter(f"{info.field_name}: negative durations are not accepted")
-        return value
-
-    @model_validator(mode="after")
-    def _ranges_in_order(self) -> JobFilter:
-        _check_range(self.started, self.ended, "started", "ended")
-        _check_range(self.source_started, self.source_ended, "source_started", "source_ended")
-        return self
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"JobFilter({fields})"
 
     def to_query(self) -> list[tuple[str, str]]:
         """Query pairs for ``GET /v6/jobs/``: one pair per value, keys repeated."""
@@ -210,14 +194,120 @@ def _alternatives(values: list[Any], shown: int = 8) -> str:
     return text + (f" (+{len(values) - shown} more)" if len(values) > shown else "")
 
 
-def _first_problem(exc: ValidationError) -> str:
-    """One line naming the field and what is wrong with it."""
-    error = exc.errors()[0]
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, InvalidFilter):
-        return str(cause)
-    field = ".".join(str(p) for p in error["loc"] if not isinstance(p, int)) or "filter"
-    return f"{field}: {error['msg']} (got {error.get('input')!r})"
+# ---- the rules: every value of a filter is read here, field by field in field order, then
+# the ranges (Scale's check_time_range). Fail closed: what cannot be read raises, never a default.
+
+
+def _validated(values: dict[str, Any]) -> dict[str, Any]:
+    """Every field of a filter, read from ``values`` (absent: empty); raises ``InvalidFilter``
+    naming the first field (in field order) that cannot be honoured."""
+    valid: dict[str, Any] = {}
+    for name in _LISTS:
+        valid[name] = _LIST_RULES[name](name, _items(name, values.get(name)))
+    valid["is_superseded"] = _yes_no("is_superseded", values.get("is_superseded"))
+    for name in _TIMES:
+        valid[name] = _time(name, values.get(name))
+    for name in values:
+        if name not in valid:
+            raise InvalidFilter(_unknown(name))
+    _check_range(valid["started"], valid["ended"], "started", "ended")
+    _check_range(valid["source_started"], valid["source_ended"], "source_started",
+                 "source_ended")
+    return valid
+
+
+def _unknown(name: str) -> str:
+    return f"{name}: not a job filter field; one of {', '.join(_FIELDS)}"
+
+
+def _items(name: str, value: Any) -> list[Any]:
+    """One value or several: ``"FAILED"`` and ``["FAILED"]`` alike; ``None`` is none."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple | set | frozenset | Iterator):
+        return list(value)
+    if isinstance(value, str | int):
+        return [value]
+    raise InvalidFilter(f"{name}: expected a value or a list of values (got {value!r})")
+
+
+def _ids(name: str, values: list[Any]) -> list[int]:
+    """Whole numbers; text of ASCII digits (``"7"``, api/numbers.py's rule) too. Not ``True``,
+    not ``7.5``, not ``"1_000"``."""
+    ids = []
+    for value in values:
+        if isinstance(value, float) and value.is_integer():
+            number: int | None = int(value)
+        elif isinstance(value, str):
+            number = whole_number(value.strip())
+        else:
+            number = int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+        if number is None:
+            raise InvalidFilter(f"{name}: not a whole number (got {value!r})")
+        ids.append(number)
+    return ids
+
+
+def _texts(name: str, values: list[Any]) -> list[str]:
+    for value in values:
+        if not isinstance(value, str):
+            raise InvalidFilter(f"{name}: not text (got {value!r})")
+    return [str(value) for value in values]
+
+
+def _statuses(name: str, values: list[Any]) -> list[str]:
+    return _checked(_texts(name, values), JOB_STATUSES, name)
+
+
+def _categories(name: str, values: list[Any]) -> list[str]:
+    return _checked(_texts(name, values), ERROR_CATEGORIES, name)
+
+
+def _orders(name: str, values: list[Any]) -> list[str]:
+    for item in _texts(name, values):
+        # Real Scale answers a malformed ordering with a 500 HTML page (docs/scale.md §3.3).
+        if not item.strip() or "," in item or " " in item.strip():
+            raise InvalidFilter(f"order: {item!r} is not one field name (repeat order instead)")
+    return [item.strip() for item in values]
+
+
+_LIST_RULES = {
+    name: _ids if name.endswith("_id") else _texts for name in _LISTS
+} | {"status": _statuses, "error_category": _categories, "order": _orders}
+
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _yes_no(name: str, value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise InvalidFilter(f"{name}: not true or false (got {value!r})")
+
+
+def _time(name: str, value: Any) -> TimeValue:
+    """A time bound: text read by ``parse_time``, an aware datetime, or a duration ago."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return parse_time(value, field=name)
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise InvalidFilter(f"{name}: datetime has no timezone")
+        return value
+    if isinstance(value, timedelta):
+        if value < timedelta(0):
+            raise InvalidFilter(f"{name}: negative durations are not accepted")
+        return value
+    # A number is not read as seconds or as a Unix time: which one was meant cannot be known.
+    raise InvalidFilter(
+        f"{name}: expected a datetime with a timezone, a duration, or text such as PT1H or "
+        f"2026-01-31T12:00:00Z (got {value!r})"
+    )
 
 
 def _checked(values: list[str], known: tuple[str, ...], field: str) -> list[str]:

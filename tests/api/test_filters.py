@@ -207,3 +207,28 @@ def test_filter_survives_a_json_round_trip_for_saved_state():
     jf = JobFilter(status=["FAILED"], started="PT6H", ended="2026-01-01T00:00:00Z")
     again = JobFilter(**jf.model_dump(mode="json"))
     assert again == jf
+
+
+@pytest.mark.parametrize(
+    ("values", "complaint"),
+    [({"started": 3600}, r"^started: expected a datetime"),  # seconds? a Unix time? unknowable
+     ({"ended": datetime(2026, 1, 1).date()}, r"^ended: expected a datetime"),
+     ({"job_id": True}, r"^job_id: not a whole number \(got True\)"),
+     ({"batch_id": ["1_000"]}, r"^batch_id: not a whole number"),  # api/numbers.py's rule
+     ({"recipe_id": [7.5]}, r"^recipe_id: not a whole number"),
+     ({"job_type_name": [b"sam"]}, r"^job_type_name: not text"),
+     ({"is_superseded": "maybe"}, r"^is_superseded: not true or false"),
+     ({"status": {"FAILED": 1}}, r"^status: expected a value or a list")],
+)  # fmt: skip
+def test_values_that_cannot_be_read_are_refused_naming_the_field(values, complaint):
+    with pytest.raises(InvalidFilter, match=complaint):
+        JobFilter(**values)
+
+
+def test_a_refused_assignment_leaves_the_filter_as_it_was():
+    jf = JobFilter(ended="PT1H")
+    with pytest.raises(InvalidFilter, match="started must come before ended"):
+        jf.started = "PT30M"
+    assert jf.started is None and jf == JobFilter(ended="PT1H")
+    with pytest.raises(InvalidFilter, match=r"^frobnicate: not a job filter field"):
+        jf.frobnicate = 1
