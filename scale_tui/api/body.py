@@ -9,11 +9,12 @@ here becomes an ``UnexpectedResponse`` naming the request, never data.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
 
-import pydantic_core
+import msgspec
 
 __all__ = [
     "ERROR_BODY_CAP",
@@ -33,9 +34,9 @@ ERROR_BODY_CAP = 64 * 1024
 """An error answer: only its first line is ever shown (a proxy's error page is cut here)."""
 
 MAX_DEPTH = 200
-"""Nesting deeper than this is not a Scale answer (a manifest is about 8 levels deep). It is the
-limit of pydantic-core's parser (jiter), and far below Python's recursion limit, so code that
-walks a parsed value recursively (pretty JSON, model dumps) cannot hit ``RecursionError``."""
+"""Nesting deeper than this is not a Scale answer (a manifest is about 8 levels deep). Far
+below Python's recursion limit, so code that walks a parsed value recursively (pretty JSON,
+model dumps) cannot hit ``RecursionError``."""
 
 
 class BodyError(ValueError):
@@ -50,24 +51,39 @@ def parse_json(body: bytes | bytearray | str) -> Any:
     """The JSON value of ``body``. Invalid UTF-8 and lone surrogate escapes are replaced by
     U+FFFD (text is shown, never refused for one bad character); anything that is not JSON, or
     nests deeper than `MAX_DEPTH`, raises `BodyError`."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
     try:
-        return pydantic_core.from_json(text)  # Rust, fast, and stops at MAX_DEPTH
-    except ValueError as exc:
-        if "recursion limit" in str(exc):
-            raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+        return _parse(body)
+    except RecursionError:  # each parser stops at Python's recursion limit
+        raise BodyError(_TOO_DEEP) from None
+
+
+_TOO_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, UnicodeEncodeError)
+
+
+def _parse(body: bytes | bytearray | str) -> Any:
+    try:
+        return _capped(msgspec.json.decode(body))  # C, fast: every body a server should send
+    except _REFUSED as exc:
+        # msgspec refuses what a careless server may still send and Python's parser reads:
+        # invalid UTF-8, a lone surrogate escape ("\udc80"), a number beyond 64 bits, 1e400
+        # (inf), NaN. The text is data: read it that way.
         refused = str(exc)
-    # jiter refuses a few things Python's parser reads (a lone surrogate escape, "\udc80"):
-    # the text is data, so read it that way, and check the depth the other parser would have.
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
+    if text is not body:
+        with contextlib.suppress(*_REFUSED):  # only invalid UTF-8, now replaced: still fast
+            return _capped(msgspec.json.decode(text))
     try:
         value = json.loads(text)
-    except RecursionError:
-        raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     except ValueError:
         raise BodyError(f"not JSON ({refused})") from None
+    return _without_lone_surrogates(_capped(value))
+
+
+def _capped(value: Any) -> Any:
     if _depth_over(value, MAX_DEPTH):
-        raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels")
-    return _without_lone_surrogates(value)
+        raise BodyError(_TOO_DEEP)
+    return value
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -88,17 +104,15 @@ def _without_lone_surrogates(value: Any) -> Any:
 
 
 def _depth_over(value: Any, limit: int) -> bool:
-    """True when ``value`` nests deeper than ``limit``; iterative, so any depth is safe."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """True when ``value`` nests deeper than ``limit``; iterative (any depth is safe), a level
+    at a time: one comprehension per level, ~6 ms for a page of 1000 jobs."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        level = [child for node in level
+                 for child in (node.values() if type(node) is dict else node)
+                 if type(child) is dict or type(child) is list]
     return False
