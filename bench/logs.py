@@ -122,20 +122,11 @@ async def screen_burst_stall(burst: int = 10_000) -> dict:
     import sqlite3
     import tempfile
     from pathlib import Path
-    from types import SimpleNamespace
 
     from scale_tui.api import ScaleClient
     from scale_tui.screens.log import LogScreen
     from server_stub.runner import spawn_stub
-
-    class ScreenApp(App):
-        def __init__(self, client, screen) -> None:
-            super().__init__()
-            self.client, self._log = client, screen
-            self.profile = SimpleNamespace(log_buffer=BUFFER)
-
-        def on_mount(self) -> None:
-            self.push_screen(self._log)
+    from tests.pilot import HostApp
 
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "stub.db")
@@ -144,7 +135,7 @@ async def screen_burst_stall(burst: int = 10_000) -> dict:
             async with ScaleClient(stub.url) as client:
                 screen = LogScreen(7)  # execution 7: 50,000 seeded lines; no end known
                 screen.poll_interval = 3600  # polls only when woken below
-                app = ScreenApp(client, screen)
+                app = HostApp(client, screen, log_buffer=BUFFER)  # the console's host
                 async with app.run_test(size=(160, 50)) as pilot:
                     while screen.view.buffer.total < 50_000:
                         await pilot.pause(0.05)
