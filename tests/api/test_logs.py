@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scale_tui.api import LogFollower, LogLine, ServerError, logs
@@ -198,27 +199,58 @@ json_values = st.recursive(
 )
 
 
-@given(value=json_values, indent=st.sampled_from([None, 0, 2]))
-def test_stepwise_decoding_gives_what_json_loads_gives(value, indent):
-    text = json.dumps(value, indent=indent)
-    assert logs.loads_stepwise(text) == json.loads(text)
-    assert logs.loads_stepwise(f" \n{text}\t ") == value
+timestamps = st.sampled_from(["2026-01-01T00:00:00Z", "2026-01-01T00:00:01.123456789Z",
+                              "2026-01-01T02:00:00+02:00", "2026-01-01T00:00:02", "garbage", ""])
+sources = st.fixed_dictionaries({}, optional={
+    "@timestamp": timestamps | json_values, "timestamp": timestamps | json_values,
+    "scale_order_num": st.integers() | json_values,
+    "stream": st.sampled_from(["stdout", "stderr"]) | json_values,
+    "message": st.text() | json_values, "scale_node": json_values,
+})
+hits = st.fixed_dictionaries({"_source": sources}) | st.fixed_dictionaries(
+    {}, optional={"_source": json_values, "_id": json_values}) | json_values
+
+
+@settings(max_examples=50, deadline=None)  # each example is two parses; the box is shared
+@given(hit_list=st.lists(hits, max_size=8), batch=st.integers(1, 3))
+def test_typed_hits_read_as_the_careful_reading_does_whatever_their_types(hit_list, batch):
+    """The fast path (msgspec typed hits, api/logs.py) and `_careful` (json.loads and one rule
+    per field) agree on every hit, odd ones included, however the hits fall into batches."""
+    body = json.dumps({"took": 1, "hits": {"hits": hit_list}}).encode()
+    with patch.object(logs, "_BATCH", batch):
+        assert parse_log_response(body) == logs._in_order(logs._careful(body))
 
 
 @pytest.mark.parametrize("bad", ['{"hits": {"hits": [1, 2}}', '{"a" 1}', "[1 2]", '{"a": 1} x',
-                                 '{"hits": [1,]}', "{'a': 1}", ""])
-def test_stepwise_decoding_fails_as_json_loads_does(bad):
+                                 '{"hits": [1,]}', "{'a': 1}"])
+def test_a_body_that_is_not_json_is_named_as_json_loads_names_it(bad):
     with pytest.raises(ValueError) as expected:
         json.loads(bad)
-    with pytest.raises(ValueError) as got:
-        logs.loads_stepwise(bad)
-    assert str(got.value) == str(expected.value)
+    with pytest.raises(LogFormatError) as got:
+        parse_log_response(bad.encode())
+    assert str(got.value) == f"log response is not JSON: {expected.value}"
+    with pytest.raises(LogFormatError, match="empty 200"):
+        parse_log_response(b" \n")
 
 
-def test_a_big_response_is_decoded_stepwise_and_still_read_whole():
+def test_a_big_response_is_read_whole_and_an_odd_hit_costs_only_its_batch():
     lines = [line(s / 100, o, f"line {s}/{o} " + "x" * 40) for s in range(1_500) for o in range(3)]
-    body = json.dumps(es_response(lines)).encode()
-    assert len(body) > logs._STEPWISE_CHARS
-    assert parse_log_response(body) == lines
+    body = es_response(lines)
+    body["hits"]["hits"][2_500]["_source"]["message"] = 42  # a number where text belongs
+    careful = []
+    read_one = logs._careful_hit
+    with patch.object(logs, "_careful_hit", lambda raw, times: careful.append(1) or read_one(
+            raw, times)):
+        got = parse_log_response(json.dumps(body).encode())
+    assert len(got) == len(lines) > 4 * logs._BATCH
+    assert got[2_500] == lines[2_500]._replace(message="42")
+    assert got[:2_500] == lines[:2_500] and got[2_501:] == lines[2_501:]
+    assert len(careful) == logs._BATCH  # the odd hit's batch, one hit at a time; the rest typed
     with pytest.raises(LogFormatError):
-        parse_log_response(body[:-1])
+        parse_log_response(json.dumps(body).encode()[:-1])
+
+
+def test_a_lone_surrogate_escape_in_a_message_is_kept_as_json_loads_keeps_it():
+    raw = json.dumps(es_response([line(1, 0, "MARK"), line(2, 0, "b")])).encode()
+    lines = parse_log_response(raw.replace(b"MARK", b"x \\udc80 y"))
+    assert [ln.message for ln in lines] == ["x \udc80 y", "b"]  # the sanitiser shows it
