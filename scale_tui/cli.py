@@ -14,9 +14,10 @@ from __future__ import annotations
 import gc
 
 # No cyclic garbage collection while this module's own imports run (the config, the scripts'
-# parsers, the api package and pydantic, httpx): like the UI's import (`_no_collection`), they
-# allocate long-lived objects and no garbage. On again at the end of this module, so an
-# importer (a test, a script) never runs without the collector (docs/startup.md).
+# parsers, the api package, httpx): like the UI's import (`_no_collection`), they allocate
+# long-lived objects and no garbage. At the end of this module what they made is frozen (out of
+# the collector's reach: module objects live as long as the process) and the collector is on
+# again, so an importer (a test, a script) never runs without it (docs/startup.md).
 _COLLECTING = gc.isenabled()
 gc.disable()
 
@@ -270,6 +271,9 @@ def _setup_logging(path: str | None) -> None:
 
 
 if _COLLECTING:  # this module's imports are done (see the top)
+    # Frozen first: else the first collections walk every object the imports made (once per
+    # generation they pass through), ~100 ms of a script's CPU (issue 15, docs/startup.md).
+    gc.freeze()
     gc.enable()
 
 if __name__ == "__main__":
