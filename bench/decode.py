@@ -11,8 +11,8 @@ msgspec untyped) and the whole of the console's path (``Page[Job].model_validate
 ``ScaleClient.list_jobs`` does; ``parse_log_response`` for the log, beside a msgspec typed
 decode of the hits into bench-local Structs). ``--before DIR``: DIR is a checkout of an older
 commit (``git archive 8b6564b | tar -x -C DIR``, the last with the pydantic models); the same
-bodies are read there by ``Page[Job].model_validate_json``, in a child process, alternating
-run by run with this tree's. Also prints the load average. Prints numbers, asserts nothing.
+bodies are read there by ``Page[Job].model_validate_json``, in a child process, right after
+this tree's. Also prints the load average. Prints numbers, asserts nothing.
 """
 
 from __future__ import annotations
