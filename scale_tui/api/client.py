@@ -134,10 +134,10 @@ class ScaleClient:
         """One page of ``GET /v6/jobs/`` as ``JobBrief``s (the fields triage reads), parsed in
         a worker thread. A 1000-job page is ~1.9 MB; as full ``Job`` models parsed on the
         caller's loop (``list_jobs``) it held the console for 150-400 ms (bench/triage.py).
-        ``keep``, when given, turns each job into what the caller keeps, in that same thread:
-        the page's models are dropped before the loop sees the page (triage keeps plain tuples:
-        tens of thousands of live models made every full garbage collection of the process,
-        whichever thread it falls on, hold the GIL 100-450 ms; bench/triage.py)."""
+        ``keep``, when given, turns each job into what the caller keeps, in that same thread
+        (triage keeps plain tuples with shared job types, errors and nodes). Briefs are never
+        tracked by the garbage collector; tens of thousands of tracked (pydantic) models once
+        made every full collection of the process hold the GIL 100-450 ms (bench/triage.py)."""
         params = (filters or JobFilter()).to_query() + _paging(page, page_size)
         response = await self._http.get("v6/jobs/", params)
         return await asyncio.to_thread(_brief_page, response, keep)

@@ -94,9 +94,10 @@ FailedJob = tuple
 
 Plain tuples of plain values, never models or named tuples: the garbage collector stops
 tracking such a tuple at its first collection, so a load's failures cost a full collection
-nothing and never bring one on. 10,000 `JobBrief`s kept alive (nine tracked objects each)
-made every full collection of the console, in whichever thread it fell, hold the GIL and so
-the console's loop 100-450 ms (bench/triage.py). Every function here also takes a `JobBrief`
+nothing and never bring one on. 10,000 `JobBrief`s kept alive as pydantic models (nine
+tracked objects each; untracked msgspec Structs since issue 15) made every full collection of
+the console, in whichever thread it fell, hold the GIL and so the console's loop 100-450 ms
+(bench/triage.py). Every function here also takes a `JobBrief`
 or a `Job` (scripts, tests and the fleet screen pass those)."""
 
 _ID, _ENDED, _MODIFIED, _JOB_TYPE, _ERROR, _NODE = range(6)
