@@ -9,10 +9,12 @@ same bias as its history. Every draw takes the caller's ``random.Random``: one s
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import random
 import zlib
+from collections.abc import Callable
 
 from server_stub.store.catalog import NODES, Error
 
@@ -59,6 +61,14 @@ def pick_error(rng: random.Random, pool: list[Error], job_type_name: str) -> Err
     """One error of ``pool``, the commonest for this job type most often."""
     ordered, cumulative = _ranked(tuple(pool), job_type_name)
     return rng.choices(ordered, cum_weights=cumulative)[0]
+
+
+def picker(pool: list[Error], job_type_name: str) -> Callable[[random.Random], Error]:
+    """``pick_error`` for one pool and job type, ranked once: the same draw
+    (``rng.choices``' bisection of one ``random()``) without ranking the pool again per call."""
+    ordered, cumulative = _ranked(tuple(pool), job_type_name)
+    total, last = cumulative[-1] + 0.0, len(ordered) - 1
+    return lambda rng: ordered[bisect.bisect(cumulative, rng.random() * total, 0, last)]
 
 
 def like(rng: random.Random, drawn: Error, pool: list[Error], job_type_name: str) -> Error:

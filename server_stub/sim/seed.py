@@ -8,14 +8,16 @@ Log lines of seeded executions are not stored: ``logs.seeded_lines`` derives the
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import queue
 import random
 import threading
+from typing import NamedTuple
 
 from server_stub.sim import failures
-from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog, JobType
+from server_stub.store.catalog import BATCHES, NODES, RECIPE_TYPES, Catalog, Error, JobType
 from server_stub.store.db import Database
 from server_stub.store.logs import seeded_line_count
 from server_stub.store.timefmt import US
@@ -29,6 +31,16 @@ def _between(rng: random.Random, start: int, stop: int) -> int:
     return start + rng._randbelow(stop - start)
 
 
+def _below(bits, n: int) -> int:
+    """``rng._randbelow(n)`` for ``n > 0``, given ``rng.getrandbits``: the very same draw (the
+    standard library's rejection loop), without two method calls a draw."""
+    k = n.bit_length()
+    r = bits(k)
+    while r >= n:
+        r = bits(k)
+    return r
+
+
 class Mix:
     """Weighted choices. ``rng.choices(weights=...)`` sums the weights on every call (a tenth of
     a 1,000,000-job seed); the same draw from cumulative weights summed once."""
@@ -36,16 +48,14 @@ class Mix:
     def __init__(self, pairs: list[tuple[str, int]]) -> None:
         self.population = [p[0] for p in pairs]
         self.cumulative = list(itertools.accumulate(p[1] for p in pairs))
+        self.total = self.cumulative[-1] + 0.0
+        self.last = len(self.population) - 1
 
     def draw(self, rng: random.Random) -> str:
-        return _choose(rng, self.population, self.cumulative)
-
-
-def _choose(rng: random.Random, population: list, cumulative: list):
-    """``rng.choices(population, cum_weights=cumulative)[0]``: the same draw, minus the call's
-    list building."""
-    return population[bisect.bisect(cumulative, rng.random() * (cumulative[-1] + 0.0), 0,
-                                    len(population) - 1)]
+        """``rng.choices(population, cum_weights=cumulative)[0]``: the same draw, minus the
+        call's checks and list building."""
+        return self.population[bisect.bisect(self.cumulative, rng.random() * self.total, 0,
+                                             self.last)]
 
 
 HOUR = 3600 * US
@@ -60,6 +70,18 @@ SENSORS = [("L8", "OLI_TIRS", "LC08_L1TP"), ("WV2", "WV110", "WV2_ORTHO"),
            ("S2", "MSI", "S2A_MSIL1C"), ("MODIS", "TERRA", "MOD09GA")]
 EVENT_TYPES = ["STRIKE_TRANSFER", "PARSE", "USER", "SCAN"]
 CHUNK = 50_000  # jobs generated in memory before they are written
+# Constant draws written out in Seeder's hot loops: _between(rng, 0, 20 * US) and
+# _between(rng, 10_000, 4_000_000_000) as (range, its bit length) for ``getrandbits``.
+_20S = 20 * US
+_K20S = _20S.bit_length()
+_SIZE = 4_000_000_000 - 10_000
+_K_SIZE = _SIZE.bit_length()
+_NODE_IDS = [node["id"] for node in NODES]
+_NODE_COUNT = len(_NODE_IDS)  # drawn with getrandbits(4) in Seeder._lifecycle
+assert _NODE_COUNT.bit_length() == 4
+_NO_SOURCE = (None, None, None, None, None, None)
+# An execution's exit code by its status when it has no error (1 for a canceled one).
+_EXIT_CODES = {"COMPLETED": 0, "RUNNING": None}
 FORCED_FAILURES = [("DATA", "landsat8-parse"), ("SYSTEM", None), ("ALGORITHM", "landsat8-parse"),
                    ("ALGORITHM", None)]
 
@@ -72,19 +94,57 @@ def span_for(jobs: int) -> int:
 _string = json.encoder.encode_basestring_ascii  # what json.dumps does with a str
 
 
-def _data(files: dict[str, list[int]], values: dict[str, str]) -> str:
-    """``json.dumps({"files": files, "json": values})`` for one file id an input, built as text:
-    a JSON encoder call per job was a tenth of a large seed's time."""
-    return "".join(('{"files": {', ", ".join(f"{_string(k)}: [{v[0]}]" for k, v in files.items()),
-                    '}, "json": {', ", ".join(f"{_string(k)}: {_string(v)}"
-                                              for k, v in values.items()), "}}"))
-
-
-def _names(names: dict[str, list[str]]) -> str:
-    """``json.dumps(names, separators=(",", ":"))`` for one file name an input."""
-    return "{" + ",".join(f"{_string(k)}:[{_string(v[0])}]" for k, v in names.items()) + "}"
 _EVENT_DESC = {True: json.dumps({"user": "Anonymous"}), False: json.dumps({"version": "1.0"})}
 _COUNTRIES = (json.dumps(["USA"]), json.dumps(["CAN"]))
+
+
+@functools.cache
+def _failed_exit_code(err: Error) -> int | None:
+    """The exit code of an execution that failed with ``err``."""
+    if err.job_type_name:  # an algorithm's own error maps its exit code (name ends -N)
+        return int(err.name.rsplit("-", 1)[-1]) if err.name[-1].isdigit() else 1
+    if err.category == "SYSTEM":  # killed (137), or never started (no exit code)
+        return None if err.name.startswith(("pull", "task-launch")) else 137
+    return 1
+
+
+class Input(NamedTuple):
+    """A file input of a job type, as the seed writes it."""
+    name: str
+    signature: bool  # one of the shared reference signatures, not a new file
+    media: str
+
+
+class Kind(NamedTuple):
+    """What a seeded job reads of its type, worked out once per type."""
+    type: JobType
+    id: int
+    name: str
+    parse: bool
+    max_tries: int
+    priority: int
+    timeout: int
+    inputs: tuple[Input, ...]
+    # A job's JSON text columns as %-templates, keys filled in (json.dumps' text for them):
+    # input (%d: each input's file id, then the job id for each required JSON input),
+    # input_files (%s: each input's file name as a JSON string) and a completed job's output
+    # (%d: each output's file id).
+    input_text: str
+    json_count: int
+    names_text: str
+    output_text: str
+    output_count: int
+
+
+def _key(name: str) -> str:
+    """``name`` as a JSON string, for a %-template."""
+    return _string(name).replace("%", "%%")
+
+
+# Columns of a seeded job row (a list in the jobs table's order, db.SCHEMA) that _supersede
+# reads or sets after the row is made.
+(J_ID, J_TYPE, J_STATUS, J_RECIPE, J_IS_SUPERSEDED, J_SUPERSEDED_JOB, J_SUPERSEDED_BY,
+ J_CREATED, J_SUPERSEDED, J_MODIFIED) = (0, 1, 2, 5, 7, 8, 9, 20, 25, 26)
 
 
 class Seeder:
@@ -107,11 +167,11 @@ class Seeder:
         # Parse jobs dominate a real cluster (one per ingested file).
         self.type_weights = [8 if t.name.endswith("parse") else 3 for t in self.types]
         self.type_cumulative = list(itertools.accumulate(self.type_weights))
+        self.type_total = self.type_cumulative[-1] + 0.0
+        self.type_last = len(self.types) - 1
         # What a job reads of its type, once per type rather than once per job.
-        self.max_tries = {t.id: t.max_tries for t in self.types}
-        self.shape = {t.id: (t.file_inputs, [s["name"] for s in t.json_inputs
-                                             if s.get("required")],
-                             [o["name"] for o in t.output_files]) for t in self.types}
+        self.kinds = [self._kind(t) for t in self.types]
+        self.kind_by_id = {k.id: k for k in self.kinds}
         self.jobs: list[list] = []
         self.exes: list[tuple] = []
         self.events: list[tuple] = []
@@ -127,20 +187,45 @@ class Seeder:
         # Which error and node a failure shows (sim/failures.py) come from a stream of their
         # own, so that every other draw, and so every job's status and times, stay as they were.
         self.bias = random.Random(f"failures-{seed}")
+        # failures.like(bias, drawn, retry_errors, type name) for a drawn retry error: every
+        # one of them is retried, so it picks from all of them, ranked once per type name.
+        assert all(e.should_be_retried for e in self.retry_errors)
+        self.retry_pick = {k.name: failures.picker(self.retry_errors, k.name)
+                           for k in self.kinds}
 
 
-    def _shift_into_past(self, row: dict, first_exe: int) -> None:
-        """Move a job whose story would end after the end of history ("now" when live) back so
-        that it ends by then, with its executions."""
-        over = max(row["queued"] or 0, row["started"] or 0, row["ended"] or 0,
-                   row["last_status_change"] or 0, row["last_modified"] or 0) - self.end
-        if over <= 0:
-            return
-        over += (row["id"] % 50 + 1) * US  # not every such job ends at the same instant
-        for key in ("created", "queued", "started", "ended", "last_status_change",
-                    "last_modified"):
-            if row[key] is not None:
-                row[key] -= over
+    def _kind(self, jt: JobType) -> Kind:
+        inputs = tuple(Input(s["name"], s["name"] == "signature",
+                             (s.get("mediaTypes") or ["application/octet-stream"])[0])
+                       for s in jt.file_inputs)
+        json_names = [s["name"] for s in jt.json_inputs if s.get("required")]
+        outputs = [o["name"] for o in jt.output_files]
+        for names in ([i.name for i in inputs], json_names, outputs):
+            if len(set(names)) != len(names):  # the JSON text below holds one key a name
+                raise ValueError(f"job type {jt.name} {jt.version}: an input or output name "
+                                 f"is given twice: {names}")
+        if jt.max_tries < 2:  # a retried job draws 1 to max_tries - 1 earlier failures
+            raise ValueError(f"job type {jt.name} {jt.version}: max_tries {jt.max_tries} < 2")
+        # json.dumps({"files": {name: [id]}, "json": {name: value}}) and
+        # json.dumps({name: [file name]}, separators=(",", ":")), as text.
+        input_text = "".join(('{"files": {', ", ".join(f"{_key(i.name)}: [%d]" for i in inputs),
+                              '}, "json": {', ", ".join(f'{_key(n)}: "value-%d"'
+                                                        for n in json_names), "}}"))
+        names_text = "{" + ",".join(f"{_key(i.name)}:[%s]" for i in inputs) + "}"
+        output_text = "".join(('{"files": {', ", ".join(f"{_key(n)}: [%d]" for n in outputs),
+                               '}, "json": {}}'))
+        return Kind(jt, jt.id, jt.name, jt.name.endswith("parse"), jt.max_tries,
+                    jt.configuration["priority"], jt.timeout, inputs, input_text,
+                    len(json_names), names_text, output_text, len(outputs))
+
+    def _shift_into_past(self, times: list, over: int, job_id: int, first_exe: int) -> None:
+        """Move a job whose story would end ``over`` after the end of history ("now" when live)
+        back so that it ends by then, with its executions. ``times`` are the job's created,
+        queued, started, ended, last_status_change and last_modified."""
+        over += (job_id % 50 + 1) * US  # not every such job ends at the same instant
+        for k, value in enumerate(times):
+            if value is not None:
+                times[k] = value - over
         for n in range(first_exe, len(self.exes)):
             exe = list(self.exes[n])
             for k in (5, 6, 7, 8, 15):  # created, queued, started, ended, seeded_until
@@ -169,17 +254,23 @@ class Seeder:
         for i in range(5):  # a few reference signatures shared by every detector job
             self.signature_files.append(self._file(f"signature_{i:02d}.csv", "text/csv",
                                                    self.start, None))
+        rng, bits, job = self.rng, self.rng.getrandbits, self._job
+        start, span, n = self.start, self.end - self.start, self.n
         recipe = None
         recipe_left = 0
-        for i in range(self.n):
-            created = self.start + (self.end - self.start) * i // self.n
-            created += _between(self.rng, 0, 20 * US)
-            if recipe_left == 0 and self.rng.random() < 0.25:
+        for i in range(n):
+            r = bits(_K20S)  # _between(rng, 0, 20 * US)
+            while r >= _20S:
+                r = bits(_K20S)
+            created = start + span * i // n + r
+            if recipe_left == 0 and rng.random() < 0.25:
                 recipe = self._recipe(created)
-                recipe_left = _between(self.rng, 2, 5)
-            in_recipe = recipe_left > 0
-            recipe_left = max(0, recipe_left - 1)
-            self._job(i, created, recipe if in_recipe else None)
+                recipe_left = 2 + _below(bits, 3)
+            if recipe_left > 0:
+                recipe_left -= 1
+                job(i, created, recipe)
+            else:
+                job(i, created, None)
             if len(self.jobs) == CHUNK:
                 self._supersede()
                 writer.put(self._take_chunk())
@@ -219,100 +310,163 @@ class Seeder:
         return FINAL_MIX.draw(self.rng)
 
     def _job(self, i: int, created: int, recipe: tuple | None) -> None:
+        """One job, its input files, events and executions, drawn in a fixed order.
+
+        This runs a million times in a large seed, so it reads its type once (``Kind``), draws
+        with ``_below`` (``rng._randbelow``'s very draw), and writes the job's row as a list in
+        table order. Every draw is the one the seed has always made, in the same order: the
+        seed's hashes in tests/stub/test_seed.py hold that.
+        """
         rng = self.rng
+        random, bits = rng.random, rng.getrandbits
         job_id = i + 1
         status = self._status(i)
-        jt: JobType = _choose(rng, self.types, self.type_cumulative)
-        if self.live and not jt.raw["is_active"] and i > self.n * 0.7:
-            # Retired types have no recent jobs: the same name's active version, or another.
-            jt = next((t for t in self.active_types if t.name == jt.name),
-                      self.active_types[jt.id % len(self.active_types)])
-        if (self.live and jt.raw["is_paused"] and i > self.recent_from
-                and i < self.n - len(ALL_STATUSES) and status in ("RUNNING", "COMPLETED")):
-            status = "QUEUED"  # a paused type's recent jobs wait in the queue (it was paused)
+        kind = self.kinds[bisect.bisect(self.type_cumulative, random() * self.type_total, 0,
+                                        self.type_last)]
+        if self.live:
+            kind, status = self._live_kind(i, kind, status)
         self.forced_category = None
         if status == "FAILED" and self.failures_forced < len(FORCED_FAILURES):
             # The first failures cover every error category, even in a tiny seed.
             self.forced_category, type_name = FORCED_FAILURES[self.failures_forced]
             self.failures_forced += 1
             if type_name:
-                jt = self.catalog.find_type(type_name, "1.0.0") or jt
-        if status in ("PENDING", "BLOCKED") and recipe is None:
+                found = self.catalog.find_type(type_name, "1.0.0")
+                if found:
+                    kind = self.kind_by_id[found.id]
+        if recipe is None and (status == "PENDING" or status == "BLOCKED"):
             recipe = self._recipe(created)
-        sensor = rng.choice(SENSORS) if rng.random() < 0.7 else None
-        source = None
-        if sensor:
-            s_start = created - _between(rng, 1, 72) * HOUR
-            source = (s_start, s_start + _between(rng, 5, 600) * US, *sensor,
-                      f"task-{_between(rng, 1, 40):03d}")
-        files_in: dict[str, list[int]] = {}
-        names_in: dict[str, list[str]] = {}
+        if random() < 0.7:
+            sensor = SENSORS[_below(bits, 4)]
+            s_start = created - (1 + _below(bits, 71)) * HOUR
+            source = (s_start, s_start + (5 + _below(bits, 595)) * US, *sensor,
+                      f"task-{1 + _below(bits, 39):03d}")
+            prefix = sensor[0]
+        else:
+            source = None
+            prefix = "SCN"
         size = 0.0
-        file_inputs, required_json, _ = self.shape[jt.id]
-        row_max_tries = self.max_tries[jt.id]
-        for spec in file_inputs:
-            if spec["name"] == "signature":
-                fid, fname, fsize = rng.choice(self.signature_files)
-            else:
-                media = (spec.get("mediaTypes") or ["application/octet-stream"])[0]
-                fname = f"{(sensor or ('SCN',))[0]}_{job_id:07d}_{spec['name']}.dat"
-                fid, fname, fsize = self._file(fname, media, created - US, source)
-            files_in[spec["name"]] = [fid]
-            names_in[spec["name"]] = [fname]
-            size += fsize / (1024 * 1024)
-            self.input_links.append((job_id, spec["name"], fid))
-        json_in = {name: f"value-{job_id}" for name in required_json}
-        event_id = recipe[3] if recipe else self._event(
-            "STRIKE_TRANSFER" if jt.name.endswith("parse") else rng.choice(EVENT_TYPES), created)
-        ingest_event_id = self._event("STRIKE", created) if jt.name.endswith("parse") else None
-        row = {"id": job_id, "job_type_id": jt.id, "status": status, "event_id": event_id,
-               "ingest_event_id": ingest_event_id, "recipe_id": recipe[0] if recipe else None,
-               "batch_id": recipe[4] if recipe else None, "max_tries": row_max_tries,
-               "priority": jt.configuration["priority"], "created": created,
-               "input_file_size": round(size, 2) if status != "PENDING" or files_in else None,
-               "input_files": _names(names_in),
-               "input": _data(files_in, json_in),
-               "source": source}
+        file_ids = []
+        file_names = []
+        if kind.inputs:
+            src = source or _NO_SOURCE
+            file_created = created - US
+            for spec in kind.inputs:
+                if spec.signature:
+                    fid, fname, fsize = self.signature_files[_below(bits, 5)]
+                else:
+                    fname = f"{prefix}_{job_id:07d}_{spec.name}.dat"
+                    fid = self.next_id["file"]
+                    self.next_id["file"] = fid + 1
+                    if spec.media == "text/csv":
+                        fsize = 4096
+                    else:
+                        r = bits(_K_SIZE)  # _between(rng, 10_000, 4_000_000_000)
+                        while r >= _SIZE:
+                            r = bits(_K_SIZE)
+                        fsize = 10_000 + r
+                    self.files.append((fid, fname, 1, spec.media, "SOURCE", fsize,
+                                       "ingest/" + fname, file_created, src[0], src[1], src[0],
+                                       src[1], src[2], src[3], src[4], src[5], file_created,
+                                       _COUNTRIES[random() >= .6]))
+                file_ids.append(fid)
+                file_names.append(_string(fname))
+                size += fsize / (1024 * 1024)
+                self.input_links.append((job_id, spec.name, fid))
+        if kind.json_count:
+            file_ids += [job_id] * kind.json_count
+        # The job's event (its recipe's, if any) and a parse job's ingest event (_event).
+        ingest_event_id = None
+        if recipe:
+            event_id = recipe[3]
+        else:
+            event_type = "STRIKE_TRANSFER" if kind.parse else EVENT_TYPES[_below(bits, 4)]
+            event_id = self.next_id["event"]
+            self.events.append((event_id, event_type, created,
+                                _EVENT_DESC[event_type == "USER"]))
+            self.next_id["event"] = event_id + 1
+        if kind.parse:
+            ingest_event_id = self.next_id["event"]
+            self.events.append((ingest_event_id, "STRIKE", created, _EVENT_DESC[False]))
+            self.next_id["event"] = ingest_event_id + 1
+        input_file_size = round(size, 2) if status != "PENDING" or kind.inputs else None
         first_exe = len(self.exes)
-        self._lifecycle(row, jt)
-        self._shift_into_past(row, first_exe)
-        self.jobs.append(row)
+        times, num_exes, node_id, error_id, output = self._lifecycle(
+            job_id, status, kind, created, input_file_size)
+        created, queued, started, ended, changed, modified = times
+        over = max(queued or 0, started or 0, ended or 0, changed, modified) - self.end
+        if over > 0:
+            self._shift_into_past(times, over, job_id, first_exe)
+            created, queued, started, ended, changed, modified = times
+        # The jobs table's columns in order (db.SCHEMA); _supersede sets the J_ ones.
+        self.jobs.append([job_id, kind.id, status, event_id, ingest_event_id,
+                          recipe[0] if recipe else None, recipe[4] if recipe else None, 0, None,
+                          None, node_id, error_id, kind.max_tries, num_exes, kind.priority,
+                          input_file_size, kind.names_text % tuple(file_names),
+                          kind.input_text % tuple(file_ids), output,
+                          None, created, queued, started, ended, changed, None, modified,
+                          *(source or _NO_SOURCE)])
 
-    def _lifecycle(self, row: dict, jt: JobType) -> None:
-        """Queue, run, retry and finish the job as Scale would have, creating its executions."""
-        rng, status, t = self.rng, row["status"], row["created"]
-        max_tries = row["max_tries"]
-        row.update(num_exes=0, queued=None, started=None, ended=None, node_id=None,
-                   error_id=None, output=None)
-        row["last_status_change"] = t
-        if status in ("PENDING", "BLOCKED") or (status == "CANCELED" and rng.random() < 0.4):
-            row["last_modified"] = t + _between(rng, 1, 30) * US
-            row["last_status_change"] = row["last_modified"]
-            return
+    def _live_kind(self, i: int, kind: Kind, status: str) -> tuple[Kind, str]:
+        jt = kind.type
+        if not jt.raw["is_active"] and i > self.n * 0.7:
+            # Retired types have no recent jobs: the same name's active version, or another.
+            jt = next((t for t in self.active_types if t.name == jt.name),
+                      self.active_types[jt.id % len(self.active_types)])
+            kind = self.kind_by_id[jt.id]
+        if (jt.raw["is_paused"] and i > self.recent_from
+                and i < self.n - len(ALL_STATUSES) and status in ("RUNNING", "COMPLETED")):
+            status = "QUEUED"  # a paused type's recent jobs wait in the queue (it was paused)
+        return kind, status
+
+    def _lifecycle(self, job_id: int, status: str, kind: Kind, created: int,
+                   input_file_size: float | None) -> tuple[list, int, int | None,
+                                                           int | None, str | None]:
+        """Queue, run, retry and finish the job as Scale would have, creating its executions.
+
+        Returns the job's times (created, queued, started, ended, last_status_change,
+        last_modified), num_exes, node_id, error_id and output."""
+        rng = self.rng
+        random, bits = rng.random, rng.getrandbits
+        t = created
+        if status in ("PENDING", "BLOCKED") or (status == "CANCELED" and random() < 0.4):
+            modified = t + (1 + _below(bits, 29)) * US
+            return [created, None, None, None, modified, modified], 0, None, None, None
+        max_tries = kind.max_tries
         failed_before = 0
         if status == "FAILED":
-            failed_before = _between(rng, 0, max_tries)
-        elif status in ("COMPLETED", "RUNNING", "QUEUED") and rng.random() < 0.06:
-            failed_before = _between(rng, 1, max_tries)
+            failed_before = _below(bits, max_tries)
+        elif status in ("COMPLETED", "RUNNING", "QUEUED") and random() < 0.06:
+            failed_before = 1 + _below(bits, max_tries - 1)
         final_error = None
         if status == "FAILED":
-            final_error = self._final_error(jt, retried=failed_before)
+            final_error = self._final_error(kind.type, retried=failed_before)
             if final_error.should_be_retried:
                 failed_before = max_tries - 1
         attempts = failed_before + (0 if status == "QUEUED" else 1)
-        if status == "QUEUED":
-            attempts = failed_before  # the newest exe_num has not been scheduled yet
+        num_exes = 0
+        queued = started = ended = node_id = error_id = None
+        exes = self.exes
         for exe_num in range(1, attempts + 1):
-            last = exe_num == attempts
-            queued = t + _between(rng, 1, 10) * US
-            started = queued + _between(rng, 2, 60) * US
-            dur = _between(rng, 10, 1800) * US
-            ended = started + dur
-            node = rng.choice(NODES)["id"]
-            if not last or status == "QUEUED":
-                drawn = rng.choice(self.retry_errors)
-                exe_status, err = "FAILED", failures.like(self.bias, drawn, self.retry_errors,
-                                                          jt.name)
+            r = bits(4)  # _between(rng, 1, 10)
+            while r >= 9:
+                r = bits(4)
+            queued = t + (1 + r) * US
+            r = bits(6)  # _between(rng, 2, 60)
+            while r >= 58:
+                r = bits(6)
+            started = queued + (2 + r) * US
+            r = bits(11)  # _between(rng, 10, 1800)
+            while r >= 1790:
+                r = bits(11)
+            ended = started + (10 + r) * US
+            r = bits(4)  # rng.choice(NODES)
+            while r >= _NODE_COUNT:
+                r = bits(4)
+            node = _NODE_IDS[r]
+            if exe_num != attempts or status == "QUEUED":
+                _below(bits, len(self.retry_errors))  # the error drawn, shown as one like it
+                exe_status, err = "FAILED", self.retry_pick[kind.name](self.bias)
             elif status == "COMPLETED":
                 exe_status, err = "COMPLETED", None
             elif status == "FAILED":
@@ -321,36 +475,36 @@ class Seeder:
                 exe_status, err = "CANCELED", None
             else:
                 exe_status, err, ended = "RUNNING", None, None
-            if exe_status == "FAILED":
+            if err is None:
+                exit_code = _EXIT_CODES.get(exe_status, 1)
+                error_id = None
+            else:
                 node = failures.seed_node(self.bias, err, node)
-            exit_code = {"COMPLETED": 0, "RUNNING": None}.get(exe_status, 1)
-            if err and err.job_type_name:
-                exit_code = int(err.name.rsplit("-", 1)[-1]) if err.name[-1].isdigit() else 1
-            elif err and err.category == "SYSTEM":
-                exit_code = None if err.name.startswith(("pull", "task-launch")) else 137
-            exe_id = self._take("exe")
-            lines = seeded_line_count(exe_id)
-            self.exes.append((exe_id, row["id"], exe_num, exe_status,
-                              f"scale_job_{exe_id:04d}_{row['id']:x}x{exe_num}",
-                              queued, queued, started, ended, node, err.id if err else None,
-                              exit_code, jt.timeout, row["input_file_size"], lines,
-                              ended if ended is not None else self.end))
-            row.update(num_exes=exe_num, queued=queued, started=started, ended=ended,
-                       node_id=node, error_id=err.id if err else None)
+                exit_code = _failed_exit_code(err)
+                error_id = err.id
+            exe_id = self.next_id["exe"]
+            self.next_id["exe"] = exe_id + 1
+            exes.append((exe_id, job_id, exe_num, exe_status,
+                         f"scale_job_{exe_id:04d}_{job_id:x}x{exe_num}",
+                         queued, queued, started, ended, node, error_id, exit_code,
+                         kind.timeout, input_file_size, seeded_line_count(exe_id),
+                         ended if ended is not None else self.end))
+            num_exes = exe_num
+            node_id = node
             t = ended if ended is not None else started
+        output = None
         if status == "QUEUED":
-            row["num_exes"] = attempts + 1
-            row["queued"] = t + _between(rng, 1, 10) * US
-            row.update(started=None, ended=None, node_id=None, error_id=None)
-            t = row["queued"]
-        if status == "CANCELED":
-            row.update(node_id=None, error_id=None, ended=None)  # cancel never sets `ended`
-        if status == "COMPLETED":
-            outs = {name: [10_000_000 + row["id"] * 4 + k]
-                    for k, name in enumerate(self.shape[jt.id][2])}
-            row["output"] = _data(outs, {})
-        row["last_status_change"] = t
-        row["last_modified"] = t + _between(rng, 0, 3) * US
+            num_exes = attempts + 1
+            queued = t + (1 + _below(bits, 9)) * US
+            started = ended = node_id = error_id = None
+            t = queued
+        elif status == "CANCELED":
+            node_id = error_id = ended = None  # cancel never sets `ended`
+        elif status == "COMPLETED":
+            base = 10_000_000 + job_id * 4  # the outputs' file ids
+            output = kind.output_text % tuple(range(base, base + kind.output_count))
+        return ([created, queued, started, ended, t, t + _below(bits, 3) * US], num_exes,
+                node_id, error_id, output)
 
     def _final_error(self, jt: JobType, retried: int):
         errors = self.catalog.errors_for(jt)
@@ -362,19 +516,19 @@ class Seeder:
 
     def _supersede(self) -> None:
         """Reprocessed recipes leave superseded chains: old job -> superseded_by -> new job."""
-        by_recipe_type: dict[int, list[dict]] = {}
+        by_recipe_type: dict[int, list[list]] = {}
         for row in self.jobs:
-            if row["recipe_id"] and row["status"] in ("COMPLETED", "FAILED"):
-                by_recipe_type.setdefault(row["job_type_id"], []).append(row)
+            if row[J_RECIPE] and row[J_STATUS] in ("COMPLETED", "FAILED"):
+                by_recipe_type.setdefault(row[J_TYPE], []).append(row)
         for rows in by_recipe_type.values():
             for old, new in itertools.pairwise(rows):
-                if self.rng.random() < 0.04 and not old.get("superseded_by_job_id") \
-                        and not new.get("superseded_job_id") and old["id"] < new["id"]:
-                    old["is_superseded"] = 1
-                    old["superseded"] = new["created"]
-                    old["superseded_by_job_id"] = new["id"]
-                    old["last_modified"] = max(old["last_modified"], new["created"])
-                    new["superseded_job_id"] = old["id"]
+                if self.rng.random() < 0.04 and not old[J_SUPERSEDED_BY] \
+                        and not new[J_SUPERSEDED_JOB] and old[J_ID] < new[J_ID]:
+                    old[J_IS_SUPERSEDED] = 1
+                    old[J_SUPERSEDED] = new[J_CREATED]
+                    old[J_SUPERSEDED_BY] = new[J_ID]
+                    old[J_MODIFIED] = max(old[J_MODIFIED], new[J_CREATED])
+                    new[J_SUPERSEDED_JOB] = old[J_ID]
 
     def _take_chunk(self) -> tuple[list, ...]:
         """The rows generated since the last chunk, in table order; fresh lists go on."""
@@ -386,19 +540,11 @@ class Seeder:
 
 def write_chunk(conn, chunk: tuple[list, ...]) -> None:
     events, recipes, files, input_links, jobs, exes = chunk
-    job_rows = [(r["id"], r["job_type_id"], r["status"], r["event_id"], r["ingest_event_id"],
-                 r["recipe_id"], r["batch_id"], r.get("is_superseded", 0),
-                 r.get("superseded_job_id"), r.get("superseded_by_job_id"), r["node_id"],
-                 r["error_id"], r["max_tries"], r["num_exes"], r["priority"],
-                 r["input_file_size"], r["input_files"], r["input"], r["output"], None,
-                 r["created"], r["queued"], r["started"], r["ended"],
-                 r["last_status_change"], r.get("superseded"), r["last_modified"],
-                 *(r["source"] or (None,) * 6)) for r in jobs]
     conn.executemany("INSERT INTO events VALUES (?,?,?,?)", events)
     conn.executemany("INSERT INTO recipes VALUES (?,?,?,?,?,?)", recipes)
     conn.executemany("INSERT INTO files VALUES (" + ",".join("?" * 18) + ")", files)
     conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)", input_links)
-    conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", job_rows)
+    conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", jobs)
     conn.executemany("INSERT INTO executions VALUES (" + ",".join("?" * 16) + ")", exes)
 
 
