@@ -79,7 +79,12 @@ _K_SIZE = _SIZE.bit_length()
 _NODE_IDS = [node["id"] for node in NODES]
 _NODE_COUNT = len(_NODE_IDS)  # drawn with getrandbits(4) in Seeder._lifecycle
 assert _NODE_COUNT.bit_length() == 4
-_NO_SOURCE = (None, None, None, None, None, None)
+# NULL in a column the seed leaves empty in most rows: the insert turns 0 into NULL
+# (write_chunk's NULLIF(?, 0)). Binding None costs sqlite3 a failed adapter lookup (about half a
+# microsecond, an AttributeError raised and cleared), which was a third of writing a job row.
+# Only where 0 is never a value: ids, times, text columns.
+_NULL = 0
+_NO_SOURCE = (_NULL,) * 6
 # An execution's exit code by its status when it has no error (1 for a canceled one).
 _EXIT_CODES = {"COMPLETED": 0, "RUNNING": None}
 FORCED_FAILURES = [("DATA", "landsat8-parse"), ("SYSTEM", None), ("ALGORITHM", "landsat8-parse"),
@@ -228,7 +233,7 @@ class Seeder:
                 times[k] = value - over
         for n in range(first_exe, len(self.exes)):
             exe = list(self.exes[n])
-            for k in (5, 6, 7, 8, 15):  # created, queued, started, ended, seeded_until
+            for k in (5, 6, 7, 14):  # queued (and created), started, ended, seeded_until
                 if exe[k] is not None:
                     exe[k] -= over
             self.exes[n] = tuple(exe)
@@ -285,7 +290,7 @@ class Seeder:
     def _recipe(self, created: int) -> tuple:
         recipe_id = self._take("recipe")
         rtype = self.rng.choice(RECIPE_TYPES)
-        batch = self.rng.choice(BATCHES)["id"] if self.rng.random() < 0.15 else None
+        batch = self.rng.choice(BATCHES)["id"] if self.rng.random() < 0.15 else _NULL
         event_id = self._event("PARSE", created)
         row = (recipe_id, rtype["id"], rtype["id"] * 10 + rtype["revision_num"], event_id,
                batch, created)
@@ -296,10 +301,8 @@ class Seeder:
               source: tuple | None) -> tuple[int, str, int]:
         file_id = self._take("file")
         size = _between(self.rng, 10_000, 4_000_000_000) if media != "text/csv" else 4096
-        src = source or (None, None, None, None, None, None)
-        self.files.append((file_id, name, 1, media, "SOURCE", size, f"ingest/{name}", created,
-                           src[0], src[1], src[0], src[1], src[2], src[3], src[4], src[5],
-                           created, _COUNTRIES[self.rng.random() >= .6]))
+        self.files.append((file_id, name, media, size, created, *(source or _NO_SOURCE),
+                           _COUNTRIES[self.rng.random() >= .6]))
         return file_id, name, size
 
     def _status(self, i: int) -> str:
@@ -365,9 +368,7 @@ class Seeder:
                         while r >= _SIZE:
                             r = bits(_K_SIZE)
                         fsize = 10_000 + r
-                    self.files.append((fid, fname, 1, spec.media, "SOURCE", fsize,
-                                       "ingest/" + fname, file_created, src[0], src[1], src[0],
-                                       src[1], src[2], src[3], src[4], src[5], file_created,
+                    self.files.append((fid, fname, spec.media, fsize, file_created, *src,
                                        _COUNTRIES[random() >= .6]))
                 file_ids.append(fid)
                 file_names.append(_string(fname))
@@ -376,7 +377,7 @@ class Seeder:
         if kind.json_count:
             file_ids += [job_id] * kind.json_count
         # The job's event (its recipe's, if any) and a parse job's ingest event (_event).
-        ingest_event_id = None
+        ingest_event_id = _NULL
         if recipe:
             event_id = recipe[3]
         else:
@@ -400,11 +401,11 @@ class Seeder:
             created, queued, started, ended, changed, modified = times
         # The jobs table's columns in order (db.SCHEMA); _supersede sets the J_ ones.
         self.jobs.append([job_id, kind.id, status, event_id, ingest_event_id,
-                          recipe[0] if recipe else None, recipe[4] if recipe else None, 0, None,
-                          None, node_id, error_id, kind.max_tries, num_exes, kind.priority,
+                          recipe[0] if recipe else _NULL, recipe[4] if recipe else _NULL, 0,
+                          _NULL, _NULL, node_id, error_id, kind.max_tries, num_exes, kind.priority,
                           input_file_size, kind.names_text % tuple(file_names),
                           kind.input_text % tuple(file_ids), output,
-                          None, created, queued, started, ended, changed, None, modified,
+                          _NULL, created, queued, started, ended, changed, _NULL, modified,
                           *(source or _NO_SOURCE)])
 
     def _live_kind(self, i: int, kind: Kind, status: str) -> tuple[Kind, str]:
@@ -431,7 +432,7 @@ class Seeder:
         t = created
         if status in ("PENDING", "BLOCKED") or (status == "CANCELED" and random() < 0.4):
             modified = t + (1 + _below(bits, 29)) * US
-            return [created, None, None, None, modified, modified], 0, None, None, None
+            return [created, None, None, None, modified, modified], 0, None, _NULL, _NULL
         max_tries = kind.max_tries
         failed_before = 0
         if status == "FAILED":
@@ -445,7 +446,8 @@ class Seeder:
                 failed_before = max_tries - 1
         attempts = failed_before + (0 if status == "QUEUED" else 1)
         num_exes = 0
-        queued = started = ended = node_id = error_id = None
+        queued = started = ended = node_id = None
+        error_id = _NULL
         exes = self.exes
         for exe_num in range(1, attempts + 1):
             r = bits(4)  # _between(rng, 1, 10)
@@ -477,7 +479,7 @@ class Seeder:
                 exe_status, err, ended = "RUNNING", None, None
             if err is None:
                 exit_code = _EXIT_CODES.get(exe_status, 1)
-                error_id = None
+                error_id = _NULL
             else:
                 node = failures.seed_node(self.bias, err, node)
                 exit_code = _failed_exit_code(err)
@@ -486,20 +488,22 @@ class Seeder:
             self.next_id["exe"] = exe_id + 1
             exes.append((exe_id, job_id, exe_num, exe_status,
                          f"scale_job_{exe_id:04d}_{job_id:x}x{exe_num}",
-                         queued, queued, started, ended, node, error_id, exit_code,
+                         queued, started, ended, node, error_id, exit_code,
                          kind.timeout, input_file_size, seeded_line_count(exe_id),
                          ended if ended is not None else self.end))
             num_exes = exe_num
             node_id = node
             t = ended if ended is not None else started
-        output = None
+        output = _NULL
         if status == "QUEUED":
             num_exes = attempts + 1
             queued = t + (1 + _below(bits, 9)) * US
-            started = ended = node_id = error_id = None
+            started = ended = node_id = None
+            error_id = _NULL
             t = queued
         elif status == "CANCELED":
-            node_id = error_id = ended = None  # cancel never sets `ended`
+            node_id = ended = None  # cancel never sets `ended`
+            error_id = _NULL
         elif status == "COMPLETED":
             base = 10_000_000 + job_id * 4  # the outputs' file ids
             output = kind.output_text % tuple(range(base, base + kind.output_count))
@@ -538,14 +542,28 @@ class Seeder:
         return chunk
 
 
+# The INSERTs of write_chunk. An executions row gives its queued time once, for created too; a
+# files row gives its source times once each, and no workspace, type or path (the same for
+# every seeded file). NULLIF(?, 0): see _NULL.
+_NULLABLE_JOB_COLUMNS = {4, 5, 6, 8, 9, 11, 18, 19, 25, 27, 28, 29, 30, 31, 32}
+INSERT_JOB = "INSERT INTO jobs VALUES ({})".format(
+    ", ".join("NULLIF(?, 0)" if k in _NULLABLE_JOB_COLUMNS else "?" for k in range(33)))
+INSERT_EXECUTION = ("INSERT INTO executions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, "
+                    "NULLIF(?10, 0), ?11, ?12, ?13, ?14, ?15)")
+INSERT_FILE = ("INSERT INTO files VALUES (?1, ?2, 1, ?3, 'SOURCE', ?4, 'ingest/' || ?2, ?5, "
+               "NULLIF(?6, 0), NULLIF(?7, 0), NULLIF(?6, 0), NULLIF(?7, 0), NULLIF(?8, 0), "
+               "NULLIF(?9, 0), NULLIF(?10, 0), NULLIF(?11, 0), ?5, ?12)")
+INSERT_RECIPE = "INSERT INTO recipes VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)"
+
+
 def write_chunk(conn, chunk: tuple[list, ...]) -> None:
     events, recipes, files, input_links, jobs, exes = chunk
     conn.executemany("INSERT INTO events VALUES (?,?,?,?)", events)
-    conn.executemany("INSERT INTO recipes VALUES (?,?,?,?,?,?)", recipes)
-    conn.executemany("INSERT INTO files VALUES (" + ",".join("?" * 18) + ")", files)
+    conn.executemany(INSERT_RECIPE, recipes)
+    conn.executemany(INSERT_FILE, files)
     conn.executemany("INSERT INTO job_input_files VALUES (?,?,?)", input_links)
-    conn.executemany("INSERT INTO jobs VALUES (" + ",".join("?" * 33) + ")", jobs)
-    conn.executemany("INSERT INTO executions VALUES (" + ",".join("?" * 16) + ")", exes)
+    conn.executemany(INSERT_JOB, jobs)
+    conn.executemany(INSERT_EXECUTION, exes)
 
 
 class ChunkWriter:
