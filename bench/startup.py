@@ -49,24 +49,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 FLOOR = "import textual.app, textual.widgets, httpx, pydantic"
-# The least a `jobs` run must do with these libraries, and no scale_tui: httpx's async client
-# (which imports httpcore, h11 and anyio's asyncio backend, none of them in the floor) GETs the
-# page, a two-field pydantic model (pydantic's model machinery, not in the floor's `import
-# pydantic` either) reads it, the rows are printed. docs/startup.md: why 0.6x is out of reach.
+# The least a `jobs` run must do with the console's libraries, and no scale_tui: httpx's async
+# client (which imports httpcore, h11 and anyio's asyncio backend, none of them in the floor)
+# GETs the page, a two-field msgspec Struct reads it (typed decoding, as api/lenient.py), the
+# rows are printed. Before issue 15's move to msgspec this was a pydantic model: 0.83-0.87x the
+# floor, which is why 0.6x was out of reach then (docs/startup.md).
 LIBRARIES_ALONE = """
 import asyncio, sys
 sys.modules["httpx._main"] = None  # as scale_tui.api.no_httpx_cli does
-import httpx, pydantic
-class Job(pydantic.BaseModel):
+import httpx, msgspec
+class Job(msgspec.Struct):
     id: int
     status: str
-class Page(pydantic.BaseModel):
+class Page(msgspec.Struct):
     count: int
     results: list[Job]
 async def main():
     async with httpx.AsyncClient(verify=False) as client:  # plain http, as api/http.py
         answer = await client.get("{url}/v6/jobs/", params={{"page_size": 100}})
-    for job in Page.model_validate_json(answer.content).results:
+    for job in msgspec.json.decode(answer.content, type=Page).results:
         print(job.id, job.status)
 asyncio.run(main())
 """
