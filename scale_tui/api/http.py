@@ -172,9 +172,9 @@ class BlockingTransport(httpx.AsyncBaseTransport):
     A request blocks its event loop until the answer's headers are in, and each body chunk until
     it is read; timeouts, TLS and errors are httpx's own, as with the async transport. It is for
     a client that sends one request at a time on a loop of its own: the console's early first
-    page, in its thread (core/first_page.py). httpx's async transport would import anyio's
-    asyncio backend for its pool's locks at the first request (~50-100 ms of CPU, issue 15,
-    docs/startup.md), while the UI imports beside it under the same GIL."""
+    page, in its thread (core/first_page.py), and the scripts that never send two at once
+    (scripts/subcommands.py). httpx's async transport imports anyio and its asyncio backend for
+    its pool's locks (~50-100 ms of CPU at a start, issue 15, docs/startup.md)."""
 
     def __init__(self, transport: httpx.HTTPTransport) -> None:
         self._transport = transport

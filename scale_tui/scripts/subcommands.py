@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -220,9 +222,21 @@ def _fail(args: argparse.Namespace, err: TextIO, message: str) -> None:
 
 async def _run(args: argparse.Namespace, profile: Any, out: TextIO, err: TextIO) -> int:
     handler = _HANDLERS[args.command]
+    one_at_a_time = args.command in _ONE_REQUEST_AT_A_TIME
+    if one_at_a_time and threading.current_thread() is threading.main_thread():
+        # Ctrl-C stops at once, even inside a request that blocks the loop (asyncio's own
+        # handler would only cancel the task, which waits for that request's timeout).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     # The console's one way from a profile to a client (core/connect.py).
-    async with make_client(profile) as scale:
+    async with make_client(profile, blocking=one_at_a_time) as scale:
         return await handler(scale, args, profile, Printer(out, err, args, profile))
+
+
+# Commands that never have two requests in flight: their client is a blocking one
+# (api/http.py BlockingTransport), which spares the start anyio's import (~30-50 ms of a
+# ~250 ms run, issue 15). cancel and requeue count each status at once (core/action_plan.py),
+# so they keep the async transport.
+_ONE_REQUEST_AT_A_TIME = frozenset({"jobs", "job", "log", "triage"})
 
 
 # Messages name the API field; a CLI user typed a flag.

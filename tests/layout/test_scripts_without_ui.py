@@ -76,9 +76,10 @@ def test_the_cli_imports_nothing_only_the_console_needs():
 # What `scale-tui jobs` must not import although it is installed (issue 15: a script starts in a
 # fraction of the console's time): the UI, and the modules only other commands or the console
 # use. tomllib too when there is no config file to read. No pydantic at all: the payloads,
-# the filter and the JSON parser are msgspec and plain Python.
+# the filter and the JSON parser are msgspec and plain Python. No anyio backend: `jobs` sends
+# one request at a time, through httpx's sync transport (api/http.py BlockingTransport).
 NOT_FOR_JOBS = (*CONSOLE_ONLY, "pydantic", "pydantic_core", "pydantic_settings",
-                "logging.handlers", "tomllib",
+                "anyio._backends._asyncio", "logging.handlers", "tomllib",
                 "scale_tui.core.triage", "scale_tui.core.action_plan", "scale_tui.core.fleet",
                 "scale_tui.core.first_page", "scale_tui.core.log_file")
 RUN_JOBS = f"""
