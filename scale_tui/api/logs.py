@@ -113,6 +113,8 @@ class _Source(msgspec.Struct, gc=False):
     """What a line reads of a hit's ``_source``; other fields are ignored. A field of another
     type fails the batch's decode, and `_careful_hit` reads it (``_line``'s rules)."""
 
+    # Text, read by parse_es_timestamp: msgspec's own datetime rounds nanoseconds to the
+    # nearest microsecond, and a follower's ``started`` rounded up would pass lines by.
     at_timestamp: str | msgspec.UnsetType | None = msgspec.field(
         default=msgspec.UNSET, name="@timestamp")
     timestamp: str | None = None  # read only when "@timestamp" is absent
