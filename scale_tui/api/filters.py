@@ -120,6 +120,11 @@ class JobFilter:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
         return f"JobFilter({fields})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle rebuild through the rules (the slots' default protocol
+        # would set them one by one through __setattr__ on an empty object).
+        return _from_fields, (self.model_dump(),)
+
     def to_query(self) -> list[tuple[str, str]]:
         """Query pairs for ``GET /v6/jobs/``: one pair per value, keys repeated."""
         pairs: list[tuple[str, str]] = []
@@ -185,6 +190,10 @@ class JobFilter:
         parts.extend(_describe_range("last modified", self.started, self.ended, tz))
         parts.extend(_describe_range("source", self.source_started, self.source_ended, tz))
         return ", ".join(parts) if parts else "every job"
+
+
+def _from_fields(values: dict[str, Any]) -> JobFilter:
+    return JobFilter(**values)
 
 
 def _alternatives(values: list[Any], shown: int = 8) -> str:

@@ -3,6 +3,8 @@ and the plural cancel/requeue body (docs/scale.md §0.1, §1 E7/E8, §3)."""
 
 from __future__ import annotations
 
+import copy
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -232,3 +234,9 @@ def test_a_refused_assignment_leaves_the_filter_as_it_was():
     assert jf.started is None and jf == JobFilter(ended="PT1H")
     with pytest.raises(InvalidFilter, match=r"^frobnicate: not a job filter field"):
         jf.frobnicate = 1
+
+
+def test_a_copied_or_pickled_filter_is_an_equal_filter():
+    jf = JobFilter(status=["FAILED"], job_id=[4, 5], started="PT6H", is_superseded=False)
+    for again in (copy.copy(jf), copy.deepcopy(jf), pickle.loads(pickle.dumps(jf))):
+        assert again == jf and again.job_id is not jf.job_id
