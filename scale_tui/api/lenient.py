@@ -25,7 +25,7 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, Union, get_args, get
 
 import msgspec
 
-from scale_tui.api.body import MAX_DEPTH, BodyError, parse_json
+from scale_tui.api.body import MAX_DEPTH, TOO_DEEP, BodyError, depth_over, parse_json
 
 T = TypeVar("T")
 _MAX_REPAIRS = 256
@@ -116,7 +116,7 @@ class LenientModel(msgspec.Struct, kw_only=True):
             # A misfit, invalid UTF-8, a lone surrogate or not JSON at all: the careful path.
             return cls.model_validate(parse_json(body))
         except RecursionError:
-            raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+            raise BodyError(TOO_DEEP) from None
         items = page.results  # type: ignore[attr-defined]
         _check_held_depth(items, cls._item)
         if issubclass(cls._item, ScaleModel):
@@ -349,26 +349,8 @@ def _check_held_depth(items: list, model: type) -> None:
                 value = getattr(value, name)
                 if value is None:
                     break
-            if value is not None and _depth_over(value, MAX_DEPTH - len(path) - 2):
-                raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels")
-
-
-def _depth_over(value: Any, limit: int) -> bool:
-    """True when ``value`` nests deeper than ``limit``; level by level, so any depth is safe
-    and the shallow values Scale sends (``{"input_file": [7]}``) cost a few steps."""
-    if not isinstance(value, dict | list):
-        return False
-    level, depth = [value], 0
-    while level:
-        depth += 1
-        if depth > limit:
-            return True
-        below: list = []
-        for node in level:
-            children = node.values() if isinstance(node, dict) else node
-            below.extend(child for child in children if isinstance(child, dict | list))
-        level = below
-    return False
+            if value is not None and depth_over(value, MAX_DEPTH - len(path) - 2):
+                raise BodyError(TOO_DEEP)
 
 
 # -- unknown fields -------------------------------------------------------------------------------
