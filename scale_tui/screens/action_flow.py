@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from scale_tui.api import ScaleError
-from scale_tui.core.action_plan import ActionContext, Plan, count_statuses, scope_choices
+from scale_tui.core.action_plan import ActionContext, count_statuses, scope_choices
 from scale_tui.screens.host import console_of
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def request_action(screen: Screen, kind: Literal["cancel", "requeue"], ctx: Acti
             return
         screen.post_message(JobsChanged(result.summary, clears_marks=True))
         if VERIFY_DELAY is not None:
-            screen.run_worker(_verify(screen, result.plan, result.tally), group="verify-action",
+            screen.run_worker(_verify(screen, result), group="verify-action",
                               exit_on_error=False)
 
     # lazy, measured (docs/startup.md): the dialogs are imported at first use, not at start
@@ -91,12 +91,15 @@ def request_queue_job(screen: Screen) -> None:
     screen.app.push_screen(QueueJobScreen(), queued)
 
 
-async def _verify(screen: Screen, plan: Plan, before: dict[str, int]) -> None:
+async def _verify(screen: Screen, result: Accepted) -> None:
+    plan, before = result.plan, result.tally
     await asyncio.sleep(VERIFY_DELAY or 0)
     try:
-        after = await count_statuses(screen.app.client, plan)
+        after = await count_statuses(result.client, plan)  # the server that accepted it
     except ScaleError:
         return  # the regular refresh will show the result; a second error toast helps no one
+    if console_of(screen).client is not result.client:
+        return  # the console is on another server now: this one's numbers would mislead
     now = ", ".join(f"{n} {s}" for s, n in after.items()) or "none"
     if after == before:
         text = "nothing changed yet (Scale may still be working on it)"

@@ -38,6 +38,7 @@ from scale_tui.core.action_plan import (
     send_requests,
 )
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.host import ServerBound
 from scale_tui.widgets.guard import Guarded, ScreenData
 from scale_tui.widgets.styles import PlainStatic
 
@@ -49,12 +50,14 @@ class Accepted:
     summary: str
     plan: Plan
     tally: dict[str, int]
+    client: ScaleClient
+    """The server that accepted it (the dialog's: `ServerBound`)."""
 
 
 ASYNC_NOTE = "Scale applies this after accepting it; the list shows the result as it refreshes."
 
 
-class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
+class ConfirmAction(ServerBound, Guarded, ModalScreen[Accepted | None]):
     DEFAULT_CSS = """
     ConfirmAction { align: center middle; }
     ConfirmAction #dialog {
@@ -98,10 +101,6 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
         self._focus_given = False  # the confirm button took the focus once, when first ready
         self.generation = 0  # of the plan being counted: a count for an older one is dropped
 
-    @property
-    def client(self) -> ScaleClient:
-        # The app's client at the time of use: the app may replace it (a profile switch).
-        return self._client or self.app.client
 
     def compose(self) -> ComposeResult:
         verb = "Cancel" if self.kind == "cancel" else "Requeue"
@@ -359,4 +358,4 @@ class ConfirmAction(Guarded, ModalScreen[Accepted | None]):
         self._update_confirm()
         total = sum(self.tally.values()) if self.tally is not None else None
         self.dismiss(Accepted(accepted_summary(message.plan, total), message.plan,
-                              self.tally or {}))
+                              self.tally or {}, self.client))

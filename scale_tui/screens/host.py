@@ -25,6 +25,22 @@ def console_of(node: Any) -> ConsoleHost:
     return node.app
 
 
+class ServerBound:
+    """Mixed into a dialog whose every request must go to the server it opened on (the
+    confirmation of a cancel or requeue, the queue-job form): its client is the app's at first
+    use, at mount, and stays that one. A count shown and the request it confirms are then never
+    for two servers, whatever the app does meanwhile (a profile switch replaces the app's
+    client, app.switch_profile)."""
+
+    _client: ScaleClient | None = None
+
+    @property
+    def client(self) -> ScaleClient:
+        if self._client is None:
+            self._client = console_of(self).client
+        return self._client
+
+
 class ConsoleHost(Protocol):
     """The console as its screens see it."""
 

@@ -27,6 +27,7 @@ from scale_tui.api import BadRequest, JobType, JobTypeDetails, ScaleClient, Scal
 from scale_tui.api.job_types import newest_versions_first
 from scale_tui.core.action_plan import explain_error, parse_priority
 from scale_tui.core.sanitize import display_text
+from scale_tui.screens.host import ServerBound
 from scale_tui.widgets.guard import Guarded, ScreenData
 from scale_tui.widgets.manifest_form import ManifestForm, build_data
 from scale_tui.widgets.styles import PlainStatic
@@ -34,7 +35,7 @@ from scale_tui.widgets.styles import PlainStatic
 _MAX_TYPE_PAGES = 20  # 20,000 job type versions: far past any real cluster
 
 
-class QueueJobScreen(Guarded, ModalScreen[int | None]):
+class QueueJobScreen(ServerBound, Guarded, ModalScreen[int | None]):
     DEFAULT_CSS = """
     QueueJobScreen { align: center middle; }
     QueueJobScreen #dialog {
@@ -64,10 +65,6 @@ class QueueJobScreen(Guarded, ModalScreen[int | None]):
         self.current: str | None = None
         self.focus_form_when_shown = False
 
-    @property
-    def client(self) -> ScaleClient:
-        # The app's client at the time of use: the app may replace it (a profile switch).
-        return self._client or self.app.client
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

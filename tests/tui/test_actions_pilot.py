@@ -390,3 +390,38 @@ async def test_a_late_count_of_the_scope_left_never_sets_the_confirm_button(scal
         assert str(dialog.query_one("#confirm", Button).label) == "Cancel 3 jobs"
         await confirm(pilot)
         assert scale.posts == [("/v6/jobs/cancel/", {"job_type_names": ["sam"]})]
+
+
+async def test_the_confirmed_request_goes_to_the_server_the_dialog_counted_on(scale):
+    """The operator confirms a cancel counted on one server; while the recount at send time is
+    on its way the console's client is replaced (a profile switch: the palette opens over the
+    dialog). The cancel still goes to the server whose numbers the operator confirmed, never to
+    the new one, and no verification toast speaks of the old server under the new header."""
+    other = actions_scale()
+    f = JobFilter(status=["FAILED"])
+    async with actions_app(scale).run_test(size=(120, 45)) as pilot:
+        host = pilot.app.screen
+        await open_confirm(pilot, "cancel", ActionContext(None, filter=f, matching=3))
+        scale.hold(lambda request: request.url.path == "/v6/jobs/")  # the recount at send
+        pilot.app.screen.query_one("#confirm", Button).press()
+        await wait_until(pilot, lambda: scale.waiting > 0)
+        pilot.app.client = other.client()  # what app.switch_profile does first
+        scale.release()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert scale.posts == [("/v6/jobs/cancel/", {"status": "FAILED"})]
+        assert other.requests == []  # neither a count nor the cancel went to the new server
+        assert pilot.app.screen is host
+
+
+async def test_a_queued_job_goes_to_the_server_the_form_was_filled_for(scale):
+    other = actions_scale()
+    async with actions_app(scale).run_test(size=(130, 45)) as pilot:
+        dialog = await choose_job_type(pilot, "optional-json\x001.0.0")
+        pilot.app.client = other.client()  # the console switched server meanwhile
+        dialog.query_one("#input-0", Input).value = "12"
+        await pilot.pause()
+        await confirm_queue(pilot)
+        assert [path for path, _ in scale.posts] == ["/v6/jobs/"]
+        assert other.requests == []
+        assert pilot.app.opened == [901]
