@@ -19,6 +19,7 @@ from scale_tui.screens.action_flow import ActionContext, request_action
 from scale_tui.screens.base import RefreshingScreen
 from scale_tui.widgets import details_view as view
 from scale_tui.widgets.console_footer import ConsoleFooter
+from scale_tui.widgets.fast_table import SizedTable
 from scale_tui.widgets.guard import ScreenData
 from scale_tui.widgets.styles import PlainStatic, server_text
 
@@ -71,7 +72,7 @@ cursor, and l its log. Elsewhere l opens the newest execution's log.
             yield PlainStatic(f"Loading job {self.job_id}…", id="summary")
         with TabbedContent(id="sections"):
             with TabPane("1 Executions", id="executions"):
-                yield DataTable(id="executions-table", cursor_type="row")
+                yield SizedTable(id="executions-table", cursor_type="row")
             with TabPane("2 Input", id="input"), VerticalScroll():
                 yield PlainStatic(id="input-data")
                 yield PlainStatic(id="input-files")

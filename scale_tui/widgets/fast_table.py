@@ -19,7 +19,21 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 
-class FastTable(DataTable):
+class SizedTable(DataTable):
+    """A DataTable whose cached cells follow its auto-width columns as they grow.
+
+    Textual 8 caches a rendered cell (the header's among them) without its width, and sizes
+    auto-width columns on idle, after `add_row`, without invalidating that cache: a frame
+    painted in between keeps the header at its old width above rows drawn at the new one (a
+    job's executions table showed `Node` 5 columns wide above 29-column hostnames, until the
+    next change). New widths make every cached cell stale; one re-render follows."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        super()._update_dimensions(new_rows)
+        self._update_count += 1  # part of every cell's cache key (private to Textual 8)
+
+
+class FastTable(SizedTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._cell_versions: dict[tuple[str, str], int] = {}

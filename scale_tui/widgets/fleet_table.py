@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from scale_tui.core import fleet
 from scale_tui.core.fleet import ClusterStatus
 from scale_tui.core.formatting import DASH, format_short_time, sparkline
 from scale_tui.core.sanitize import display_text
+from scale_tui.widgets.fast_table import SizedTable
 
 STATE_STYLES = {
     fleet.LIVE: "bold green", fleet.OFFLINE: "bold red", fleet.FORBIDDEN: "bold magenta",
@@ -66,7 +66,7 @@ def status_cells(status: ClusterStatus, *, current: bool, now: datetime,
     }
 
 
-class FleetTable(DataTable):
+class FleetTable(SizedTable):
     """Rows keyed by profile name, in the order they were first shown."""
 
     DEFAULT_CSS = """
