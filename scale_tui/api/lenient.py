@@ -133,11 +133,7 @@ class LenientModel(msgspec.Struct, kw_only=True):
     @property
     def model_extra(self) -> dict[str, Any]:
         """The fields this model was sent but does not declare."""
-        source = _source_of(self)
-        if not isinstance(source, dict):
-            return {}
-        known = _wire_names(type(self))
-        return {key: value for key, value in source.items() if key not in known}
+        return _unknown_fields(type(self), _source_of(self))
 
 
 class ScaleModel(LenientModel, kw_only=True, dict=True):
@@ -412,10 +408,17 @@ def _dump(model: LenientModel, source: Any, json: bool, by_alias: bool) -> dict[
     for name, wire in _names(type(model)):
         sent = source.get(wire) if source is not None else None
         out[wire if by_alias else name] = _dump_value(getattr(model, name), sent, json, by_alias)
-    if source is not None and isinstance(model, ScaleModel):
-        known = _wire_names(type(model))
-        out.update((key, value) for key, value in source.items() if key not in known)
+    if isinstance(model, ScaleModel):
+        out.update(_unknown_fields(type(model), source))
     return out
+
+
+def _unknown_fields(model: type, source: Any) -> dict[str, Any]:
+    """What ``source`` (the JSON a model was read from) holds that ``model`` does not declare."""
+    if not isinstance(source, dict):
+        return {}
+    known = _wire_names(model)
+    return {key: value for key, value in source.items() if key not in known}
 
 
 def _dump_value(value: Any, sent: Any, json: bool, by_alias: bool) -> Any:
