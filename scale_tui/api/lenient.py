@@ -26,6 +26,7 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, Union, get_args, get
 import msgspec
 
 from scale_tui.api.body import MAX_DEPTH, TOO_DEEP, BodyError, depth_over, parse_json
+from scale_tui.api.numbers import whole_number
 
 T = TypeVar("T")
 _MAX_REPAIRS = 256
@@ -251,8 +252,8 @@ def _lax(value: Any, msg: str) -> Any:
     kind = expected[1] if expected else ""
     try:
         if kind == "int":
-            if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(\.0*)?\s*", value):
-                return int(float(value)) if "." in value else int(value)
+            if isinstance(value, str):
+                return _whole_text(value)
             if isinstance(value, float) and value.is_integer():
                 return int(value)
             if isinstance(value, bool):
@@ -267,6 +268,18 @@ def _lax(value: Any, msg: str) -> Any:
     except (ValueError, OverflowError):
         pass
     return _NOT_READ
+
+
+def _whole_text(text: str) -> Any:
+    """``" -7 "``, ``"7.0"`` as -7 and 7: the digits by api/numbers.py's one rule (ASCII only,
+    so ``"١٢"`` is not 12); anything else `_NOT_READ`."""
+    text = text.strip()
+    unsigned = text[1:] if text[:1] in ("-", "+") else text
+    whole, _, fraction = unsigned.partition(".")
+    number = whole_number(whole)
+    if number is None or fraction.strip("0"):
+        return _NOT_READ
+    return -number if text[:1] == "-" else number
 
 
 def _child(node: Any, step: Any) -> Any:

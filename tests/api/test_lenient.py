@@ -97,3 +97,12 @@ def test_deep_json_held_by_a_job_of_a_page_is_refused():
             + deep + "}}]}")
     with pytest.raises(BodyError, match="nested deeper"):
         Page[Job].model_validate_json(body.encode())
+
+
+def test_numbers_sent_as_text_are_read_by_the_one_whole_number_rule():
+    # "12" and " -3 " read as a person would (pydantic's lax mode did too); digits are ASCII
+    # only (api/numbers.py): Arabic-Indic "١٢" is not 12, nor is "1_000" a thousand.
+    read = {text: Job.model_validate({"id": 1, "status": "RUNNING", "num_exes": text}).num_exes
+            for text in ("12", " -3 ", "7.0", "7.5", "١٢", "1_000", "-+4")}
+    assert read == {"12": 12, " -3 ": -3, "7.0": 7, "7.5": None, "١٢": None, "1_000": None,
+                    "-+4": None}
